@@ -1,0 +1,38 @@
+"""Bringing a database schema up to date with the Alembic migrations shipped in `storage`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import Connection
+
+from storage.engine import WRITE_OPTION, build_engine
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def alembic_config() -> Config:
+    """An Alembic configuration pointing at our migrations (no alembic.ini needed)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+async def upgrade(database_url: str, *, revision: str = "head") -> None:
+    """Migrate the database at `database_url` to `revision`, in one transaction."""
+    engine = build_engine(database_url)
+    try:
+        # The write option makes SQLite take its write lock up front, like every writer.
+        async with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
+            await conn.run_sync(_upgrade, revision)
+    finally:
+        await engine.dispose()
+
+
+def _upgrade(connection: Connection, revision: str) -> None:
+    """Run Alembic on a connection we already opened (see migrations/env.py)."""
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)

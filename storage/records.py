@@ -1,0 +1,155 @@
+"""Small frozen values that cross the storage interface (no ORM objects leave `storage`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum, StrEnum
+from typing import Any
+
+# What an answer's normalised value may be: text, a number, chosen options, or None when skipped.
+AnswerValue = str | int | float | list[str] | None
+
+
+class InterviewStatus(StrEnum):
+    """Where an interview stands."""
+
+    ACTIVE = "active"
+    PAUSED = "paused"
+    COMPLETED = "completed"
+    SCREENED_OUT = "screened_out"
+    EXCLUDED = "excluded"
+    ABANDONED = "abandoned"
+    DECLINED = "declined"
+
+
+# Statuses in which the respondent may still send answers.
+OPEN_STATUSES = frozenset({InterviewStatus.ACTIVE, InterviewStatus.PAUSED})
+
+
+class Group(StrEnum):
+    """The Barrier Analysis group a respondent was classified into."""
+
+    DOER = "doer"
+    NON_DOER = "non_doer"
+
+
+class Keep(Enum):
+    """Marker for "leave this field as it is" in updates where None means "clear"."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRecord:
+    """An answer to record: probe 0 is the main answer, 1.. are probe follow-ups."""
+
+    question_id: str
+    value: AnswerValue
+    raw_text: str | None = None
+    probe: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptVersionRecord:
+    """A registered script text."""
+
+    id: int
+    study_id: str
+    sha256: str
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RespondentRecord:
+    """A respondent as stored (never the Telegram id)."""
+
+    pseudonym: str
+    language: str | None
+    source: str | None
+    consent_at: datetime | None
+    opted_out_at: datetime | None
+    blocked_at: datetime | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class InterviewRecord:
+    """An interview as stored; `state` is the engine's own dict, `step` its compare-and-set key."""
+
+    id: int
+    pseudonym: str
+    study_id: str
+    script_version_id: int
+    state: dict[str, Any]
+    step: int
+    status: InterviewStatus
+    group: Group | None
+    source: str | None
+    language: str | None
+    started_at: datetime
+    updated_at: datetime
+    completed_at: datetime | None
+    reminded_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAnswer:
+    """An answer read back for export and analysis, with its interview's group and status."""
+
+    id: int
+    interview_id: int
+    pseudonym: str
+    group: Group | None
+    status: InterviewStatus
+    question_id: str
+    probe: int
+    raw_text: str | None
+    value: AnswerValue
+    answered_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CodingOverrideRecord:
+    """A researcher's themes for one answer."""
+
+    answer_id: int
+    themes: tuple[str, ...]
+    coder: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StudyCounts:
+    """How many interviews of a study ended each way; doers/non-doers count completed ones."""
+
+    starts: int = 0
+    active: int = 0
+    paused: int = 0
+    completed: int = 0
+    screened_out: int = 0
+    excluded: int = 0
+    abandoned: int = 0
+    declined: int = 0
+    doers: int = 0
+    non_doers: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedInterview:
+    """A finished interview brought in from elsewhere (e.g. a paper survey typed into CSV)."""
+
+    pseudonym: str
+    status: InterviewStatus
+    group: Group | None
+    started_at: datetime
+    completed_at: datetime | None
+    answers: Sequence[AnswerRecord] = ()
+    language: str | None = None
+    source: str | None = None
+    state: dict[str, Any] = field(default_factory=dict)

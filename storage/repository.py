@@ -1,0 +1,165 @@
+"""The storage interface every backend implements; callers use only this."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from storage.records import (
+    KEEP,
+    AnswerRecord,
+    CodingOverrideRecord,
+    Group,
+    ImportedInterview,
+    InterviewRecord,
+    InterviewStatus,
+    Keep,
+    RespondentRecord,
+    ScriptVersionRecord,
+    StoredAnswer,
+    StudyCounts,
+)
+
+
+class Repository(ABC):
+    """Async persistence of studies, respondents, interviews and answers."""
+
+    @abstractmethod
+    async def register_script(
+        self, *, study_id: str, title: str, text: str, now: datetime
+    ) -> ScriptVersionRecord:
+        """Store a script text; the same text for the same study gives back the same version."""
+
+    @abstractmethod
+    async def get_script_version(self, *, version_id: int) -> ScriptVersionRecord | None:
+        """The script text an interview was started on."""
+
+    @abstractmethod
+    async def get_or_create_respondent(
+        self, *, pseudonym: str, language: str | None, source: str | None, now: datetime
+    ) -> RespondentRecord:
+        """The respondent with this pseudonym, created on first contact."""
+
+    @abstractmethod
+    async def get_respondent(self, *, pseudonym: str) -> RespondentRecord | None:
+        """The respondent with this pseudonym, if any."""
+
+    @abstractmethod
+    async def update_respondent(
+        self,
+        *,
+        pseudonym: str,
+        language: str | Keep | None = KEEP,
+        consent_at: datetime | Keep | None = KEEP,
+        opted_out_at: datetime | Keep | None = KEEP,
+        blocked_at: datetime | Keep | None = KEEP,
+    ) -> bool:
+        """Change the given fields (None clears one); False if there is no such respondent."""
+
+    @abstractmethod
+    async def start_interview(
+        self,
+        *,
+        pseudonym: str,
+        study_id: str,
+        script_version_id: int,
+        state: dict[str, Any],
+        now: datetime,
+        source: str | None = None,
+        language: str | None = None,
+        step: int = 0,
+    ) -> InterviewRecord:
+        """Begin an active interview for an existing respondent."""
+
+    @abstractmethod
+    async def get_interview(self, *, interview_id: int) -> InterviewRecord | None:
+        """One interview by id."""
+
+    @abstractmethod
+    async def active_interview(self, *, pseudonym: str, study_id: str) -> InterviewRecord | None:
+        """The newest active or paused interview of this respondent in this study."""
+
+    @abstractmethod
+    async def latest_interview(self, *, pseudonym: str, study_id: str) -> InterviewRecord | None:
+        """The newest interview of this respondent in this study, whatever its status."""
+
+    @abstractmethod
+    async def advance(
+        self,
+        *,
+        interview_id: int,
+        expected_step: int,
+        new_state: dict[str, Any],
+        status: InterviewStatus,
+        group: Group | None,
+        now: datetime,
+        answers: Sequence[AnswerRecord] = (),
+        update_id: int | None = None,
+    ) -> bool:
+        """Apply one transition if the interview is still at `expected_step`.
+
+        In one short transaction: the step becomes `expected_step + 1`, the state, status and
+        group are replaced, and each answer replaces any earlier one for its (question, probe).
+        Returns False and changes nothing when the step moved on (a stale or double tap) or
+        `update_id` was already applied to this interview (a redelivered update).
+        """
+
+    @abstractmethod
+    async def clear_answers(self, *, interview_id: int) -> int:
+        """Forget an interview's answers (the respondent restarted); returns how many."""
+
+    @abstractmethod
+    async def erase_respondent(self, *, pseudonym: str) -> bool:
+        """Delete the respondent and everything about them from every table."""
+
+    @abstractmethod
+    async def idle_interviews(
+        self, *, idle_since: datetime, study_id: str | None = None, limit: int = 100
+    ) -> list[InterviewRecord]:
+        """Active interviews untouched since `idle_since`, not yet reminded since, oldest first.
+
+        Respondents who opted out or blocked the bot are left out.
+        """
+
+    @abstractmethod
+    async def mark_reminded(self, *, interview_id: int, now: datetime) -> None:
+        """Note that a reminder was sent, so the same idle spell is not reminded twice."""
+
+    @abstractmethod
+    async def study_counts(self, *, study_id: str) -> StudyCounts:
+        """How many interviews of the study started and how they ended."""
+
+    @abstractmethod
+    def stream_answers(self, *, study_id: str) -> AsyncIterator[StoredAnswer]:
+        """Every answer of the study by interview, then in the order first recorded; streamed."""
+
+    @abstractmethod
+    def stream_interviews(self, *, study_id: str) -> AsyncIterator[InterviewRecord]:
+        """Every interview of the study in start order; streamed."""
+
+    @abstractmethod
+    async def set_coding_override(
+        self, *, answer_id: int, themes: Sequence[str], coder: str, now: datetime
+    ) -> None:
+        """Record a researcher's themes for an answer (the latest one wins)."""
+
+    @abstractmethod
+    async def coding_overrides(self, *, study_id: str) -> dict[int, CodingOverrideRecord]:
+        """The latest override of each overridden answer in the study, by answer id."""
+
+    @abstractmethod
+    async def import_interviews(
+        self,
+        *,
+        study_id: str,
+        script_version_id: int,
+        interviews: Sequence[ImportedInterview],
+        now: datetime,
+    ) -> list[int]:
+        """Write finished interviews and their answers, all or nothing; returns their ids."""
+
+    @abstractmethod
+    async def close(self) -> None:
+        """Release the database connections."""

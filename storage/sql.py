@@ -1,0 +1,390 @@
+"""The SQL implementation of `Repository` for SQLite and PostgreSQL (SQLAlchemy Core)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Insert, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from storage import rows
+from storage.engine import WRITE_OPTION, build_engine, is_sqlite, normalise_url
+from storage.records import (
+    KEEP,
+    OPEN_STATUSES,
+    AnswerRecord,
+    Group,
+    ImportedInterview,
+    InterviewRecord,
+    InterviewStatus,
+    Keep,
+    RespondentRecord,
+    ScriptVersionRecord,
+)
+from storage.repository import Repository
+from storage.rows import (
+    ANSWER,
+    APPLIED_UPDATE,
+    CODING_OVERRIDE,
+    INTERVIEW,
+    RESPONDENT,
+    SCRIPT_VERSION,
+    STUDY,
+)
+from storage.sql_study import StudyQueries
+
+_FINISHED = {InterviewStatus.COMPLETED}
+
+
+class _Unchanged(Exception):
+    """Raised inside a write transaction to roll it back (stale step, replayed update)."""
+
+
+class SqlRepository(StudyQueries, Repository):
+    """`Repository` over an async SQLAlchemy engine."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        """Wrap an engine made by `storage.engine.build_engine`."""
+        self._engine = engine
+        self._writer = engine.execution_options(**{WRITE_OPTION: True})
+        self._sqlite = is_sqlite(engine.url)
+        self._dialect_insert = sqlite.insert if self._sqlite else postgresql.insert
+        # SQLite has one writer at a time; queueing writers here instead of in SQLite's busy
+        # loop keeps latency flat. Other processes still wait through busy_timeout.
+        self._write_lock = asyncio.Lock() if self._sqlite else None
+
+    @contextlib.asynccontextmanager
+    async def _write(self) -> AsyncIterator[AsyncConnection]:
+        """One short write transaction (BEGIN IMMEDIATE on SQLite)."""
+        async with contextlib.AsyncExitStack() as stack:
+            if self._write_lock is not None:
+                await stack.enter_async_context(self._write_lock)
+            conn = await stack.enter_async_context(self._writer.begin())
+            yield conn
+
+    def _insert(self, table: Any) -> Any:
+        """A dialect INSERT that understands ON CONFLICT."""
+        return self._dialect_insert(table)
+
+    async def close(self) -> None:
+        """Release the database connections."""
+        await self._engine.dispose()
+
+    # Scripts and respondents
+
+    async def register_script(
+        self, *, study_id: str, title: str, text: str, now: datetime
+    ) -> ScriptVersionRecord:
+        """Store a script text; the same text for the same study gives back the same version."""
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        async with self._write() as conn:
+            await conn.execute(
+                self._insert(STUDY)
+                .values(id=study_id, title=title)
+                .on_conflict_do_update(index_elements=[STUDY.c.id], set_={"title": title})
+            )
+            await conn.execute(
+                self._insert(SCRIPT_VERSION)
+                .values(study_id=study_id, sha256=digest, text=text, created_at=now)
+                .on_conflict_do_nothing(
+                    index_elements=[SCRIPT_VERSION.c.study_id, SCRIPT_VERSION.c.sha256]
+                )
+            )
+            row = (
+                await conn.execute(
+                    select(SCRIPT_VERSION).where(
+                        SCRIPT_VERSION.c.study_id == study_id, SCRIPT_VERSION.c.sha256 == digest
+                    )
+                )
+            ).one()
+        return rows.script_version(row)
+
+    async def get_script_version(self, *, version_id: int) -> ScriptVersionRecord | None:
+        """The script text an interview was started on."""
+        async with self._engine.connect() as conn:
+            row = (
+                await conn.execute(select(SCRIPT_VERSION).where(SCRIPT_VERSION.c.id == version_id))
+            ).one_or_none()
+        return None if row is None else rows.script_version(row)
+
+    async def get_respondent(self, *, pseudonym: str) -> RespondentRecord | None:
+        """The respondent with this pseudonym, if any."""
+        async with self._engine.connect() as conn:
+            row = (
+                await conn.execute(select(RESPONDENT).where(RESPONDENT.c.pseudonym == pseudonym))
+            ).one_or_none()
+        return None if row is None else rows.respondent(row)
+
+    async def get_or_create_respondent(
+        self, *, pseudonym: str, language: str | None, source: str | None, now: datetime
+    ) -> RespondentRecord:
+        """The respondent with this pseudonym, created on first contact."""
+        existing = await self.get_respondent(pseudonym=pseudonym)
+        if existing is not None:
+            return existing
+        async with self._write() as conn:
+            await conn.execute(
+                self._insert(RESPONDENT)
+                .values(pseudonym=pseudonym, language=language, source=source, created_at=now)
+                .on_conflict_do_nothing(index_elements=[RESPONDENT.c.pseudonym])
+            )
+            row = (
+                await conn.execute(select(RESPONDENT).where(RESPONDENT.c.pseudonym == pseudonym))
+            ).one()
+        return rows.respondent(row)
+
+    async def update_respondent(
+        self,
+        *,
+        pseudonym: str,
+        language: str | Keep | None = KEEP,
+        consent_at: datetime | Keep | None = KEEP,
+        opted_out_at: datetime | Keep | None = KEEP,
+        blocked_at: datetime | Keep | None = KEEP,
+    ) -> bool:
+        """Change the given fields (None clears one); False if there is no such respondent."""
+        changes = {
+            name: value
+            for name, value in (
+                ("language", language),
+                ("consent_at", consent_at),
+                ("opted_out_at", opted_out_at),
+                ("blocked_at", blocked_at),
+            )
+            if value is not KEEP
+        }
+        if not changes:
+            return await self.get_respondent(pseudonym=pseudonym) is not None
+        async with self._write() as conn:
+            result = await conn.execute(
+                update(RESPONDENT).where(RESPONDENT.c.pseudonym == pseudonym).values(changes)
+            )
+        return result.rowcount > 0
+
+    # Interviews
+
+    async def start_interview(
+        self,
+        *,
+        pseudonym: str,
+        study_id: str,
+        script_version_id: int,
+        state: dict[str, Any],
+        now: datetime,
+        source: str | None = None,
+        language: str | None = None,
+        step: int = 0,
+    ) -> InterviewRecord:
+        """Begin an active interview for an existing respondent."""
+        async with self._write() as conn:
+            row = (
+                await conn.execute(
+                    INTERVIEW.insert()
+                    .values(
+                        pseudonym=pseudonym, study_id=study_id,
+                        script_version_id=script_version_id, state=state, step=step,
+                        status=InterviewStatus.ACTIVE.value, source=source, language=language,
+                        started_at=now, updated_at=now,
+                    )
+                    .returning(*INTERVIEW.c)
+                )
+            ).one()
+        return rows.interview(row)
+
+    async def get_interview(self, *, interview_id: int) -> InterviewRecord | None:
+        """One interview by id."""
+        return await self._one_interview(INTERVIEW.c.id == interview_id)
+
+    async def active_interview(self, *, pseudonym: str, study_id: str) -> InterviewRecord | None:
+        """The newest active or paused interview of this respondent in this study."""
+        return await self._one_interview(
+            INTERVIEW.c.pseudonym == pseudonym,
+            INTERVIEW.c.study_id == study_id,
+            INTERVIEW.c.status.in_([status.value for status in OPEN_STATUSES]),
+        )
+
+    async def latest_interview(self, *, pseudonym: str, study_id: str) -> InterviewRecord | None:
+        """The newest interview of this respondent in this study, whatever its status."""
+        return await self._one_interview(
+            INTERVIEW.c.pseudonym == pseudonym, INTERVIEW.c.study_id == study_id
+        )
+
+    async def _one_interview(self, *where: Any) -> InterviewRecord | None:
+        """The newest interview matching `where`."""
+        stmt = select(INTERVIEW).where(*where).order_by(INTERVIEW.c.id.desc()).limit(1)
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(stmt)).one_or_none()
+        return None if row is None else rows.interview(row)
+
+    async def advance(
+        self,
+        *,
+        interview_id: int,
+        expected_step: int,
+        new_state: dict[str, Any],
+        status: InterviewStatus,
+        group: Group | None,
+        now: datetime,
+        answers: Sequence[AnswerRecord] = (),
+        update_id: int | None = None,
+    ) -> bool:
+        """Apply one transition if the interview is still at `expected_step` (see Repository)."""
+        values: dict[str, Any] = {
+            "state": new_state,
+            "step": expected_step + 1,
+            "status": InterviewStatus(status).value,
+            "group": None if group is None else Group(group).value,
+            "updated_at": now,
+        }
+        if status in _FINISHED:
+            values["completed_at"] = now
+        try:
+            async with self._write() as conn:
+                if update_id is not None:
+                    claimed = await conn.execute(
+                        self._insert(APPLIED_UPDATE)
+                        .values(interview_id=interview_id, update_id=update_id)
+                        .on_conflict_do_nothing()
+                    )
+                    if claimed.rowcount != 1:
+                        raise _Unchanged
+                moved = await conn.execute(
+                    update(INTERVIEW)
+                    .where(INTERVIEW.c.id == interview_id, INTERVIEW.c.step == expected_step)
+                    .values(values)
+                )
+                if moved.rowcount != 1:
+                    raise _Unchanged
+                if answers:
+                    await conn.execute(
+                        self._upsert_answers(),
+                        [rows.answer_row(interview_id, a, now, update_id) for a in answers],
+                    )
+        except _Unchanged:
+            return False
+        return True
+
+    def _upsert_answers(self) -> Insert:
+        """INSERT an answer, replacing an earlier one for the same (interview, question, probe)."""
+        stmt = self._insert(ANSWER)
+        return stmt.on_conflict_do_update(  # type: ignore[no-any-return]
+            index_elements=[ANSWER.c.interview_id, ANSWER.c.question_id, ANSWER.c.probe],
+            set_={
+                "raw_text": stmt.excluded.raw_text,
+                "value": stmt.excluded.value,
+                "answered_at": stmt.excluded.answered_at,
+                "update_id": stmt.excluded.update_id,
+            },
+        )
+
+    async def clear_answers(self, *, interview_id: int) -> int:
+        """Forget an interview's answers (the respondent restarted); returns how many."""
+        async with self._write() as conn:
+            answer_ids = select(ANSWER.c.id).where(ANSWER.c.interview_id == interview_id)
+            await conn.execute(
+                delete(CODING_OVERRIDE).where(CODING_OVERRIDE.c.answer_id.in_(answer_ids))
+            )
+            result = await conn.execute(
+                delete(ANSWER).where(ANSWER.c.interview_id == interview_id)
+            )
+        return result.rowcount
+
+    async def erase_respondent(self, *, pseudonym: str) -> bool:
+        """Delete the respondent and everything about them from every table."""
+        # Explicit deletes, child tables first, rather than trusting ON DELETE CASCADE: SQLite
+        # only cascades when the foreign_keys pragma is on for that connection.
+        interview_ids = select(INTERVIEW.c.id).where(INTERVIEW.c.pseudonym == pseudonym)
+        answer_ids = select(ANSWER.c.id).where(ANSWER.c.interview_id.in_(interview_ids))
+        async with self._write() as conn:
+            await conn.execute(
+                delete(CODING_OVERRIDE).where(CODING_OVERRIDE.c.answer_id.in_(answer_ids))
+            )
+            await conn.execute(delete(ANSWER).where(ANSWER.c.interview_id.in_(interview_ids)))
+            await conn.execute(
+                delete(APPLIED_UPDATE).where(APPLIED_UPDATE.c.interview_id.in_(interview_ids))
+            )
+            await conn.execute(delete(INTERVIEW).where(INTERVIEW.c.pseudonym == pseudonym))
+            result = await conn.execute(
+                delete(RESPONDENT).where(RESPONDENT.c.pseudonym == pseudonym)
+            )
+        return result.rowcount > 0
+
+    async def mark_reminded(self, *, interview_id: int, now: datetime) -> None:
+        """Note that a reminder was sent, so the same idle spell is not reminded twice."""
+        async with self._write() as conn:
+            await conn.execute(
+                update(INTERVIEW).where(INTERVIEW.c.id == interview_id).values(reminded_at=now)
+            )
+
+    async def set_coding_override(
+        self, *, answer_id: int, themes: Sequence[str], coder: str, now: datetime
+    ) -> None:
+        """Record a researcher's themes for an answer (the latest one wins)."""
+        async with self._write() as conn:
+            await conn.execute(
+                CODING_OVERRIDE.insert().values(
+                    answer_id=answer_id, themes=list(themes), coder=coder, created_at=now
+                )
+            )
+
+    async def import_interviews(
+        self,
+        *,
+        study_id: str,
+        script_version_id: int,
+        interviews: Sequence[ImportedInterview],
+        now: datetime,
+    ) -> list[int]:
+        """Write finished interviews and their answers, all or nothing; returns their ids."""
+        for item in interviews:
+            keys = [(a.question_id, a.probe) for a in item.answers]
+            if len(keys) != len(set(keys)):
+                raise ValueError(
+                    f"Respondent {item.pseudonym!r} answers the same question twice; "
+                    "keep one answer per question and probe."
+                )
+        ids: list[int] = []
+        async with self._write() as conn:
+            for item in interviews:
+                await conn.execute(
+                    self._insert(RESPONDENT)
+                    .values(
+                        pseudonym=item.pseudonym, language=item.language, source=item.source,
+                        created_at=now,
+                    )
+                    .on_conflict_do_nothing(index_elements=[RESPONDENT.c.pseudonym])
+                )
+                finished = item.completed_at or item.started_at
+                interview_id = await conn.scalar(
+                    INTERVIEW.insert()
+                    .values(
+                        pseudonym=item.pseudonym, study_id=study_id,
+                        script_version_id=script_version_id, state=item.state, step=0,
+                        status=InterviewStatus(item.status).value,
+                        group=None if item.group is None else Group(item.group).value,
+                        source=item.source, language=item.language, started_at=item.started_at,
+                        updated_at=finished,
+                        completed_at=item.completed_at,
+                    )
+                    .returning(INTERVIEW.c.id)
+                )
+                assert interview_id is not None
+                if item.answers:
+                    await conn.execute(
+                        ANSWER.insert(),
+                        [rows.answer_row(interview_id, a, finished, None) for a in item.answers],
+                    )
+                ids.append(interview_id)
+        return ids
+
+
+def create_repository(database_url: str, **engine_options: Any) -> SqlRepository:
+    """A repository for the URL (no connection is opened until first use)."""
+    normalise_url(database_url)  # fail early, with a readable message, on a bad scheme
+    return SqlRepository(build_engine(database_url, **engine_options))

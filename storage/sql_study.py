@@ -1,0 +1,119 @@
+"""Read-only queries over a whole study: counts, streamed exports, idle interviews."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage import rows
+from storage.records import (
+    CodingOverrideRecord,
+    Group,
+    InterviewRecord,
+    InterviewStatus,
+    StoredAnswer,
+    StudyCounts,
+)
+from storage.rows import ANSWER, CODING_OVERRIDE, INTERVIEW, RESPONDENT, STORED_ANSWER_COLUMNS
+
+# Rows fetched per round trip when streaming; memory stays flat however large the study.
+_STREAM_BATCH = 1000
+
+
+class StudyQueries:
+    """Reads that span a study; mixed into `SqlRepository`."""
+
+    _engine: AsyncEngine
+
+    async def idle_interviews(
+        self, *, idle_since: datetime, study_id: str | None = None, limit: int = 100
+    ) -> list[InterviewRecord]:
+        """Active interviews untouched since `idle_since`, not yet reminded since, oldest first."""
+        stmt = (
+            select(INTERVIEW)
+            .join(RESPONDENT, RESPONDENT.c.pseudonym == INTERVIEW.c.pseudonym)
+            .where(
+                INTERVIEW.c.status == InterviewStatus.ACTIVE.value,
+                INTERVIEW.c.updated_at < idle_since,
+                or_(
+                    INTERVIEW.c.reminded_at.is_(None),
+                    INTERVIEW.c.reminded_at < INTERVIEW.c.updated_at,
+                ),
+                RESPONDENT.c.opted_out_at.is_(None),
+                RESPONDENT.c.blocked_at.is_(None),
+            )
+            .order_by(INTERVIEW.c.updated_at, INTERVIEW.c.id)
+            .limit(limit)
+        )
+        if study_id is not None:
+            stmt = stmt.where(INTERVIEW.c.study_id == study_id)
+        async with self._engine.connect() as conn:
+            return [rows.interview(row) for row in await conn.execute(stmt)]
+
+    async def study_counts(self, *, study_id: str) -> StudyCounts:
+        """How many interviews of the study started and how they ended."""
+        stmt = (
+            select(INTERVIEW.c.status, INTERVIEW.c.group, func.count())
+            .where(INTERVIEW.c.study_id == study_id)
+            .group_by(INTERVIEW.c.status, INTERVIEW.c.group)
+        )
+        by_status: dict[str, int] = {}
+        by_group: dict[str | None, int] = {}
+        async with self._engine.connect() as conn:
+            for status, group, count in await conn.execute(stmt):
+                by_status[status] = by_status.get(status, 0) + count
+                if status == InterviewStatus.COMPLETED.value:
+                    by_group[group] = by_group.get(group, 0) + count
+        return StudyCounts(
+            starts=sum(by_status.values()),
+            **{status.name.lower(): by_status.get(status.value, 0) for status in InterviewStatus},
+            doers=by_group.get(Group.DOER.value, 0),
+            non_doers=by_group.get(Group.NON_DOER.value, 0),
+        )
+
+    async def stream_answers(self, *, study_id: str) -> AsyncIterator[StoredAnswer]:
+        """Every answer of the study by interview, then in the order first recorded; streamed."""
+        stmt = (
+            select(*STORED_ANSWER_COLUMNS)
+            .join(INTERVIEW, INTERVIEW.c.id == ANSWER.c.interview_id)
+            .where(INTERVIEW.c.study_id == study_id)
+            .order_by(ANSWER.c.interview_id, ANSWER.c.id)
+            .execution_options(yield_per=_STREAM_BATCH)
+        )
+        async with self._engine.connect() as conn:
+            async for row in await conn.stream(stmt):
+                yield rows.stored_answer(row)
+
+    async def stream_interviews(self, *, study_id: str) -> AsyncIterator[InterviewRecord]:
+        """Every interview of the study in start order; streamed."""
+        stmt = (
+            select(INTERVIEW)
+            .where(INTERVIEW.c.study_id == study_id)
+            .order_by(INTERVIEW.c.id)
+            .execution_options(yield_per=_STREAM_BATCH)
+        )
+        async with self._engine.connect() as conn:
+            async for row in await conn.stream(stmt):
+                yield rows.interview(row)
+
+    async def coding_overrides(self, *, study_id: str) -> dict[int, CodingOverrideRecord]:
+        """The latest override of each overridden answer in the study, by answer id."""
+        stmt = (
+            select(CODING_OVERRIDE)
+            .join(ANSWER, ANSWER.c.id == CODING_OVERRIDE.c.answer_id)
+            .join(INTERVIEW, INTERVIEW.c.id == ANSWER.c.interview_id)
+            .where(INTERVIEW.c.study_id == study_id)
+            .order_by(CODING_OVERRIDE.c.created_at, CODING_OVERRIDE.c.id)
+        )
+        latest: dict[int, CodingOverrideRecord] = {}
+        async with self._engine.connect() as conn:
+            for row in await conn.execute(stmt):
+                latest[row.answer_id] = CodingOverrideRecord(
+                    answer_id=row.answer_id, themes=tuple(row.themes), coder=row.coder,
+                    created_at=row.created_at,
+                )
+        return latest
+
