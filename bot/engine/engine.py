@@ -1,0 +1,334 @@
+"""The interview engine: a pure state machine from (script, state, input) to a `Turn`.
+
+It never awaits, never reads the clock and never touches storage or Telegram: adapters persist
+`Turn.state` and `Turn.answers`, then send `Turn.messages`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from bot.engine.answers import Invalid, check_selection, option_for, read_text
+from bot.engine.state import (
+    CONSENT,
+    DONE,
+    AnswerEvent,
+    Button,
+    Command,
+    Input,
+    Message,
+    Pick,
+    State,
+    Status,
+    TextInput,
+    Turn,
+    Unsupported,
+    Value,
+)
+from bot.script import CompiledQuestion, QuestionType, Script
+from bot.script.normalize import fold, words
+
+
+def begin(script: Script, *, language: str | None = None, source: str | None = None) -> Turn:
+    """A new interview: the introduction and the consent question."""
+    state = State(status=Status.consent, language=script.language(language), source=source)
+    return Turn(state=state, messages=prompt(script, state), changed=True)
+
+
+def prompt(script: Script, state: State) -> tuple[Message, ...]:
+    """What to show to (re)ask where the interview stands; used on resume and after errors."""
+    lang = state.language
+    if state.status == Status.consent:
+        study = script.file.study
+        intro = script.pipe(script.text(study.introduction, lang), lang, {})
+        consent = Message(
+            text=script.pipe(script.text(study.consent, lang), lang, {}),
+            question_id=CONSENT,
+            buttons=(
+                Button("yes", script.message("consent_yes", lang)),
+                Button("no", script.message("consent_no", lang)),
+            ),
+        )
+        return (Message(intro), consent)
+    if state.status.ended or state.current is None:
+        return (Message(script.message("finished", lang)),)
+    question = script.by_id[state.current]
+    if state.probes:
+        return (_probe_message(script, question, state),)
+    return (_ask(script, question, state),)
+
+
+def set_language(script: Script, state: State, language: str) -> Turn:
+    """Switch the interview's language and re-ask the current question in it."""
+    new = replace(state, language=script.language(language), step=state.step + 1)
+    return Turn(state=new, messages=prompt(script, new), changed=True)
+
+
+def handle(script: Script, state: State, event: Input) -> Turn:
+    """Decide what an input means for this interview."""
+    if isinstance(event, Command) and event.name == "restart":
+        return _restart(script, state)
+    if state.status.ended:
+        return Turn(state=state, messages=prompt(script, state))
+    if state.status == Status.consent:
+        return _consent(script, state, event)
+    assert state.current is not None, "an active interview always has a current question"
+    question = script.by_id[state.current]
+    lang = state.language
+    if isinstance(event, Command):
+        return _back(script, state) if event.name == "back" else _skip(script, state, question)
+    if isinstance(event, Unsupported):
+        return _reask(script, state, question, _hint(script, question, lang, typed=False))
+    if isinstance(event, Pick):
+        return _pick(script, state, question, event)
+    if state.probes:
+        return _probe_answer(script, state, question, event.text)
+    value = read_text(script, question, event.text, lang)
+    if isinstance(value, Invalid):
+        return _reask(script, state, question, value.message)
+    return _answered(
+        script, state, question, AnswerEvent(question.id, 0, event.text.strip(), value)
+    )
+
+
+def _consent(script: Script, state: State, event: Input) -> Turn:
+    lang = state.language
+    choice: str | None = None
+    if isinstance(event, Pick) and event.question_id == CONSENT:
+        choice = event.value
+    elif isinstance(event, TextInput):
+        folded = fold(event.text).strip(" .!")
+        if folded in script.words("yes_words", lang) | {fold(script.message("consent_yes", lang))}:
+            choice = "yes"
+        elif folded in script.words("no_words", lang) | {fold(script.message("consent_no", lang))}:
+            choice = "no"
+    if choice == "no":
+        declined = replace(state, status=Status.declined, step=state.step + 1)
+        return Turn(declined, (Message(script.message("declined", lang)),), changed=True)
+    if choice != "yes":
+        return Turn(state=state, messages=prompt(script, state)[1:])
+    return _advance(script, replace(state, status=Status.active, current=None), start=0)
+
+
+def _restart(script: Script, state: State) -> Turn:
+    fresh = State(
+        status=Status.active if state.status != Status.declined else Status.consent,
+        language=state.language,
+        step=state.step,
+        source=state.source,
+    )
+    if fresh.status == Status.consent:
+        return Turn(
+            replace(fresh, step=state.step + 1), prompt(script, fresh), changed=True, cleared=True
+        )
+    turn = _advance(script, fresh, start=0)
+    notice = Message(script.message("restarted", state.language))
+    return replace(turn, messages=(notice, *turn.messages), cleared=True)
+
+
+def _back(script: Script, state: State) -> Turn:
+    if not state.history:
+        return _reask(script, state, script.by_id[state.current or ""], None, "nothing_to_go_back")
+    previous = state.history[-1]
+    new = replace(
+        state,
+        current=previous,
+        history=state.history[:-1],
+        probes=0,
+        selected=(),
+        step=state.step + 1,
+    )
+    return Turn(new, (_ask(script, script.by_id[previous], new),), changed=True)
+
+
+def _skip(script: Script, state: State, question: CompiledQuestion) -> Turn:
+    if question.spec.required:
+        return _reask(script, state, question, None, "cannot_skip")
+    if state.probes:  # skipping a probe keeps the answer already given
+        return _advance(script, replace(state, probes=0), start=question.index + 1)
+    skipped = replace(state, answers={**state.answers, question.id: None})
+    turn = _advance(script, skipped, start=question.index + 1)
+    event = AnswerEvent(question.id, 0, "", None)
+    return replace(turn, answers=(event, *turn.answers))
+
+
+def _pick(script: Script, state: State, question: CompiledQuestion, event: Pick) -> Turn:
+    if event.question_id != question.id or state.probes:
+        return Turn(state=state)  # a stale or doubled tap on an earlier question changes nothing
+    values = [o.value for o in question.options]
+    if question.type == QuestionType.multiple_choice:
+        if event.value == DONE:
+            picked = check_selection(script, question, list(state.selected), state.language)
+            if isinstance(picked, Invalid):
+                return _reask(script, state, question, picked.message)
+            raw = ", ".join(state.selected)
+            return _answered(script, state, question, AnswerEvent(question.id, 0, raw, picked))
+        if event.value not in values:
+            return Turn(state=state)
+        chosen = set(state.selected) ^ {event.value}
+        new = replace(state, selected=tuple(v for v in values if v in chosen), step=state.step + 1)
+        return Turn(new, keyboard=_ask(script, question, new), changed=True)
+    if question.type not in (QuestionType.single_choice, QuestionType.yes_no, QuestionType.scale):
+        return Turn(state=state)
+    if event.value not in values:
+        return Turn(state=state)
+    value: Value = int(event.value) if question.type == QuestionType.scale else event.value
+    return _answered(script, state, question, AnswerEvent(question.id, 0, event.value, value))
+
+
+def _answered(script: Script, state: State, question: CompiledQuestion, event: AnswerEvent) -> Turn:
+    answers = {**state.answers, question.id: event.value}
+    new = replace(state, answers=answers, selected=())
+    if question.eligible_if is not None and not question.eligible_if.holds(_env(new)):
+        return _end(script, new, Status.screened_out, (event,))
+    if question.probe and _needs_probe(script, question, event.raw, new.language):
+        probing = replace(new, probes=1, step=new.step + 1)
+        return Turn(probing, (_probe_message(script, question, probing),), (event,), changed=True)
+    turn = _advance(script, new, start=question.index + 1)
+    return replace(turn, answers=(event, *turn.answers))
+
+
+def _probe_answer(script: Script, state: State, question: CompiledQuestion, raw: str) -> Turn:
+    text = raw.strip()
+    if not text:
+        return Turn(state=state, messages=(_probe_message(script, question, state),))
+    event = AnswerEvent(question.id, state.probes, text, text)
+    rule = question.probe
+    if rule and state.probes < rule.max and _needs_probe(script, question, text, state.language):
+        again = replace(state, probes=state.probes + 1, step=state.step + 1)
+        return Turn(again, (_probe_message(script, question, again),), (event,), changed=True)
+    turn = _advance(script, replace(state, probes=0), start=question.index + 1)
+    return replace(turn, answers=(event, *turn.answers))
+
+
+def _needs_probe(script: Script, question: CompiledQuestion, raw: str, lang: str) -> bool:
+    rule = question.probe
+    if rule is None:
+        return False
+    vague = script.words("vague_words", lang) | {
+        fold(v) for v in script.file.probing.vague_answers.get(lang, [])
+    }
+    folded = fold(raw).strip(" .!")
+    return folded in vague or len(words(raw)) < rule.min_words
+
+
+def _advance(script: Script, state: State, *, start: int) -> Turn:
+    """Move to the next question whose `when` holds, passing info messages and classifying."""
+    history = state.history
+    if state.current is not None and state.current not in history[-1:]:
+        history = (*history, state.current)
+    answers = dict(state.answers)
+    group = state.group
+    sent: list[Message] = []
+    lang = state.language
+    classification = script.file.classification
+    for question in script.questions[start:]:
+        if classification and group is None and question.index >= script.classify_from:
+            group = _classify(script, state, answers)
+            if group is None and classification.exclude_unclassified:
+                ended = replace(state, answers=answers, history=history)
+                return _end(script, ended, Status.excluded, (), sent)
+        env = _env(replace(state, answers=answers, group=group))
+        if question.when is not None and not question.when.holds(env):
+            answers.pop(question.id, None)  # an answer given before going back no longer applies
+            continue
+        if question.type == QuestionType.info:
+            sent.append(Message(script.pipe(script.text(question.spec.text, lang), lang, answers)))
+            continue
+        new = replace(
+            state,
+            current=question.id,
+            answers=answers,
+            history=history,
+            group=group,
+            probes=0,
+            selected=(),
+            step=state.step + 1,
+        )
+        sent.append(_ask(script, question, new))
+        return Turn(new, tuple(sent), changed=True)
+    if classification and group is None:
+        group = _classify(script, state, answers)
+    done = replace(state, answers=answers, history=history, group=group)
+    return _end(script, done, Status.completed, (), sent)
+
+
+def _classify(script: Script, state: State, answers: Mapping[str, Value]) -> str | None:
+    env = _env(replace(state, answers=answers))
+    for group, rules in (("doer", script.doer), ("non_doer", script.non_doer)):
+        if any(all(condition.holds(env) for condition in rule) for rule in rules):
+            return group
+    return None
+
+
+def _end(
+    script: Script,
+    state: State,
+    status: Status,
+    events: tuple[AnswerEvent, ...],
+    sent: list[Message] | None = None,
+) -> Turn:
+    lang = state.language
+    study = script.file.study
+    if status == Status.completed:
+        text = script.pipe(script.text(study.closing, lang), lang, state.answers)
+    else:
+        own = script.text(study.screened_out, lang) if study.screened_out else None
+        text = own or script.message("screened_out", lang)
+    ended = replace(state, status=status, current=None, probes=0, selected=(), step=state.step + 1)
+    return Turn(ended, (*(sent or []), Message(text)), events, changed=True)
+
+
+def _env(state: State) -> dict[str, Value]:
+    env: dict[str, Value] = dict(state.answers)
+    env.update(group=state.group, language=state.language, source=state.source)
+    return env
+
+
+def _ask(script: Script, question: CompiledQuestion, state: State) -> Message:
+    lang = state.language
+    text = script.pipe(script.text(question.spec.text, lang), lang, state.answers)
+    buttons = tuple(Button(o.value, script.text(o.label, lang)) for o in question.options)
+    multiple = question.type == QuestionType.multiple_choice
+    if multiple:
+        buttons = (*buttons, Button(DONE, script.message("done", lang)))
+    countable = [q for q in script.questions if q.type != QuestionType.info]
+    position = next((n for n, q in enumerate(countable, 1) if q.id == question.id), 0)
+    return Message(
+        text=text,
+        question_id=question.id,
+        buttons=buttons,
+        multiple=multiple,
+        selected=state.selected,
+        progress=(position, len(countable)),
+    )
+
+
+def _probe_message(script: Script, question: CompiledQuestion, state: State) -> Message:
+    lang = state.language
+    rule = question.probe
+    template = script.text(rule.text, lang) if rule and rule.text else ""
+    text = template or script.message("probe", lang)
+    return Message(script.pipe(text, lang, state.answers), question_id=question.id, probe=True)
+
+
+def _hint(script: Script, question: CompiledQuestion, lang: str, *, typed: bool) -> str:
+    if question.type == QuestionType.multiple_choice:
+        return script.message("choose_buttons", lang)
+    if question.options and not typed:
+        return script.message("choose_button", lang)
+    return script.message("text_only", lang)
+
+
+def _reask(
+    script: Script, state: State, question: CompiledQuestion, text: str | None, key: str = ""
+) -> Turn:
+    notice = text if text is not None else script.message(key, state.language)
+    again = (
+        _probe_message(script, question, state) if state.probes else _ask(script, question, state)
+    )
+    return Turn(state=state, messages=(Message(notice), again))
+
+
+__all__ = ["begin", "handle", "option_for", "prompt", "set_language"]

@@ -1,0 +1,131 @@
+"""Read YAML into plain data while remembering where every key and value stands in the file."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+Path = tuple[str | int, ...]
+MAX_BYTES = 1_000_000
+MAX_NODES = 200_000
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """A 1-based line and column in a file."""
+
+    line: int
+    column: int
+
+
+class YamlProblem(ValueError):
+    """The file cannot be read as YAML at all."""
+
+    def __init__(self, message: str, position: Position) -> None:
+        super().__init__(message)
+        self.position = position
+
+
+@dataclass
+class Located:
+    """Plain data plus the position of each value (and of each mapping key) by path."""
+
+    data: Any
+    values: dict[Path, Position]
+    keys: dict[Path, Position]
+    duplicates: list[tuple[Path, Position]]
+
+    def value_at(self, path: Path) -> Position:
+        """The position of the value at `path`, or of its nearest ancestor that exists."""
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.values:
+                return self.values[path[:end]]
+        return Position(1, 1)
+
+    def key_at(self, path: Path) -> Position:
+        """The position of the key that names `path`, falling back to the value's position."""
+        return self.keys.get(path) or self.value_at(path)
+
+
+class ScriptLoader(yaml.SafeLoader):
+    """YAML 1.2-style booleans: only true/false, so `yes`, `no`, `on` and `off` stay words."""
+
+
+ScriptLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+ScriptLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+def load_yaml(text: str) -> Any:
+    """Load YAML text with the script loader's rules (used for the built-in messages too)."""
+    return yaml.load(text, Loader=ScriptLoader)
+
+
+def _position(node: yaml.Node) -> Position:
+    return Position(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def locate(raw: bytes) -> Located:
+    """Parse `raw` as one YAML document; raise `YamlProblem` with a position if that fails."""
+    if len(raw) > MAX_BYTES:
+        raise YamlProblem(
+            f"the file is {len(raw):,} bytes; a script must be under {MAX_BYTES:,} bytes",
+            Position(1, 1),
+        )
+    if b"\x00" in raw:
+        raise YamlProblem("this is not a text file; a script is a YAML text file", Position(1, 1))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise YamlProblem(
+            "the file is not UTF-8 text; save it as UTF-8 in your editor", Position(line, 1)
+        ) from None
+    try:
+        root = yaml.compose(text, Loader=ScriptLoader)
+        data = load_yaml(text) if root is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
+        reason = (exc.problem or "unreadable YAML").rstrip(".")
+        raise YamlProblem(f"not valid YAML: {reason}", where) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(f"not valid YAML: {exc}", Position(1, 1)) from None
+    except RecursionError:
+        raise YamlProblem("the YAML is nested too deeply", Position(1, 1)) from None
+    located = Located(data, {}, {}, [])
+    if root is not None:
+        _walk(root, (), located, set())
+    return located
+
+
+def _walk(node: yaml.Node, path: Path, out: Located, seen: set[int]) -> None:
+    # Aliases point at nodes already walked; visiting them again could explode ("billion laughs").
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    if len(seen) > MAX_NODES:
+        raise YamlProblem("the file has too many values to be an interview script", _position(node))
+    out.values[path] = _position(node)
+    if isinstance(node, yaml.MappingNode):
+        names: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
+            child = (*path, key)
+            if key in names:
+                out.duplicates.append((child, _position(key_node)))
+            names.add(key)
+            out.keys.setdefault(child, _position(key_node))
+            _walk(value_node, child, out, seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, (*path, index), out, seen)
