@@ -131,22 +131,23 @@ def _back(script: Script, state: State) -> Turn:
     if not state.history:
         return _reask(script, state, script.by_id[state.current or ""], None, "nothing_to_go_back")
     previous = state.history[-1]
+    earlier = state.answers.get(previous)
     new = replace(
         state,
         current=previous,
         history=state.history[:-1],
         probes=0,
-        selected=(),
+        selected=tuple(earlier) if isinstance(earlier, list) else (),
         step=state.step + 1,
     )
     return Turn(new, (_ask(script, script.by_id[previous], new),), changed=True)
 
 
 def _skip(script: Script, state: State, question: CompiledQuestion) -> Turn:
-    if question.spec.required:
-        return _reask(script, state, question, None, "cannot_skip")
     if state.probes:  # skipping a probe keeps the answer already given
         return _advance(script, replace(state, probes=0), start=question.index + 1)
+    if question.spec.required:
+        return _reask(script, state, question, None, "cannot_skip")
     skipped = replace(state, answers={**state.answers, question.id: None})
     turn = _advance(script, skipped, start=question.index + 1)
     event = AnswerEvent(question.id, 0, "", None)
@@ -328,7 +329,8 @@ def _reask(
     again = (
         _probe_message(script, question, state) if state.probes else _ask(script, question, state)
     )
-    return Turn(state=state, messages=(Message(notice), again))
+    # One message, not two: Telegram allows about one message a second per chat.
+    return Turn(state=state, messages=(replace(again, text=f"{notice}\n\n{again.text}"),))
 
 
 __all__ = ["begin", "handle", "option_for", "prompt", "set_language"]
