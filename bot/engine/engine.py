@@ -99,9 +99,16 @@ def _consent(script: Script, state: State, event: Input) -> Turn:
         choice = event.value
     elif isinstance(event, TextInput):
         folded = fold(event.text).strip(" .!")
-        if folded in script.words("yes_words", lang) | {fold(script.message("consent_yes", lang))}:
+        # The consent buttons are numbered 1 and 2 where buttons can't be tapped (`perceptions try`).
+        if folded in script.words("yes_words", lang) | {
+            fold(script.message("consent_yes", lang)),
+            "1",
+        }:
             choice = "yes"
-        elif folded in script.words("no_words", lang) | {fold(script.message("consent_no", lang))}:
+        elif folded in script.words("no_words", lang) | {
+            fold(script.message("consent_no", lang)),
+            "2",
+        }:
             choice = "no"
     if choice == "no":
         declined = replace(state, status=Status.declined, step=state.step + 1)
