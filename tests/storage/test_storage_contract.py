@@ -1,0 +1,318 @@
+"""The storage contract: every backend must behave the same (run on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+from storage import (
+    AnswerRecord,
+    Group,
+    ImportedInterview,
+    InterviewRecord,
+    InterviewStatus,
+    Repository,
+    pseudonymise,
+)
+
+KEY = "test-pseudonym-key"
+ACTIVE = InterviewStatus.ACTIVE
+
+
+async def begin(
+    repo: Repository, now: datetime, *, user_id: int = 1001, study_id: str = "handwashing"
+) -> InterviewRecord:
+    """Register a script, a respondent and start their interview."""
+    version = await repo.register_script(
+        study_id=study_id, title="Handwashing", text=f"study: {study_id}\n", now=now
+    )
+    pseudonym = pseudonymise(user_id, KEY)
+    await repo.get_or_create_respondent(pseudonym=pseudonym, language="en", source="qr", now=now)
+    return await repo.start_interview(
+        pseudonym=pseudonym, study_id=study_id, script_version_id=version.id,
+        state={"step": 0}, now=now, source="qr", language="en",
+    )
+
+
+async def answer(
+    repo: Repository, interview: InterviewRecord, step: int, now: datetime, *answers: AnswerRecord,
+    update_id: int | None = None, status: InterviewStatus = ACTIVE, group: Group | None = None,
+) -> bool:
+    """Advance the interview from `step` with the given answers."""
+    return await repo.advance(
+        interview_id=interview.id, expected_step=step, new_state={"step": step + 1},
+        status=status, group=group, now=now, answers=answers, update_id=update_id,
+    )
+
+
+async def answers_of(repo: Repository, study_id: str = "handwashing") -> list[Any]:
+    """(interview, question, probe, value) of every stored answer, in stream order."""
+    return [
+        (a.interview_id, a.question_id, a.probe, a.value)
+        async for a in repo.stream_answers(study_id=study_id)
+    ]
+
+
+async def test_registering_the_same_script_twice_gives_the_same_version(
+    repo: Repository, now: datetime
+) -> None:
+    first = await repo.register_script(study_id="s1", title="One", text="a: 1\n", now=now)
+    again = await repo.register_script(study_id="s1", title="One", text="a: 1\n", now=now)
+    edited = await repo.register_script(study_id="s1", title="One", text="a: 2\n", now=now)
+
+    assert again == first
+    assert edited.id != first.id
+    assert (await repo.get_script_version(version_id=first.id)) == first
+    assert first.text == "a: 1\n"
+    assert len(first.sha256) == 64
+
+
+def test_pseudonym_is_keyed_and_never_the_raw_id() -> None:
+    user_id = 123456789
+
+    pseudonym = pseudonymise(user_id, KEY)
+
+    assert str(user_id) not in pseudonym
+    assert pseudonym == pseudonymise(user_id, KEY)
+    assert pseudonym != pseudonymise(user_id, "another key")
+    assert len(pseudonym) == 64
+    assert int(pseudonym, 16) >= 0
+    with pytest.raises(ValueError, match="PSEUDONYM_KEY"):
+        pseudonymise(user_id, "")
+
+
+async def test_respondent_is_created_once_and_updated_field_by_field(
+    repo: Repository, now: datetime
+) -> None:
+    pseudonym = pseudonymise(42, KEY)
+    created = await repo.get_or_create_respondent(
+        pseudonym=pseudonym, language="fr", source="poster", now=now
+    )
+    again = await repo.get_or_create_respondent(
+        pseudonym=pseudonym, language="en", source="radio", now=now
+    )
+    assert again == created
+
+    assert await repo.update_respondent(pseudonym=pseudonym, consent_at=now, blocked_at=now)
+    assert await repo.update_respondent(pseudonym=pseudonym, blocked_at=None)
+    updated = await repo.get_respondent(pseudonym=pseudonym)
+
+    assert updated is not None
+    assert (updated.language, updated.consent_at, updated.blocked_at) == ("fr", now, None)
+    assert not await repo.update_respondent(pseudonym="nobody", language="en")
+
+
+async def test_advance_applies_once_per_step_and_a_stale_step_changes_nothing(
+    repo: Repository, now: datetime
+) -> None:
+    interview = await begin(repo, now)
+    later = now + timedelta(minutes=1)
+
+    assert await answer(repo, interview, 0, later, AnswerRecord("q1", "yes", "Yes"))
+    stale = await repo.advance(
+        interview_id=interview.id, expected_step=0, new_state={"step": 99},
+        status=InterviewStatus.COMPLETED, group=Group.DOER, now=later + timedelta(minutes=5),
+        answers=[AnswerRecord("q1", "no", "No"), AnswerRecord("q2", "x")],
+    )
+    stored = await repo.get_interview(interview_id=interview.id)
+
+    assert stale is False
+    assert stored is not None
+    assert (stored.step, stored.state, stored.status, stored.group) == (1, {"step": 1}, ACTIVE, None)
+    assert (stored.updated_at, stored.completed_at) == (later, None)
+    assert await answers_of(repo) == [(interview.id, "q1", 0, "yes")]
+
+
+async def test_a_redelivered_update_is_applied_once(repo: Repository, now: datetime) -> None:
+    interview = await begin(repo, now)
+
+    assert await answer(repo, interview, 0, now, AnswerRecord("q1", "yes"), update_id=500)
+    # The same update again, even against the fresh step, must not record a second answer.
+    assert not await answer(repo, interview, 1, now, AnswerRecord("q2", "no"), update_id=500)
+
+    assert await answers_of(repo) == [(interview.id, "q1", 0, "yes")]
+    stored = await repo.get_interview(interview_id=interview.id)
+    assert stored is not None
+    assert stored.step == 1
+
+
+async def test_answering_again_after_back_replaces_the_earlier_answer(
+    repo: Repository, now: datetime
+) -> None:
+    interview = await begin(repo, now)
+    await answer(repo, interview, 0, now, AnswerRecord("q1", "yes", "Yes"))
+    await answer(repo, interview, 1, now, AnswerRecord("q1", "soap", "With soap", probe=1))
+    # "back" is a transition of its own; then q1 is answered again.
+    await answer(repo, interview, 2, now)
+    await answer(repo, interview, 3, now, AnswerRecord("q1", "no", "No"), update_id=9)
+
+    assert await answers_of(repo) == [
+        (interview.id, "q1", 0, "no"),
+        (interview.id, "q1", 1, "soap"),
+    ]
+
+
+async def test_completion_sets_completed_at_and_counts(repo: Repository, now: datetime) -> None:
+    doer = await begin(repo, now, user_id=1)
+    non_doer = await begin(repo, now, user_id=2)
+    screened = await begin(repo, now, user_id=3)
+    await begin(repo, now, user_id=4)
+    done = now + timedelta(minutes=7)
+
+    await answer(repo, doer, 0, done, status=InterviewStatus.COMPLETED, group=Group.DOER)
+    await answer(repo, non_doer, 0, done, status=InterviewStatus.COMPLETED, group=Group.NON_DOER)
+    await answer(repo, screened, 0, done, status=InterviewStatus.SCREENED_OUT)
+    counts = await repo.study_counts(study_id="handwashing")
+    finished = await repo.get_interview(interview_id=doer.id)
+
+    assert (counts.starts, counts.completed, counts.screened_out, counts.active) == (4, 2, 1, 1)
+    assert (counts.doers, counts.non_doers) == (1, 1)
+    assert finished is not None
+    assert finished.completed_at == done
+
+
+async def test_active_and_latest_interview(repo: Repository, now: datetime) -> None:
+    first = await begin(repo, now)
+    await answer(repo, first, 0, now, status=InterviewStatus.DECLINED)
+    second = await begin(repo, now)
+    pseudonym = pseudonymise(1001, KEY)
+
+    active = await repo.active_interview(pseudonym=pseudonym, study_id="handwashing")
+    latest = await repo.latest_interview(pseudonym=pseudonym, study_id="handwashing")
+    await answer(repo, second, 0, now, status=InterviewStatus.ABANDONED)
+
+    assert active is not None
+    assert active.id == second.id
+    assert latest is not None
+    assert latest.id == second.id
+    assert await repo.active_interview(pseudonym=pseudonym, study_id="handwashing") is None
+
+
+async def test_idle_interviews_are_reminded_once_per_idle_spell(
+    repo: Repository, now: datetime
+) -> None:
+    idle = await begin(repo, now, user_id=1)
+    opted_out = await begin(repo, now, user_id=2)
+    await repo.update_respondent(pseudonym=opted_out.pseudonym, opted_out_at=now)
+    recent = await begin(repo, now + timedelta(hours=30), user_id=3)  # not idle yet
+    cutoff = now + timedelta(hours=24)
+
+    assert [i.id for i in await repo.idle_interviews(idle_since=cutoff)] == [idle.id]
+    await repo.mark_reminded(interview_id=idle.id, now=cutoff)
+    assert await repo.idle_interviews(idle_since=cutoff) == []
+
+    # Answering after the reminder starts a new idle spell.
+    await answer(repo, idle, 0, cutoff + timedelta(hours=1))
+    later = cutoff + timedelta(hours=48)
+    assert [i.id for i in await repo.idle_interviews(idle_since=later)] == [idle.id, recent.id]
+
+
+async def test_restart_clears_answers_and_their_coding(repo: Repository, now: datetime) -> None:
+    interview = await begin(repo, now)
+    other = await begin(repo, now, user_id=2)
+    await answer(repo, interview, 0, now, AnswerRecord("q1", "yes"), AnswerRecord("q2", "no"))
+    await answer(repo, other, 0, now, AnswerRecord("q1", "no"))
+    first_answer = (await collect_answers(repo))[0]
+    await repo.set_coding_override(answer_id=first_answer.id, themes=["cost"], coder="ana", now=now)
+
+    assert await repo.clear_answers(interview_id=interview.id) == 2
+
+    assert await answers_of(repo) == [(other.id, "q1", 0, "no")]
+    assert await repo.coding_overrides(study_id="handwashing") == {}
+
+
+async def test_latest_coding_override_wins(repo: Repository, now: datetime) -> None:
+    interview = await begin(repo, now)
+    await answer(repo, interview, 0, now, AnswerRecord("q1", "The soap costs too much"))
+    answer_id = (await collect_answers(repo))[0].id
+
+    await repo.set_coding_override(answer_id=answer_id, themes=["cost"], coder="ana", now=now)
+    await repo.set_coding_override(
+        answer_id=answer_id, themes=["cost", "access"], coder="ben", now=now + timedelta(hours=1)
+    )
+    overrides = await repo.coding_overrides(study_id="handwashing")
+
+    assert list(overrides) == [answer_id]
+    assert (overrides[answer_id].themes, overrides[answer_id].coder) == (("cost", "access"), "ben")
+
+
+async def collect_answers(repo: Repository) -> list[Any]:
+    """Every stored answer record of the handwashing study."""
+    return [a async for a in repo.stream_answers(study_id="handwashing")]
+
+
+async def test_streams_come_in_interview_then_recording_order(
+    repo: Repository, now: datetime
+) -> None:
+    first = await begin(repo, now, user_id=1)
+    second = await begin(repo, now, user_id=2)
+    # Interleaved on purpose: the stream groups by interview whatever the commit order.
+    await answer(repo, second, 0, now, AnswerRecord("q1", "b1"))
+    await answer(repo, first, 0, now, AnswerRecord("q1", "a1"))
+    await answer(repo, second, 1, now, AnswerRecord("q2", "b2"))
+    await answer(repo, first, 1, now, AnswerRecord("q2", "a2"))
+
+    assert [a[3] for a in await answers_of(repo)] == ["a1", "a2", "b1", "b2"]
+    interviews = [i.id async for i in repo.stream_interviews(study_id="handwashing")]
+    assert interviews == [first.id, second.id]
+
+
+async def test_streaming_a_large_study_spans_many_batches(repo: Repository, now: datetime) -> None:
+    version = await repo.register_script(study_id="big", title="Big", text="x", now=now)
+    imported = [
+        ImportedInterview(
+            pseudonym=pseudonymise(n, KEY), status=InterviewStatus.COMPLETED, group=Group.DOER,
+            started_at=now, completed_at=now,
+            answers=[AnswerRecord(f"q{q:02}", q) for q in range(25)],
+        )
+        for n in range(100)
+    ]
+    await repo.import_interviews(
+        study_id="big", script_version_id=version.id, interviews=imported, now=now
+    )
+
+    streamed = await answers_of(repo, "big")
+
+    assert len(streamed) == 2500
+    assert streamed == sorted(streamed)  # interview ids, then question order as recorded
+
+
+async def test_import_is_all_or_nothing(repo: Repository, now: datetime) -> None:
+    version = await repo.register_script(study_id="paper", title="Paper", text="x", now=now)
+
+    def completed(n: int, value: Any) -> ImportedInterview:
+        return ImportedInterview(
+            pseudonym=pseudonymise(n, KEY), status=InterviewStatus.COMPLETED,
+            group=Group.NON_DOER, started_at=now, completed_at=now,
+            answers=[AnswerRecord("q1", value)],
+        )
+
+    # The last interview fails while being written (its value can't be stored as JSON).
+    broken = [completed(1, "yes"), completed(2, "no"), completed(3, object())]
+    with pytest.raises(Exception):  # noqa: B017, PT011 - whatever the driver raises
+        await repo.import_interviews(
+            study_id="paper", script_version_id=version.id, interviews=broken, now=now
+        )
+    assert [i async for i in repo.stream_interviews(study_id="paper")] == []
+    assert await repo.get_respondent(pseudonym=pseudonymise(1, KEY)) is None
+
+    ids = await repo.import_interviews(
+        study_id="paper", script_version_id=version.id, interviews=broken[:2], now=now
+    )
+    assert len(ids) == 2
+    assert (await repo.study_counts(study_id="paper")).non_doers == 2
+
+
+async def test_import_refuses_two_answers_to_one_question(repo: Repository, now: datetime) -> None:
+    version = await repo.register_script(study_id="paper", title="Paper", text="x", now=now)
+    twice = ImportedInterview(
+        pseudonym="p1", status=InterviewStatus.COMPLETED, group=None, started_at=now,
+        completed_at=now, answers=[AnswerRecord("q1", "a"), AnswerRecord("q1", "b")],
+    )
+
+    with pytest.raises(ValueError, match="same question twice"):
+        await repo.import_interviews(
+            study_id="paper", script_version_id=version.id, interviews=[twice], now=now
+        )
