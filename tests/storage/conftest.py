@@ -116,3 +116,14 @@ async def repo(database_url: str) -> AsyncIterator[Repository]:
 def now() -> datetime:
     """A fixed, timezone-aware moment."""
     return datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database of each backend with no tables at all (PostgreSQL: created for this test)."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'not-yet' / 'fresh.db'}"
+        return
+    postgres_or_skip()
+    with ScratchDatabase() as url:
+        yield url
