@@ -88,7 +88,9 @@ class FakeBotApi(RespondentActions):
         # access_log=None: request lines contain the bot token.
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        # A large backlog: hundreds of PTB connections open at once, and a full backlog drops
+        # SYNs that the client only retries after a second.
+        site = web.TCPSite(self._runner, "127.0.0.1", 0, backlog=1024)
         await site.start()
         self._port = self._runner.addresses[0][1]
         self._client = aiohttp.ClientSession()
