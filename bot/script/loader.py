@@ -11,8 +11,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from bot.script import model
-from bot.script.checker import compile_script, find_problems
+from bot.script.checker import find_problems
 from bot.script.compiled import Script
+from bot.script.compiler import compile_script
 from bot.script.yamlpos import Located, Position, YamlProblem, locate
 
 SCRIPT_SUFFIXES = (".yaml", ".yml")

@@ -1,0 +1,87 @@
+"""Compile a checked script into the engine's form."""
+
+from __future__ import annotations
+
+from bot.script import expr
+from bot.script.compiled import CompiledQuestion, Option, ProbeRule, Script, builtin_messages
+from bot.script.model import Question, QuestionType, ScriptFile
+from bot.script.parts import GROUPS, choices_of, names_in, rule_sources, scale_range
+
+_Q = QuestionType
+
+
+def compile_script(file: ScriptFile, source: str) -> Script:
+    """Build the engine's form of a script that passed every check."""
+    builtin = builtin_messages()
+    messages = {
+        lang: {**builtin.get(lang, builtin["en"]), **file.messages.get(lang, {})}
+        for lang in file.study.languages
+    }
+    questions = tuple(
+        CompiledQuestion(
+            spec=q,
+            index=i,
+            options=_options(file, q, messages),
+            when=expr.parse(q.when) if q.when else None,
+            eligible_if=expr.parse(q.eligible_if) if q.eligible_if else None,
+            probe=_probe(file, q),
+        )
+        for i, q in enumerate(file.questions)
+    )
+    by_id = {q.id: q for q in questions}
+    rules = {
+        side: tuple(
+            tuple(expr.parse(s) for s in group.all)
+            for group in (getattr(file.classification, side).any if file.classification else [])
+        )
+        for side in GROUPS
+    }
+    ruled = {name for _, source in rule_sources(file) for name in names_in(source)}
+    classify_from = 1 + max((by_id[n].index for n in ruled if n in by_id), default=-1)
+    return Script(
+        file=file,
+        source=source,
+        questions=questions,
+        messages=messages,
+        doer=rules["doer"],
+        non_doer=rules["non_doer"],
+        classify_from=classify_from,
+        by_id=by_id,
+    )
+
+
+def _options(
+    file: ScriptFile, q: Question, messages: dict[str, dict[str, str]]
+) -> tuple[Option, ...]:
+    if q.type == _Q.yes_no:
+        return tuple(Option(v, {lang: m[v] for lang, m in messages.items()}) for v in ("yes", "no"))
+    if q.type == _Q.scale:
+        low, high = (int(v) for v in scale_range(q))
+        options = []
+        for point in range(low, high + 1):
+            end = q.min_label if point == low else q.max_label if point == high else None
+            label: dict[str, str] = {}
+            for lang in file.study.languages:
+                words = "" if end is None else end if isinstance(end, str) else end.get(lang, "")
+                label[lang] = f"{point} — {words}" if words else str(point)
+            options.append(Option(str(point), label))
+        return tuple(options)
+    return tuple(Option(c.value, c.label) for c in choices_of(file, q))
+
+
+def _probe(file: ScriptFile, q: Question) -> ProbeRule | None:
+    if q.type != _Q.text or q.probe is False:
+        return None
+    if q.probe is None and not (q.determinant or q.competing):
+        return None  # only research questions are probed unless the researcher asks for it
+    own = q.probe or None
+    most = own.max if own and own.max is not None else file.probing.max_per_question
+    if most == 0:
+        return None
+    text = (own.text if own else None) or file.probing.by_determinant.get(q.determinant or "")
+    text = text or file.probing.text
+    return ProbeRule(
+        min_words=(own.min_words if own and own.min_words else None) or file.probing.min_words,
+        max=most,
+        text=text if text is not None else "",
+    )
