@@ -19,8 +19,7 @@ def find_problems(file: ScriptFile) -> list[Found]:
     found: list[Found] = []
     found += _study_problems(file)
     found += _question_problems(file)
-    if not found:  # conditions are only worth checking once the questions themselves make sense
-        found += condition_problems(file)
+    found += condition_problems(file)
     found += _text_problems(file)
     found += _message_problems(file)
     return found

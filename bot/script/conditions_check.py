@@ -17,7 +17,9 @@ _Q = QuestionType
 
 
 def condition_problems(file: ScriptFile) -> Iterator[Found]:
-    questions = {q.id: (i, q) for i, q in enumerate(file.questions)}
+    questions: dict[str, tuple[int, Question]] = {}
+    for index, question in enumerate(file.questions):
+        questions.setdefault(question.id, (index, question))  # a duplicate id is reported elsewhere
     rules = rule_sources(file)
     ruled = [name for _, source in rules for name in names_in(source)]
     classify_from = 1 + max((questions[n][0] for n in ruled if n in questions), default=-1)
@@ -73,6 +75,8 @@ def _check_condition(
             close = [q for q in questions if q.startswith(name[:3])][:1]
             hint = f"; did you mean `{close[0]}`?" if close else ""
             yield path, f"`{name}` is not a question id{hint}", False
+        elif not rule and path[-1] == "when" and questions[name][0] == limit:
+            yield path, f"`{name}` is this question itself; `when` can only use earlier answers", False
         elif questions[name][0] >= limit:
             yield path, f"`{name}` is asked later, so its answer is not known yet here", False
         elif questions[name][1].type == _Q.info:
