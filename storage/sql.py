@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import hashlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Insert, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import rows
-from storage.engine import WRITE_OPTION, build_engine, is_sqlite, normalise_url
+from storage.engine import WRITE_OPTION, SqliteWriter, build_engine, is_sqlite, normalise_url
 from storage.records import (
     KEEP,
     OPEN_STATUSES,
@@ -40,6 +39,7 @@ from storage.rows import (
 from storage.sql_study import StudyQueries
 
 _FINISHED = {InterviewStatus.COMPLETED}
+T = TypeVar("T")
 
 
 class _Unchanged(Exception):
@@ -49,24 +49,24 @@ class _Unchanged(Exception):
 class SqlRepository(StudyQueries, Repository):
     """`Repository` over an async SQLAlchemy engine."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        """Wrap an engine made by `storage.engine.build_engine`."""
+    def __init__(self, engine: AsyncEngine, sqlite_writer: SqliteWriter | None = None) -> None:
+        """Wrap an engine made by `storage.engine.build_engine` (+ its writer for SQLite)."""
         self._engine = engine
         self._writer = engine.execution_options(**{WRITE_OPTION: True})
-        self._sqlite = is_sqlite(engine.url)
-        self._dialect_insert = sqlite.insert if self._sqlite else postgresql.insert
-        # SQLite has one writer at a time; queueing writers here instead of in SQLite's busy
-        # loop keeps latency flat. Other processes still wait through busy_timeout.
-        self._write_lock = asyncio.Lock() if self._sqlite else None
+        self._sqlite_writer = sqlite_writer
+        self._dialect_insert = sqlite.insert if is_sqlite(engine.url) else postgresql.insert
+        self._upsert_answer = self._upsert_answers()
 
-    @contextlib.asynccontextmanager
-    async def _write(self) -> AsyncIterator[AsyncConnection]:
-        """One short write transaction (BEGIN IMMEDIATE on SQLite)."""
-        async with contextlib.AsyncExitStack() as stack:
-            if self._write_lock is not None:
-                await stack.enter_async_context(self._write_lock)
-            conn = await stack.enter_async_context(self._writer.begin())
-            yield conn
+    async def _write(self, work: Callable[[Connection], T]) -> T:
+        """Run `work` in one short write transaction (BEGIN IMMEDIATE on SQLite).
+
+        Transaction bodies are plain functions of a connection: no await, hence no network
+        I/O, can ever happen while the write lock is held.
+        """
+        if self._sqlite_writer is not None:
+            return await self._sqlite_writer.run(work)
+        async with self._writer.begin() as conn:
+            return await conn.run_sync(work)
 
     def _insert(self, table: Any) -> Any:
         """A dialect INSERT that understands ON CONFLICT."""
@@ -74,6 +74,8 @@ class SqlRepository(StudyQueries, Repository):
 
     async def close(self) -> None:
         """Release the database connections."""
+        if self._sqlite_writer is not None:
+            self._sqlite_writer.close()
         await self._engine.dispose()
 
     # Scripts and respondents
@@ -83,13 +85,13 @@ class SqlRepository(StudyQueries, Repository):
     ) -> ScriptVersionRecord:
         """Store a script text; the same text for the same study gives back the same version."""
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        async with self._write() as conn:
-            await conn.execute(
+        def work(conn: Connection) -> Any:
+            conn.execute(
                 self._insert(STUDY)
                 .values(id=study_id, title=title)
                 .on_conflict_do_update(index_elements=[STUDY.c.id], set_={"title": title})
             )
-            await conn.execute(
+            conn.execute(
                 self._insert(SCRIPT_VERSION)
                 .values(study_id=study_id, sha256=digest, text=text, created_at=now)
                 .on_conflict_do_nothing(
@@ -97,12 +99,15 @@ class SqlRepository(StudyQueries, Repository):
                 )
             )
             row = (
-                await conn.execute(
+                conn.execute(
                     select(SCRIPT_VERSION).where(
                         SCRIPT_VERSION.c.study_id == study_id, SCRIPT_VERSION.c.sha256 == digest
                     )
                 )
             ).one()
+            return row
+
+        row = await self._write(work)
         return rows.script_version(row)
 
     async def get_script_version(self, *, version_id: int) -> ScriptVersionRecord | None:
@@ -128,15 +133,18 @@ class SqlRepository(StudyQueries, Repository):
         existing = await self.get_respondent(pseudonym=pseudonym)
         if existing is not None:
             return existing
-        async with self._write() as conn:
-            await conn.execute(
+        def work(conn: Connection) -> Any:
+            conn.execute(
                 self._insert(RESPONDENT)
                 .values(pseudonym=pseudonym, language=language, source=source, created_at=now)
                 .on_conflict_do_nothing(index_elements=[RESPONDENT.c.pseudonym])
             )
             row = (
-                await conn.execute(select(RESPONDENT).where(RESPONDENT.c.pseudonym == pseudonym))
+                conn.execute(select(RESPONDENT).where(RESPONDENT.c.pseudonym == pseudonym))
             ).one()
+            return row
+
+        row = await self._write(work)
         return rows.respondent(row)
 
     async def update_respondent(
@@ -161,11 +169,14 @@ class SqlRepository(StudyQueries, Repository):
         }
         if not changes:
             return await self.get_respondent(pseudonym=pseudonym) is not None
-        async with self._write() as conn:
-            result = await conn.execute(
+        def work(conn: Connection) -> Any:
+            result = conn.execute(
                 update(RESPONDENT).where(RESPONDENT.c.pseudonym == pseudonym).values(changes)
             )
-        return result.rowcount > 0
+            return result
+
+        result = await self._write(work)
+        return bool(result.rowcount > 0)
 
     # Interviews
 
@@ -182,9 +193,9 @@ class SqlRepository(StudyQueries, Repository):
         step: int = 0,
     ) -> InterviewRecord:
         """Begin an active interview for an existing respondent."""
-        async with self._write() as conn:
+        def work(conn: Connection) -> Any:
             row = (
-                await conn.execute(
+                conn.execute(
                     INTERVIEW.insert()
                     .values(
                         pseudonym=pseudonym, study_id=study_id,
@@ -195,6 +206,9 @@ class SqlRepository(StudyQueries, Repository):
                     .returning(*INTERVIEW.c)
                 )
             ).one()
+            return row
+
+        row = await self._write(work)
         return rows.interview(row)
 
     async def get_interview(self, *, interview_id: int) -> InterviewRecord | None:
@@ -244,28 +258,31 @@ class SqlRepository(StudyQueries, Repository):
         }
         if status in _FINISHED:
             values["completed_at"] = now
-        try:
-            async with self._write() as conn:
-                if update_id is not None:
-                    claimed = await conn.execute(
-                        self._insert(APPLIED_UPDATE)
-                        .values(interview_id=interview_id, update_id=update_id)
-                        .on_conflict_do_nothing()
-                    )
-                    if claimed.rowcount != 1:
-                        raise _Unchanged
-                moved = await conn.execute(
-                    update(INTERVIEW)
-                    .where(INTERVIEW.c.id == interview_id, INTERVIEW.c.step == expected_step)
-                    .values(values)
+
+        def work(conn: Connection) -> None:
+            if update_id is not None:
+                claimed = conn.execute(
+                    self._insert(APPLIED_UPDATE)
+                    .values(interview_id=interview_id, update_id=update_id)
+                    .on_conflict_do_nothing()
                 )
-                if moved.rowcount != 1:
+                if claimed.rowcount != 1:
                     raise _Unchanged
-                if answers:
-                    await conn.execute(
-                        self._upsert_answers(),
-                        [rows.answer_row(interview_id, a, now, update_id) for a in answers],
-                    )
+            moved = conn.execute(
+                update(INTERVIEW)
+                .where(INTERVIEW.c.id == interview_id, INTERVIEW.c.step == expected_step)
+                .values(values)
+            )
+            if moved.rowcount != 1:
+                raise _Unchanged
+            if answers:
+                conn.execute(
+                    self._upsert_answer,
+                    [rows.answer_row(interview_id, a, now, update_id) for a in answers],
+                )
+
+        try:
+            await self._write(work)
         except _Unchanged:
             return False
         return True
@@ -285,15 +302,18 @@ class SqlRepository(StudyQueries, Repository):
 
     async def clear_answers(self, *, interview_id: int) -> int:
         """Forget an interview's answers (the respondent restarted); returns how many."""
-        async with self._write() as conn:
+        def work(conn: Connection) -> Any:
             answer_ids = select(ANSWER.c.id).where(ANSWER.c.interview_id == interview_id)
-            await conn.execute(
+            conn.execute(
                 delete(CODING_OVERRIDE).where(CODING_OVERRIDE.c.answer_id.in_(answer_ids))
             )
-            result = await conn.execute(
+            result = conn.execute(
                 delete(ANSWER).where(ANSWER.c.interview_id == interview_id)
             )
-        return result.rowcount
+            return result
+
+        result = await self._write(work)
+        return int(result.rowcount)
 
     async def erase_respondent(self, *, pseudonym: str) -> bool:
         """Delete the respondent and everything about them from every table."""
@@ -301,37 +321,44 @@ class SqlRepository(StudyQueries, Repository):
         # only cascades when the foreign_keys pragma is on for that connection.
         interview_ids = select(INTERVIEW.c.id).where(INTERVIEW.c.pseudonym == pseudonym)
         answer_ids = select(ANSWER.c.id).where(ANSWER.c.interview_id.in_(interview_ids))
-        async with self._write() as conn:
-            await conn.execute(
+        def work(conn: Connection) -> Any:
+            conn.execute(
                 delete(CODING_OVERRIDE).where(CODING_OVERRIDE.c.answer_id.in_(answer_ids))
             )
-            await conn.execute(delete(ANSWER).where(ANSWER.c.interview_id.in_(interview_ids)))
-            await conn.execute(
+            conn.execute(delete(ANSWER).where(ANSWER.c.interview_id.in_(interview_ids)))
+            conn.execute(
                 delete(APPLIED_UPDATE).where(APPLIED_UPDATE.c.interview_id.in_(interview_ids))
             )
-            await conn.execute(delete(INTERVIEW).where(INTERVIEW.c.pseudonym == pseudonym))
-            result = await conn.execute(
+            conn.execute(delete(INTERVIEW).where(INTERVIEW.c.pseudonym == pseudonym))
+            result = conn.execute(
                 delete(RESPONDENT).where(RESPONDENT.c.pseudonym == pseudonym)
             )
-        return result.rowcount > 0
+            return result
+
+        result = await self._write(work)
+        return bool(result.rowcount > 0)
 
     async def mark_reminded(self, *, interview_id: int, now: datetime) -> None:
         """Note that a reminder was sent, so the same idle spell is not reminded twice."""
-        async with self._write() as conn:
-            await conn.execute(
+        def work(conn: Connection) -> Any:
+            conn.execute(
                 update(INTERVIEW).where(INTERVIEW.c.id == interview_id).values(reminded_at=now)
             )
+
+        await self._write(work)
 
     async def set_coding_override(
         self, *, answer_id: int, themes: Sequence[str], coder: str, now: datetime
     ) -> None:
         """Record a researcher's themes for an answer (the latest one wins)."""
-        async with self._write() as conn:
-            await conn.execute(
+        def work(conn: Connection) -> Any:
+            conn.execute(
                 CODING_OVERRIDE.insert().values(
                     answer_id=answer_id, themes=list(themes), coder=coder, created_at=now
                 )
             )
+
+        await self._write(work)
 
     async def import_interviews(
         self,
@@ -350,9 +377,9 @@ class SqlRepository(StudyQueries, Repository):
                     "keep one answer per question and probe."
                 )
         ids: list[int] = []
-        async with self._write() as conn:
+        def work(conn: Connection) -> Any:
             for item in interviews:
-                await conn.execute(
+                conn.execute(
                     self._insert(RESPONDENT)
                     .values(
                         pseudonym=item.pseudonym, language=item.language, source=item.source,
@@ -361,7 +388,7 @@ class SqlRepository(StudyQueries, Repository):
                     .on_conflict_do_nothing(index_elements=[RESPONDENT.c.pseudonym])
                 )
                 finished = item.completed_at or item.started_at
-                interview_id = await conn.scalar(
+                interview_id = conn.scalar(
                     INTERVIEW.insert()
                     .values(
                         pseudonym=item.pseudonym, study_id=study_id,
@@ -376,15 +403,19 @@ class SqlRepository(StudyQueries, Repository):
                 )
                 assert interview_id is not None
                 if item.answers:
-                    await conn.execute(
+                    conn.execute(
                         ANSWER.insert(),
                         [rows.answer_row(interview_id, a, finished, None) for a in item.answers],
                     )
                 ids.append(interview_id)
+
+        await self._write(work)
         return ids
 
 
 def create_repository(database_url: str, **engine_options: Any) -> SqlRepository:
     """A repository for the URL (no connection is opened until first use)."""
     normalise_url(database_url)  # fail early, with a readable message, on a bad scheme
-    return SqlRepository(build_engine(database_url, **engine_options))
+    engine = build_engine(database_url, **engine_options)
+    writer = SqliteWriter(database_url) if is_sqlite(engine.url) else None
+    return SqlRepository(engine, writer)
