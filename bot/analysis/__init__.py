@@ -1,0 +1,23 @@
+"""Pure analysis: records in, doer / non-doer tables out. No I/O, storage, Telegram or web imports."""
+
+from bot.analysis.coding import Coder, Coding, code_answers
+from bot.analysis.records import AnswerRecord, CodingOverride, InterviewRecord
+from bot.analysis.stats import RowStats, q_values, row_stats
+from bot.analysis.summary import Summary, analyse
+from bot.analysis.tabulate import DeterminantCell, Row
+
+__all__ = [
+    "AnswerRecord",
+    "Coder",
+    "Coding",
+    "CodingOverride",
+    "DeterminantCell",
+    "InterviewRecord",
+    "Row",
+    "RowStats",
+    "Summary",
+    "analyse",
+    "code_answers",
+    "q_values",
+    "row_stats",
+]

@@ -1,0 +1,69 @@
+"""The analysis's input records: small frozen values that storage (or a CSV) is adapted to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+AnswerValue = str | int | float | list[str] | None
+AnswerKey = tuple[int, str, int]  # (interview_id, question_id, probe): one stored answer
+
+COMPLETED = "completed"
+DOER = "doer"
+NON_DOER = "non_doer"
+GROUPS = (DOER, NON_DOER)
+# Interviews that stopped part-way: where they stopped is the drop-off point.
+UNFINISHED = frozenset({"active", "paused", "abandoned"})
+
+
+@dataclass(frozen=True, slots=True)
+class InterviewRecord:
+    """One interview as the analysis sees it (never a Telegram id)."""
+
+    interview_id: int
+    status: str
+    group: str | None
+    source: str | None
+    language: str
+    started_at: datetime
+    completed_at: datetime | None = None
+
+    @property
+    def counted(self) -> bool:
+        """Whether it enters the doer / non-doer tabulation."""
+        return self.status == COMPLETED and self.group in GROUPS
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRecord:
+    """One stored answer: probe 0 is the main answer, 1.. are probe follow-ups to it."""
+
+    interview_id: int
+    question_id: str
+    probe: int
+    raw: str
+    value: AnswerValue
+    language: str
+    answered_at: datetime
+
+    @property
+    def key(self) -> AnswerKey:
+        """The answer's identity."""
+        return (self.interview_id, self.question_id, self.probe)
+
+
+@dataclass(frozen=True, slots=True)
+class CodingOverride:
+    """A researcher's coding of one answer; it replaces the automatic coding (latest wins)."""
+
+    interview_id: int
+    question_id: str
+    probe: int
+    themes: tuple[str, ...]
+    coder: str
+    at: datetime
+
+    @property
+    def key(self) -> AnswerKey:
+        """The answer this override codes."""
+        return (self.interview_id, self.question_id, self.probe)

@@ -1,0 +1,185 @@
+"""`analyse`: every number the report needs, in one frozen object, from one pass over the answers."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.analysis.coding import answer_text
+from bot.analysis.collect import collect
+from bot.analysis.competing import CompetingSummary, competing_summary
+from bot.analysis.emerging import EmergingTheme, emerging_by_question
+from bot.analysis.fieldwork import SATURATION_WINDOW, Fieldwork, fieldwork
+from bot.analysis.records import AnswerRecord, CodingOverride, InterviewRecord
+from bot.analysis.segments import Segment, segments
+from bot.analysis.stats import ALPHA
+from bot.analysis.tabulate import (
+    DEFAULT_MIN_MENTIONS,
+    DeterminantCell,
+    Row,
+    determinant_grid,
+    rank,
+    tabulate,
+)
+from bot.script import Script
+
+SMALL_GROUP = 15  # the method's floor for a rare behaviour's doers
+
+
+@dataclass(frozen=True)
+class Header:
+    """What was studied, with whom, and how far fieldwork got."""
+
+    study_id: str
+    title: str
+    behaviour: str
+    priority_group: str
+    prevalence: float
+    doers: int
+    nondoers: int
+    quota_doers: int
+    quota_nondoers: int
+    first_started: datetime | None
+    last_completed: datetime | None
+    script_version: str | None
+
+
+@dataclass(frozen=True)
+class MethodNotes:
+    """How the numbers were computed, and how far to trust them."""
+
+    tests: Mapping[str, int]  # rows per test used ("wald", "fisher", "none")
+    rows_tested: int
+    significant: int
+    expected_by_chance: float
+    min_mentions: int
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Everything the marketer's report shows."""
+
+    header: Header
+    barriers: tuple[Row, ...]
+    enablers: tuple[Row, ...]
+    rows: tuple[Row, ...]
+    grid: tuple[DeterminantCell, ...]
+    competing: CompetingSummary
+    segments: tuple[Segment, ...]
+    fieldwork: Fieldwork
+    emerging: tuple[EmergingTheme, ...]
+    method: MethodNotes
+
+    def to_jsonable(self) -> dict[str, Any]:
+        """Plain dicts, lists, strings and numbers (datetimes as ISO text, inf/NaN as null)."""
+        data = _plain(self)
+        assert isinstance(data, dict)
+        return data
+
+
+def analyse(
+    script: Script,
+    interviews: Iterable[InterviewRecord],
+    answers: Iterable[AnswerRecord],
+    overrides: Iterable[CodingOverride] = (),
+    *,
+    prevalence: float | None = None,
+    min_mentions: int = DEFAULT_MIN_MENTIONS,
+    lang: str | None = None,
+    script_version: str | None = None,
+    with_segments: bool = True,
+    with_emerging: bool = True,
+    saturation_window: int = SATURATION_WINDOW,
+) -> Summary:
+    """Analyse a study: answers are read once, so they may come from a stream."""
+    lang = lang or script.languages[0]
+    prevalence = script.file.study.prevalence if prevalence is None else prevalence
+    found = collect(script, interviews, answers, overrides)
+    rows = tabulate(
+        script, found.tally, prevalence=prevalence, min_mentions=min_mentions, lang=lang
+    )
+    barriers, enablers = rank(rows)
+    health = fieldwork(script, found, window=saturation_window)
+    study = script.file.study
+    header = Header(
+        study.id, script.text(study.title, lang), script.text(study.behaviour, lang),
+        script.text(study.priority_group, lang), prevalence, health.doers, health.nondoers,
+        health.quota_doers, health.quota_nondoers, health.first_started, health.last_completed,
+        script_version,
+    )  # fmt: skip
+    uncoded = {q: [answer_text(a) for a in kept] for q, kept in found.uncoded.items()}
+    return Summary(
+        header=header,
+        barriers=tuple(barriers),
+        enablers=tuple(enablers),
+        rows=tuple(rows),
+        grid=tuple(determinant_grid(script, rows)),
+        competing=competing_summary(script, found.tally, rows, lang),
+        segments=tuple(
+            segments(script, found, prevalence=prevalence, min_mentions=min_mentions, lang=lang)
+            if with_segments
+            else ()
+        ),
+        fieldwork=health,
+        emerging=tuple(emerging_by_question(uncoded) if with_emerging else ()),
+        method=method_notes(rows, health, min_mentions),
+    )
+
+
+def method_notes(rows: list[Row], health: Fieldwork, min_mentions: int) -> MethodNotes:
+    """The tests used and the caveats a reader must know."""
+    tests = Counter(r.test for r in rows)
+    tested = sum(1 for r in rows if r.p_value is not None)
+    significant = sum(1 for r in rows if r.significant)
+    notes = [
+        "p-values use the Wald test on the log odds ratio, as in the Barrier Analysis tabulation "
+        "sheet; rows with an empty cell use Fisher's exact test instead.",
+        f"{tested} rows were tested at p < {ALPHA}: about {tested * ALPHA:.1f} could look "
+        "significant by chance alone. The q-value column is the Benjamini–Hochberg "
+        "false-discovery-rate adjustment.",
+        f"Rows mentioned by fewer than {min_mentions} respondents are marked sparse and are not "
+        "ranked.",
+    ]
+    if min(health.doers, health.nondoers) < SMALL_GROUP:
+        notes.append(
+            f"Small sample: {health.doers} doers and {health.nondoers} non-doers (the method "
+            f"needs at least {SMALL_GROUP} of each); differences may not show as significant."
+        )
+    elif not health.quota_met:
+        notes.append(
+            f"Quota not yet met ({health.doers}/{health.quota_doers} doers, "
+            f"{health.nondoers}/{health.quota_nondoers} non-doers): results are provisional."
+        )
+    return MethodNotes(
+        dict(sorted(tests.items())), tested, significant, tested * ALPHA, min_mentions, tuple(notes)
+    )
+
+
+# Derived values worth shipping to renderers along with the fields.
+_PROPERTIES: dict[type, tuple[str, ...]] = {
+    EmergingTheme: ("label",),
+    Fieldwork: ("quota_met",),
+}
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        for name in _PROPERTIES.get(type(value), ()):
+            out[name] = _plain(getattr(value, name))
+        return out
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # JSON has no infinity; ERR is infinite only when every doer said it
+    return value
