@@ -43,7 +43,7 @@ def render_schema() -> str:
 
 
 def _close_language_maps(node: Any) -> None:
-    """Reject keys that are not language codes, as the models do (`fr:` yes, `french:` no)."""
+    """Reject map keys that break the key pattern (`fr:` yes, `french:` no), as the models do."""
     if isinstance(node, dict):
         if "patternProperties" in node and "additionalProperties" not in node:
             node["additionalProperties"] = False
