@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     webhook_port: int = 8080
     sandbox_host: str = "127.0.0.1"
     sandbox_port: int = 8081
+    sandbox_database_url: str = "sqlite+aiosqlite:///./data/sandbox.db"
     reminder_after_hours: float = 24.0
     quiet_hours_start: int = 21
     quiet_hours_end: int = 9
