@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage import rows
+from storage import bulk, rows
 from storage.engine import WRITE_OPTION, SqliteWriter, build_engine, is_sqlite, normalise_url
 from storage.records import (
     KEEP,
@@ -369,48 +369,15 @@ class SqlRepository(StudyQueries, Repository):
         now: datetime,
     ) -> list[int]:
         """Write finished interviews and their answers, all or nothing; returns their ids."""
-        for item in interviews:
-            keys = [(a.question_id, a.probe) for a in item.answers]
-            if len(keys) != len(set(keys)):
-                raise ValueError(
-                    f"Respondent {item.pseudonym!r} answers the same question twice; "
-                    "keep one answer per question and probe."
-                )
-        ids: list[int] = []
-        def work(conn: Connection) -> Any:
-            for item in interviews:
-                conn.execute(
-                    self._insert(RESPONDENT)
-                    .values(
-                        pseudonym=item.pseudonym, language=item.language, source=item.source,
-                        created_at=now,
-                    )
-                    .on_conflict_do_nothing(index_elements=[RESPONDENT.c.pseudonym])
-                )
-                finished = item.completed_at or item.started_at
-                interview_id = conn.scalar(
-                    INTERVIEW.insert()
-                    .values(
-                        pseudonym=item.pseudonym, study_id=study_id,
-                        script_version_id=script_version_id, state=item.state, step=0,
-                        status=InterviewStatus(item.status).value,
-                        group=None if item.group is None else Group(item.group).value,
-                        source=item.source, language=item.language, started_at=item.started_at,
-                        updated_at=finished,
-                        completed_at=item.completed_at,
-                    )
-                    .returning(INTERVIEW.c.id)
-                )
-                assert interview_id is not None
-                if item.answers:
-                    conn.execute(
-                        ANSWER.insert(),
-                        [rows.answer_row(interview_id, a, finished, None) for a in item.answers],
-                    )
-                ids.append(interview_id)
+        bulk.check_importable(interviews)
 
-        await self._write(work)
-        return ids
+        def work(conn: Connection) -> list[int]:
+            return bulk.write_interviews(
+                conn, insert=self._insert, study_id=study_id,
+                script_version_id=script_version_id, interviews=interviews, now=now,
+            )
+
+        return await self._write(work)
 
 
 def create_repository(database_url: str, **engine_options: Any) -> SqlRepository:
