@@ -63,7 +63,7 @@ def row_stats(a: int, n_doers: int, b: int, n_nondoers: int, prevalence: float =
         test: Test = "wald"
     else:
         # ln(OR) is undefined with an empty cell: the sheet's Wald test cannot run, Fisher's can.
-        p_value = float(sps.fisher_exact([[a, c], [b, d]]).pvalue)
+        p_value = fisher_p(a, n_doers, b, n_nondoers)
         test = "fisher"
     chi2, chi2_p = n_minus_one_chi2(a, c, b, d)
     r1, r0, err = relative_risk(p_d, p_n, prevalence)
@@ -81,6 +81,12 @@ def _untestable(a: int, n_doers: int, b: int, n_nondoers: int, prevalence: float
         a, n_doers, b, n_nondoers, prevalence,
         none, none, none, none, none, none, none, none, "none", none, none, none, none, none,
     )  # fmt: skip
+
+
+def fisher_p(a: int, n_doers: int, b: int, n_nondoers: int) -> float:
+    """Two-sided Fisher's exact p of a of nD vs b of nN."""
+    table = [[a, n_doers - a], [b, n_nondoers - b]]
+    return float(sps.fisher_exact(table).pvalue)
 
 
 def n_minus_one_chi2(a: int, c: int, b: int, d: int) -> tuple[float | None, float | None]:
