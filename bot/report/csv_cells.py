@@ -1,0 +1,127 @@
+"""CSV cells shared by export and import: formula neutralising, value text, the wide layout.
+
+Formula injection (OWASP "CSV Injection"): a spreadsheet runs a cell starting with `=`, `+`, `-`,
+`@`, tab, CR or NUL as a formula. Every *text* cell we write that starts with one of those gets a
+leading `'`, which spreadsheets show as plain text. Values we hold as real numbers (an `int` or
+`float` answer, an id, a count) are written bare: `-2` is then read as the number -2, which is what
+it is, never as a formula. Text that merely looks numeric (a respondent typing "-2") is text and is
+prefixed. To keep import the exact inverse, a text that already starts with `'` followed by a
+risky character gets one more `'`, and import removes exactly one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bot.script import CompiledQuestion, QuestionType, Script
+
+RISKY_FIRST = frozenset("=+-@\t\r\0")
+SEPARATOR = "__"  # between a question id and an option value or `probe<n>` in wide columns
+LIST_JOIN = "; "  # several picks in one cell (long format)
+
+METADATA = ("respondent", "status", "group", "source", "language", "started_at", "completed_at")
+
+
+def safe_text(text: str) -> str:
+    """A text cell a spreadsheet will not run as a formula."""
+    return "'" + text if text.lstrip("'")[:1] in RISKY_FIRST else text
+
+
+def unsafe_text(cell: str) -> str:
+    """The text `safe_text` was given (import reads our own exports back)."""
+    return cell[1:] if cell[:1] == "'" and cell.lstrip("'")[:1] in RISKY_FIRST else cell
+
+
+def cell(value: object) -> str | int | float:
+    """Any value as a cell: real numbers stay numbers, everything else is safe text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer():
+            return int(value)
+        return value if math.isfinite(value) else safe_text(str(value))
+    if isinstance(value, datetime):
+        return timestamp(value)
+    return safe_text(str(value))
+
+
+def timestamp(when: datetime | None) -> str:
+    """ISO 8601 in UTC to the second, e.g. 2024-05-01T09:30:00+00:00."""
+    if when is None:
+        return ""
+    aware = when if when.tzinfo else when.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
+def answer_text(script: Script, question: CompiledQuestion | None, value: object, labels: bool) -> str | int | float:
+    """An answer's value as a cell: a choice's label (default language) or its code."""
+    if value is None:
+        return ""
+    if question is None or not question.options or question.type == QuestionType.scale:
+        if isinstance(value, list):
+            return safe_text(LIST_JOIN.join(str(v) for v in value))
+        return cell(value)
+    lang = script.languages[0]
+    names = {o.value: (script.text(o.label, lang) if labels else o.value) for o in question.options}
+    if isinstance(value, list):
+        return safe_text(LIST_JOIN.join(names.get(str(v), str(v)) for v in value))
+    return safe_text(names.get(str(value), str(value)))
+
+
+@dataclass(frozen=True)
+class WideColumn:
+    """One answer column of the wide layout: a question, one of its options, or one of its probes."""
+
+    name: str
+    question: CompiledQuestion
+    option: str | None = None
+    probe: int = 0
+
+
+def wide_columns(script: Script) -> list[WideColumn]:
+    """Answer columns in script order: `q`, or `q__<value>` per option of a multiple choice, then
+    `q__probe1`… for questions that probe."""
+    columns: list[WideColumn] = []
+    for question in script.questions:
+        if question.type == QuestionType.info:
+            continue
+        if question.type == QuestionType.multiple_choice:
+            columns += [
+                WideColumn(f"{question.id}{SEPARATOR}{o.value}", question, option=o.value)
+                for o in question.options
+            ]
+        else:
+            columns.append(WideColumn(question.id, question))
+        if question.probe is not None:
+            columns += [
+                WideColumn(f"{question.id}{SEPARATOR}probe{n}", question, probe=n)
+                for n in range(1, question.probe.max + 1)
+            ]
+    return columns
+
+
+def wide_header(script: Script) -> list[str]:
+    """The wide format's header row."""
+    return [*METADATA, *(c.name for c in wide_columns(script))]
+
+
+def codebook_columns(script: Script) -> list[tuple[str, str, str]]:
+    """(column, question id, theme id) for every theme of every open question's codebook."""
+    return [
+        (f"{q.id}{SEPARATOR}{theme.id}", q.id, theme.id)
+        for q in script.questions
+        if q.type == QuestionType.text
+        for theme in q.spec.codebook or ()
+    ]
+
+
+def row_of(values: Sequence[object]) -> list[str | int | float]:
+    """Every value of a row as a safe cell."""
+    return [cell(v) for v in values]

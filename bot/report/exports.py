@@ -1,0 +1,173 @@
+"""CSV exports of a study's data: long (one row per answer), wide (one per interview), coded (themes).
+
+Every export streams: the long one holds one answer at a time, the wide and coded ones one
+interview's answers at a time (the repository gives answers ordered by interview).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import AsyncIterator, Callable
+from enum import StrEnum
+from typing import IO, TYPE_CHECKING
+
+from bot.analysis.coding import Coder
+from bot.report.csv_cells import (
+    METADATA,
+    answer_text,
+    cell,
+    codebook_columns,
+    safe_text,
+    timestamp,
+    wide_columns,
+)
+from bot.script import QuestionType, Script
+from storage import InterviewRecord, Repository, StoredAnswer
+
+if TYPE_CHECKING:
+    from _csv import Writer as CsvWriter
+
+LONG_HEADER = (
+    "respondent", "interview", "status", "group", "question", "probe", "raw", "value",
+    "answered_at",
+)
+CODED_METADATA = ("respondent", "interview", "status", "group", "language")
+
+Progress = Callable[[int], None]
+"""Called with how many more interviews were written, for a progress bar."""
+
+
+class ExportFormat(StrEnum):
+    """The shapes a study's data can be exported in."""
+
+    long = "long"
+    wide = "wide"
+    coded = "coded"
+
+
+async def export_csv(
+    repository: Repository,
+    script: Script,
+    fmt: ExportFormat | str,
+    out: IO[str],
+    *,
+    labels: bool = True,
+    progress: Progress | None = None,
+) -> int:
+    """Write the study's data as CSV to `out`; returns the number of data rows written."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    tick = progress or (lambda _n: None)
+    match ExportFormat(fmt):
+        case ExportFormat.long:
+            return await _long(repository, script, writer, labels, tick)
+        case ExportFormat.wide:
+            return await _wide(repository, script, writer, labels, tick)
+        case ExportFormat.coded:
+            return await _coded(repository, script, writer, tick)
+
+
+async def _long(
+    repository: Repository, script: Script, writer: CsvWriter, labels: bool, tick: Progress
+) -> int:
+    writer.writerow(LONG_HEADER)
+    by_id = script.by_id
+    rows, interview = 0, None
+    async for a in repository.stream_answers(study_id=script.study_id):
+        if a.interview_id != interview:
+            interview = a.interview_id
+            tick(1)
+        writer.writerow((
+            a.pseudonym, a.interview_id, a.status.value, a.group.value if a.group else "",
+            a.question_id, a.probe, safe_text(a.raw_text or ""),
+            answer_text(script, by_id.get(a.question_id), a.value, labels),
+            timestamp(a.answered_at),
+        ))
+        rows += 1
+    return rows
+
+
+async def interviews_with_answers(
+    repository: Repository, study_id: str
+) -> AsyncIterator[tuple[InterviewRecord, list[StoredAnswer]]]:
+    """Each interview of the study with its answers, streamed (both lists are in id order)."""
+    answers = aiter(repository.stream_answers(study_id=study_id))
+    pending: StoredAnswer | None = None
+    async for interview in repository.stream_interviews(study_id=study_id):
+        own: list[StoredAnswer] = []
+        while True:
+            if pending is None:
+                pending = await anext(answers, None)
+            if pending is None or pending.interview_id > interview.id:
+                break
+            if pending.interview_id == interview.id:
+                own.append(pending)
+            pending = None
+        yield interview, own
+
+
+def _metadata(interview: InterviewRecord) -> list[str | int | float]:
+    return [
+        cell(interview.pseudonym), interview.status.value,
+        interview.group.value if interview.group else "", cell(interview.source),
+        cell(interview.language), timestamp(interview.started_at),
+        timestamp(interview.completed_at),
+    ]
+
+
+async def _wide(
+    repository: Repository, script: Script, writer: CsvWriter, labels: bool, tick: Progress
+) -> int:
+    columns = wide_columns(script)
+    writer.writerow([*METADATA, *(c.name for c in columns)])
+    rows = 0
+    async for interview, answers in interviews_with_answers(repository, script.study_id):
+        given = {(a.question_id, a.probe): a.value for a in answers}
+        row = _metadata(interview)
+        for column in columns:
+            key = (column.question.id, column.probe)
+            if key not in given:
+                row.append("")
+                continue
+            value = given[key]
+            if column.option is not None:
+                row.append("" if not isinstance(value, list) else int(column.option in value))
+            elif column.probe:
+                row.append(cell(value))
+            else:
+                row.append(answer_text(script, column.question, value, labels))
+        writer.writerow(row)
+        rows += 1
+        tick(1)
+    return rows
+
+
+async def _coded(repository: Repository, script: Script, writer: CsvWriter, tick: Progress) -> int:
+    themes = codebook_columns(script)
+    writer.writerow([*CODED_METADATA, *(name for name, _, _ in themes)])
+    coder = Coder(script)
+    overrides = await repository.coding_overrides(study_id=script.study_id)
+    open_ids = {q.id for q in script.questions if q.type == QuestionType.text}
+    rows = 0
+    async for interview, answers in interviews_with_answers(repository, script.study_id):
+        lang = interview.language or script.languages[0]
+        found: dict[str, set[str]] = {}
+        for a in answers:
+            if a.question_id not in open_ids or a.value is None:
+                continue
+            override = overrides.get(a.id)
+            text = a.value if isinstance(a.value, str) else (a.raw_text or "")
+            mentioned = (
+                override.themes if override else coder.automatic(a.question_id, text, lang)
+            )
+            found.setdefault(a.question_id, set()).update(mentioned)
+        row = [cell(interview.pseudonym), interview.id, interview.status.value,
+               interview.group.value if interview.group else "", cell(interview.language)]
+        # Empty (not 0) when the question was never answered: "no theme" and "no answer" differ.
+        row += [
+            "" if question not in found else int(theme in found[question])
+            for _, question, theme in themes
+        ]
+        writer.writerow(row)
+        rows += 1
+        tick(1)
+    return rows
