@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.analysis.coding import Coder
 from bot.engine import (
     CONSENT,
     DONE,
@@ -320,3 +321,39 @@ def test_a_household_that_rarely_sorts_walks_the_recycling_survey() -> None:
     assert [m.text for m in said if m.probe] == [
         "Could you give an example of what that would look like?"
     ]
+
+
+@pytest.mark.parametrize(
+    ("question_id", "language", "answer", "themes"),
+    [
+        (
+            "makes_easier",
+            "en",
+            "The bike lane by the river, showers at work",
+            {"safe_routes", "work_facilities"},
+        ),
+        (
+            "makes_easier",
+            "fr",
+            "Un vélo électrique et une piste sécurisée",
+            {"electric_bike", "safe_routes"},
+        ),
+        ("makes_difficult", "en", "Cold dark mornings in winter", {"bad_weather"}),
+        ("makes_difficult", "fr", "Les camions sur le boulevard le matin", {"traffic_danger"}),
+        (
+            "advantages",
+            "fr",
+            "Je suis en forme et je ne perds pas de temps",
+            {"health_fitness", "reliable_time"},
+        ),
+        ("disadvantages", "fr", "Quand il pleut j'arrive mouillée", {"weather"}),
+        ("who_disapproves", "en", "My mum, she thinks it is dangerous", {"family"}),
+        ("instead_liking", "fr", "C'est rapide et je peux lire", {"speed", "rest"}),
+        ("motivator", "fr", "Que mes enfants soient heureux", {"family_wellbeing", "happiness"}),
+    ],
+)
+def test_the_cycling_codebooks_find_themes_in_both_languages(
+    cycling: Script, question_id: str, language: str, answer: str, themes: set[str]
+) -> None:
+    coder = Coder(cycling)
+    assert coder.automatic(question_id, answer, language) == themes
