@@ -1,0 +1,16 @@
+"""The interview application service: storage + engine, adapter-neutral (no Telegram here)."""
+
+from bot.interviews.catalog import ScriptCatalog, StudyChoice
+from bot.interviews.outcome import Note, Outcome, Person, Reminder, StudyStats
+from bot.interviews.service import InterviewService
+
+__all__ = [
+    "InterviewService",
+    "Note",
+    "Outcome",
+    "Person",
+    "Reminder",
+    "ScriptCatalog",
+    "StudyChoice",
+    "StudyStats",
+]

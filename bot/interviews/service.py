@@ -1,0 +1,374 @@
+"""The interview service: load the interview, run the engine, commit, then say what to send."""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import IO
+
+from bot.engine import (
+    CONSENT,
+    DONE,
+    Command,
+    Input,
+    Pick,
+    State,
+    Status,
+    Turn,
+    begin,
+    handle,
+    prompt,
+    set_language,
+)
+from bot.interviews.catalog import ScriptCatalog, StudyChoice
+from bot.interviews.export import long_csv
+from bot.interviews.outcome import Note, Outcome, Person, Reminder, StudyStats
+from bot.interviews.reminders import ReminderPolicy
+from bot.script import Script
+from storage import AnswerRecord, Group, InterviewRecord, InterviewStatus, Repository, pseudonymise
+
+log = logging.getLogger(__name__)
+
+_STORED_STATUS = {
+    Status.consent: InterviewStatus.ACTIVE,
+    Status.active: InterviewStatus.ACTIVE,
+    Status.completed: InterviewStatus.COMPLETED,
+    Status.screened_out: InterviewStatus.SCREENED_OUT,
+    Status.excluded: InterviewStatus.EXCLUDED,
+    Status.declined: InterviewStatus.DECLINED,
+}
+# A declined or abandoned interview is no reason to refuse a fresh /start.
+_STARTABLE = frozenset({InterviewStatus.DECLINED, InterviewStatus.ABANDONED})
+_RECENT_UPDATES = 10_000
+
+
+def utc_now() -> datetime:
+    """The default clock."""
+    return datetime.now(UTC)
+
+
+class InterviewService:
+    """Everything a respondent can do, committed to storage before any reply is produced."""
+
+    def __init__(
+        self,
+        repository: Repository,
+        catalog: ScriptCatalog,
+        pseudonym_key: str,
+        clock: Callable[[], datetime] = utc_now,
+        reminders: ReminderPolicy | None = None,
+    ) -> None:
+        """Wire storage, scripts, the pseudonym key (kept outside the database) and a clock."""
+        self.repository = repository
+        self.catalog = catalog
+        self._key = pseudonym_key
+        self._clock = clock
+        self.reminders = reminders or ReminderPolicy()
+        # Routing hint only (the state lives in SQL): which study a respondent last talked in.
+        self._study_hint: dict[str, str] = {}
+        # Chats seen since the process started, for reminders; memory only, never stored.
+        self._chats: dict[str, int] = {}
+        # Update ids handled lately: a redelivered update must not re-run even a harmless re-ask.
+        self._recent: OrderedDict[int, None] = OrderedDict()
+
+    # ---- respondents ---------------------------------------------------------------------------
+
+    async def start(self, person: Person, payload: str | None, update_id: int | None) -> Outcome:
+        """/start: resume the open interview, or begin the study the deep link names."""
+        if not self._first_time(update_id):
+            return Outcome(language="en", duplicate=True)
+        pseudonym = self._who(person)
+        choice = self.catalog.choose(payload) if payload else None
+        record = await self._find_open(pseudonym, prefer=choice.study_id if choice else None)
+        if record is not None and (choice is None or record.study_id == choice.study_id):
+            return await self._resume(record, update_id)
+        choice = choice or StudyChoice(self._study_hint.get(pseudonym, self.catalog.default_study),
+                                       None)
+        latest = await self.repository.latest_interview(pseudonym=pseudonym,
+                                                        study_id=choice.study_id)
+        if latest is not None and latest.status not in _STARTABLE and not payload:
+            script = await self.catalog.for_version(latest.script_version_id)
+            state = State.from_dict(latest.state)
+            return Outcome(state.language, messages=prompt(script, state))
+        return await self._begin(person, pseudonym, choice)
+
+    async def answer(self, person: Person, event: Input, update_id: int | None) -> Outcome:
+        """A typed answer, a tapped button, /back, /skip, /restart or something unreadable."""
+        if not self._first_time(update_id):
+            return Outcome(language="en", duplicate=True)
+        pseudonym = self._who(person)
+        record = await self._find_open(pseudonym)
+        if record is None:
+            return await self._without_open_interview(person, pseudonym, event)
+        if record.status == InterviewStatus.PAUSED:
+            return await self._resume(record, update_id)
+        script = await self.catalog.for_version(record.script_version_id)
+        state = State.from_dict(record.state)
+        turn = handle(script, state, event)
+        if not turn.changed:
+            return Outcome(state.language, messages=turn.messages)
+        if not await self._commit(record, turn, update_id):
+            return Outcome(state.language, duplicate=True)
+        if turn.cleared:
+            await self.repository.clear_answers(interview_id=record.id)
+        await self._note_consent(pseudonym, state, turn)
+        return Outcome(
+            turn.state.language,
+            messages=turn.messages,
+            keyboard=turn.keyboard,
+            chosen=_chosen_label(script, state, event) if turn.keyboard is None else None,
+        )
+
+    async def current(self, person: Person, note: str, update_id: int | None) -> Outcome:
+        """A note (e.g. "unknown command") and the current question again; nothing changes."""
+        if not self._first_time(update_id):
+            return Outcome(language="en", duplicate=True)
+        record = await self._find_open(self._who(person))
+        if record is None:
+            return Outcome(await self.language_of(person), notes=(Note(note), Note("help")))
+        script = await self.catalog.for_version(record.script_version_id)
+        state = State.from_dict(record.state)
+        return Outcome(state.language, notes=(Note(note),), messages=prompt(script, state))
+
+    async def pause(self, person: Person, update_id: int | None) -> Outcome:
+        """/stop: pause the interview (no reminders) until the respondent writes again."""
+        if not self._first_time(update_id):
+            return Outcome(language="en", duplicate=True)
+        pseudonym = self._who(person)
+        record = await self._find_open(pseudonym)
+        if record is None:
+            return Outcome(await self.language_of(person), notes=(Note("nothing_to_pause"),))
+        state = State.from_dict(record.state)
+        if record.status == InterviewStatus.ACTIVE:
+            await self._move(record, replace(state, step=state.step + 1), InterviewStatus.PAUSED,
+                             update_id)
+        return Outcome(state.language, notes=(Note("paused"),))
+
+    async def change_language(self, person: Person, code: str, update_id: int | None) -> Outcome:
+        """Switch the respondent's language and re-ask the current question in it."""
+        if not self._first_time(update_id):
+            return Outcome(language="en", duplicate=True)
+        pseudonym = self._who(person)
+        await self.repository.update_respondent(pseudonym=pseudonym, language=code)
+        record = await self._find_open(pseudonym)
+        if record is None:
+            return Outcome(code, notes=(Note("language_set"),))
+        script = await self.catalog.for_version(record.script_version_id)
+        turn = set_language(script, State.from_dict(record.state), code)
+        if not await self._commit(record, turn, update_id, status=record.status):
+            return Outcome(code, duplicate=True)
+        return Outcome(turn.state.language, notes=(Note("language_set"),), messages=turn.messages)
+
+    async def languages(self, person: Person) -> tuple[str, list[str]]:
+        """The respondent's language and those their study offers (for a picker)."""
+        script = await self._script_of(self._who(person))
+        return await self.language_of(person), script.languages
+
+    async def privacy(self, person: Person) -> Outcome:
+        """What is stored, by whom and why, with the study's contact."""
+        script = await self._script_of(self._who(person))
+        lang = await self.language_of(person)
+        study = script.file.study
+        values = {"title": script.text(study.title, lang), "contact": study.contact}
+        return Outcome(lang, notes=(Note("privacy", values),))
+
+    async def erase(self, person: Person) -> Outcome:
+        """Delete everything stored about the respondent (after they confirmed)."""
+        lang = await self.language_of(person)
+        pseudonym = self._who(person)
+        await self.repository.erase_respondent(pseudonym=pseudonym)
+        self._study_hint.pop(pseudonym, None)
+        self._chats.pop(pseudonym, None)
+        return Outcome(lang, notes=(Note("deleted"),))
+
+    async def language_of(self, person: Person) -> str:
+        """The language to speak to this person in, for texts outside an interview."""
+        pseudonym = self._who(person)
+        record = await self._find_open(pseudonym)
+        if record is not None:
+            return str(record.state.get("language") or record.language or "en")
+        respondent = await self.repository.get_respondent(pseudonym=pseudonym)
+        wanted = respondent.language if respondent and respondent.language else None
+        script, _ = self.catalog.current(self.catalog.default_study)
+        return script.language(wanted or person.language_code)
+
+    async def blocked(self, person: Person) -> None:
+        """The respondent blocked the bot: stop writing to them (until they come back)."""
+        pseudonym = self._who(person)
+        self._chats.pop(pseudonym, None)
+        await self.repository.update_respondent(pseudonym=pseudonym, blocked_at=self._clock())
+
+    # ---- researchers ---------------------------------------------------------------------------
+
+    async def stats(self) -> list[StudyStats]:
+        """Starts, endings and doers / non-doers against the quota, per study."""
+        figures = []
+        for study_id in self.catalog.study_ids:
+            script, _ = self.catalog.current(study_id)
+            study = script.file.study
+            counts = await self.repository.study_counts(study_id=study_id)
+            title = script.text(study.title, script.languages[0])
+            figures.append(StudyStats(study_id, title, counts, study.quota.doers,
+                                      study.quota.non_doers))
+        return figures
+
+    async def export_csv(self, study_id: str, out: IO[str]) -> int:
+        """Write the study's answers as CSV (the report package's export when available)."""
+        script, _ = self.catalog.current(study_id)
+        try:
+            from bot.report.exports import export_csv  # type: ignore[import-not-found,unused-ignore]
+        except ImportError:
+            return await long_csv(self.repository, study_id, out)
+        return int(await export_csv(self.repository, script, "long", out))
+
+    # ---- reminders -----------------------------------------------------------------------------
+
+    async def due_reminders(self) -> list[Reminder]:
+        """Reminders to send now (each interview idle spell gets one), marked before sending."""
+        now = self._clock()
+        if self.reminders.quiet(now):
+            return []
+        idle = await self.repository.idle_interviews(idle_since=now - self.reminders.after)
+        due = []
+        for record in idle:
+            # Marked even when we cannot reach the chat, so unreachable interviews do not fill
+            # every batch; writing again starts a new idle spell anyway.
+            await self.repository.mark_reminded(interview_id=record.id, now=now)
+            chat_id = self._chats.get(record.pseudonym)
+            state = State.from_dict(record.state)
+            if chat_id is None or state.status != Status.active:
+                continue
+            script = await self.catalog.for_version(record.script_version_id)
+            due.append(Reminder(chat_id, state.language, prompt(script, state)))
+        return due
+
+    # ---- internals -----------------------------------------------------------------------------
+
+    def _who(self, person: Person) -> str:
+        pseudonym = pseudonymise(person.user_id, self._key)
+        self._chats[pseudonym] = person.user_id
+        return pseudonym
+
+    def _first_time(self, update_id: int | None) -> bool:
+        if update_id is None:
+            return True
+        if update_id in self._recent:
+            return False
+        self._recent[update_id] = None
+        if len(self._recent) > _RECENT_UPDATES:
+            self._recent.popitem(last=False)
+        return True
+
+    async def _find_open(self, pseudonym: str, prefer: str | None = None) -> InterviewRecord | None:
+        hint = prefer or self._study_hint.get(pseudonym)
+        order = self.catalog.study_ids
+        if hint in order:
+            order = [hint, *(s for s in order if s != hint)]
+        for study_id in order:
+            record = await self.repository.active_interview(pseudonym=pseudonym,
+                                                            study_id=study_id)
+            if record is not None:
+                self._study_hint[pseudonym] = study_id
+                return record
+        return None
+
+    async def _script_of(self, pseudonym: str) -> Script:
+        record = await self._find_open(pseudonym)
+        if record is not None:
+            return await self.catalog.for_version(record.script_version_id)
+        study_id = self._study_hint.get(pseudonym, self.catalog.default_study)
+        return self.catalog.current(study_id)[0]
+
+    async def _begin(self, person: Person, pseudonym: str, choice: StudyChoice) -> Outcome:
+        now = self._clock()
+        script, version_id = self.catalog.current(choice.study_id)
+        respondent = await self.repository.get_or_create_respondent(
+            pseudonym=pseudonym, language=person.language_code, source=choice.source, now=now
+        )
+        if respondent.opted_out_at or respondent.blocked_at:  # they came back
+            await self.repository.update_respondent(pseudonym=pseudonym, opted_out_at=None,
+                                                    blocked_at=None)
+        turn = begin(script, language=respondent.language or person.language_code,
+                     source=choice.source)
+        await self.repository.start_interview(
+            pseudonym=pseudonym, study_id=choice.study_id, script_version_id=version_id,
+            state=turn.state.to_dict(), now=now, source=choice.source,
+            language=turn.state.language, step=turn.state.step,
+        )
+        self._study_hint[pseudonym] = choice.study_id
+        return Outcome(turn.state.language, messages=turn.messages)
+
+    async def _without_open_interview(
+        self, person: Person, pseudonym: str, event: Input
+    ) -> Outcome:
+        study_id = self._study_hint.get(pseudonym, self.catalog.default_study)
+        latest = await self.repository.latest_interview(pseudonym=pseudonym, study_id=study_id)
+        if latest is None or latest.status in _STARTABLE:
+            return await self._begin(person, pseudonym, StudyChoice(study_id, None))
+        script = await self.catalog.for_version(latest.script_version_id)
+        state = State.from_dict(latest.state)
+        if not (isinstance(event, Command) and event.name == "restart"):
+            return Outcome(state.language, messages=prompt(script, state))
+        # Answering again after the end is a new interview; the finished one stays as it was.
+        turn = handle(script, state, event)
+        await self.repository.start_interview(
+            pseudonym=pseudonym, study_id=study_id, script_version_id=latest.script_version_id,
+            state=turn.state.to_dict(), now=self._clock(), source=state.source,
+            language=turn.state.language, step=turn.state.step,
+        )
+        return Outcome(turn.state.language, messages=turn.messages)
+
+    async def _resume(self, record: InterviewRecord, update_id: int | None) -> Outcome:
+        script = await self.catalog.for_version(record.script_version_id)
+        state = State.from_dict(record.state)
+        notes: tuple[Note, ...] = ()
+        if record.status == InterviewStatus.PAUSED:
+            state = replace(state, step=state.step + 1)
+            await self._move(record, state, _STORED_STATUS[state.status], update_id)
+            notes = (Note("resumed"),)
+        return Outcome(state.language, notes=notes, messages=prompt(script, state))
+
+    async def _move(self, record: InterviewRecord, state: State, status: InterviewStatus,
+                    update_id: int | None) -> bool:
+        turn = Turn(state=state, changed=True)
+        return await self._commit(record, turn, update_id, status=status)
+
+    async def _commit(self, record: InterviewRecord, turn: Turn, update_id: int | None, *,
+                      status: InterviewStatus | None = None) -> bool:
+        """Persist a turn with compare-and-set on the stored step; False if stale or replayed."""
+        state = turn.state
+        return await self.repository.advance(
+            interview_id=record.id,
+            expected_step=record.step,
+            new_state=state.to_dict(),
+            status=status or _STORED_STATUS[state.status],
+            group=Group(state.group) if state.group else None,
+            now=self._clock(),
+            answers=[AnswerRecord(a.question_id, a.value, a.raw or None, a.probe)
+                     for a in turn.answers],
+            update_id=update_id,
+        )
+
+    async def _note_consent(self, pseudonym: str, before: State, turn: Turn) -> None:
+        if before.status != Status.consent:
+            return
+        now = self._clock()
+        if turn.state.status == Status.declined:  # never remind someone who said no
+            await self.repository.update_respondent(pseudonym=pseudonym, opted_out_at=now)
+        elif turn.state.status != Status.consent:
+            await self.repository.update_respondent(pseudonym=pseudonym, consent_at=now)
+
+
+def _chosen_label(script: Script, state: State, event: Input) -> str | None:
+    """How the accepted tap reads, to mark it on the question message."""
+    if not isinstance(event, Pick):
+        return None
+    if event.question_id == CONSENT:
+        return script.message("consent_yes" if event.value == "yes" else "consent_no",
+                              state.language)
+    if event.value == DONE:
+        return script.answer_label(event.question_id, list(state.selected), state.language)
+    return script.answer_label(event.question_id, event.value, state.language)

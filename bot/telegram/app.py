@@ -1,0 +1,147 @@
+"""Building and running the PTB application around the interview service."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import BotCommand, Update
+from telegram.error import Forbidden
+from telegram.ext import (
+    AIORateLimiter,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.interviews import InterviewService, Outcome, Person
+from bot.settings import Settings
+from bot.telegram import handlers, research
+from bot.telegram.context import BotData, InterviewApplication, InterviewContext
+from bot.telegram.errors import on_error
+from bot.telegram.processor import PerChatUpdateProcessor
+from bot.telegram.replies import send_outcome
+from bot.telegram.texts import MENU, Texts
+
+log = logging.getLogger(__name__)
+
+MAX_RETRIES = 3  # 429 (after retry_after), 5xx and timeouts are retried by the rate limiter
+REMINDER_CHECK_SECONDS = 600.0
+
+_COMMANDS = {
+    "start": handlers.start, "back": handlers.back, "skip": handlers.skip,
+    "restart": handlers.restart, "stop": handlers.stop, "language": handlers.language,
+    "privacy": handlers.privacy, "delete": handlers.delete, "help": handlers.help_command,
+}
+
+
+def api_base_url(url: str) -> str:
+    """PTB's base_url (ending in /bot) for a Bot API server address such as http://host:8081."""
+    url = url.rstrip("/")
+    return url if url.endswith("/bot") else f"{url}/bot"
+
+
+def build_application(
+    settings: Settings,
+    service: InterviewService,
+    *,
+    base_url: str | None = None,
+    webhook: bool = False,
+    overall_max_rate: float = 30.0,
+) -> InterviewApplication:
+    """The bot: handlers, error handler, rate limiter, per-chat processor, reminder job."""
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    context_types = ContextTypes(context=InterviewContext, bot_data=BotData)
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .context_types(context_types)
+        .concurrent_updates(PerChatUpdateProcessor(256))
+        # overall_max_rate 0 switches the global 30 msg/s limit off (local Bot API servers).
+        .rate_limiter(AIORateLimiter(overall_max_rate=overall_max_rate, max_retries=MAX_RETRIES))
+    )
+    api = base_url or settings.telegram_api_url
+    if api:
+        builder = builder.base_url(api_base_url(api))
+    if webhook:
+        builder = builder.updater(None)
+    application: InterviewApplication = builder.build()  # type: ignore[assignment]
+    application.bot_data.service = service
+    application.bot_data.researcher_ids = frozenset(settings.researcher_ids)
+    _add_handlers(application, application.bot_data.researcher_ids)
+    application.add_error_handler(on_error)
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(send_reminders, interval=REMINDER_CHECK_SECONDS,
+                                            first=REMINDER_CHECK_SECONDS)
+    return application
+
+
+def _add_handlers(application: InterviewApplication, researchers: frozenset[int]) -> None:
+    application.add_handler(TypeHandler(Update, handlers.private_only), group=-1)
+    add = application.add_handler
+    add(MessageHandler(filters.UpdateType.EDITED, handlers.edited))
+    if researchers:
+        only = filters.User(user_id=researchers)
+        add(CommandHandler("stats", research.stats, filters=only))
+        add(CommandHandler("export", research.export, filters=only))
+    for name, callback in _COMMANDS.items():
+        add(CommandHandler(name, callback))
+    add(MessageHandler(filters.COMMAND, handlers.unknown_command))
+    add(MessageHandler(filters.TEXT, handlers.text))
+    add(CallbackQueryHandler(handlers.button))
+    add(MessageHandler(filters.ALL, handlers.unreadable))
+
+
+async def prepare(application: InterviewApplication) -> None:
+    """Once on start (the application initialized): the command menu in every language."""
+    texts = application.bot_data.texts
+    for lang in texts.languages:
+        commands = [BotCommand(name, _menu_entry(texts.get("help", lang), name, texts, lang))
+                    for name in MENU]
+        await application.bot.set_my_commands(commands, language_code=lang)
+    fallback = texts.languages[0]
+    await application.bot.set_my_commands(
+        [BotCommand(name, _menu_entry(texts.get("help", fallback), name, texts, fallback))
+         for name in MENU]
+    )
+
+
+def _menu_entry(help_text: str, name: str, texts: Texts, lang: str) -> str:
+    """A command's description, taken from its `/name — description` line of the help text."""
+    for line in help_text.splitlines():
+        if line.startswith(f"/{name} "):
+            return line.split("—", 1)[-1].strip()[:256]
+    return texts.get(f"menu_{name}", lang)
+
+
+async def send_reminders(context: InterviewContext) -> None:
+    """Repeating job: one gentle reminder per idle interview, outside quiet hours."""
+    for reminder in await context.service.due_reminders():
+        try:
+            await context.bot.send_message(
+                reminder.chat_id, context.texts.get("reminder", reminder.language)
+            )
+            outcome = Outcome(reminder.language, messages=reminder.messages)
+            await send_outcome(context.bot, reminder.chat_id, outcome, context.texts)
+        except Forbidden:
+            await context.service.blocked(Person(reminder.chat_id))
+        except Exception:  # one failed reminder must not stop the others
+            log.exception("a reminder could not be sent")
+
+
+async def serve_polling(application: InterviewApplication, stop: asyncio.Event) -> None:
+    """Poll Telegram until `stop` is set; handlers commit before they reply."""
+    async with application:
+        await prepare(application)
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        log.info("polling for updates")
+        await stop.wait()
+        await application.updater.stop()
+        await application.stop()

@@ -1,0 +1,51 @@
+"""Typed callback context: handlers reach the service and texts through it, not raw dicts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from telegram import Update
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.interviews import InterviewService, Person
+from bot.telegram.texts import Texts, bot_texts
+
+
+@dataclass
+class BotData:
+    """What every handler shares: filled in by `build_application`."""
+
+    service: InterviewService | None = None
+    texts: Texts = field(default_factory=bot_texts)
+    researcher_ids: frozenset[int] = frozenset()
+
+
+class InterviewContext(CallbackContext[ExtBot[None], dict[object, object], dict[object, object],
+                                       BotData]):
+    """CallbackContext with typed access to the interview service."""
+
+    @property
+    def service(self) -> InterviewService:
+        """The application service (set at build time)."""
+        service = self.bot_data.service
+        if service is None:
+            raise RuntimeError("build_application did not attach the interview service")
+        return service
+
+    @property
+    def texts(self) -> Texts:
+        """The bot's own texts."""
+        return self.bot_data.texts
+
+
+InterviewApplication = Application[
+    ExtBot[None], InterviewContext, dict[object, object], dict[object, object], BotData, None
+]
+
+
+def person_of(update: Update) -> Person:
+    """Who sent the update (raw id kept in memory only; the service pseudonymises it)."""
+    user = update.effective_user
+    if user is None:
+        raise ValueError("an update without a sender")
+    return Person(user.id, user.language_code)

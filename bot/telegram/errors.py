@@ -1,0 +1,36 @@
+"""The one error handler: log bugs with their traceback, tell the respondent kindly, carry on."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import Forbidden
+
+from bot.telegram.context import InterviewContext, person_of
+
+log = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: InterviewContext) -> None:
+    """Handle an exception raised while processing one update; other updates are unaffected."""
+    error = context.error
+    if not isinstance(update, Update):
+        log.error("error outside an update", exc_info=error)
+        return
+    if isinstance(error, Forbidden):
+        # The respondent blocked the bot: note it (no retries, no reminders) and say nothing.
+        if update.effective_user is not None:
+            await context.service.blocked(person_of(update))
+        log.info("a respondent blocked the bot (update %s)", update.update_id)
+        return
+    # Only the update id is logged: updates hold raw user ids and names.
+    log.error("error while handling update %s", update.update_id, exc_info=error)
+    chat = update.effective_chat
+    if chat is None:
+        return
+    lang = update.effective_user.language_code if update.effective_user else None
+    try:
+        await context.bot.send_message(chat.id, context.texts.get("error", lang))
+    except Exception:  # the apology itself may fail (network down, blocked); the log has the bug
+        log.warning("could not tell the respondent about the error", exc_info=True)

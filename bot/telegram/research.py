@@ -1,0 +1,51 @@
+"""Researcher commands (/stats, /export), answered only for allow-listed Telegram accounts."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from telegram import Update
+
+from bot.interviews import StudyStats
+from bot.telegram.context import InterviewContext
+
+log = logging.getLogger(__name__)
+
+
+def stats_text(figures: list[StudyStats]) -> str:
+    """Plain lines per study: starts, endings, doers and non-doers against the quota."""
+    lines = []
+    for study in figures:
+        c = study.counts
+        lines.append(
+            f"{study.title} ({study.study_id})\n"
+            f"started {c.starts} · in progress {c.active} · paused {c.paused}\n"
+            f"completed {c.completed} · screened out {c.screened_out} · excluded {c.excluded}"
+            f" · declined {c.declined}\n"
+            f"doers {c.doers}/{study.quota_doers} · non-doers {c.non_doers}/{study.quota_non_doers}"
+        )
+    return "\n\n".join(lines)
+
+
+async def stats(update: Update, context: InterviewContext) -> None:
+    """/stats: how each study is going."""
+    assert update.message is not None
+    await update.message.reply_text(stats_text(await context.service.stats()))
+
+
+async def export(update: Update, context: InterviewContext) -> None:
+    """/export [study]: the study's answers as a CSV document (pseudonyms only)."""
+    assert update.message is not None
+    catalog = context.service.catalog
+    wanted = context.args[0] if context.args else catalog.default_study
+    if wanted not in catalog.study_ids:
+        await update.message.reply_text(f"No study {wanted!r}. Studies: {', '.join(catalog.study_ids)}")
+        return
+    out = io.StringIO()
+    rows = await context.service.export_csv(wanted, out)
+    log.info("export of %s: %d rows", wanted, rows)
+    await update.message.reply_document(
+        out.getvalue().encode("utf-8"), filename=f"{wanted}-answers.csv",
+        caption=f"{wanted}: {rows} rows",
+    )
