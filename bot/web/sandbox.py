@@ -32,8 +32,12 @@ log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static" / "sandbox"
 MAX_WAIT_SECONDS = 25.0  # a long poll answers before common proxies give up on it
 
-# Runs the bot against the fake for as long as the context is open (settings carry the sandbox db).
-BotRunner = Callable[[Settings, FakeBotApi], AbstractAsyncContextManager[Any]]
+# Runs the bot against the fake for as long as the context is open, storing into the repository.
+BotRunner = Callable[[Settings, FakeBotApi, Repository], AbstractAsyncContextManager[Any]]
+
+
+SANDBOX: web.AppKey[Sandbox] = web.AppKey("sandbox")
+BOT_SETTINGS: web.AppKey[Settings] = web.AppKey("bot_settings", Settings)
 
 
 class SandboxError(ValueError):
@@ -107,7 +111,7 @@ def create_sandbox_app(settings: Settings, *, bot_runner: BotRunner | None = Non
     """The sandbox web app; starting it starts the fake Telegram and the bot, stopping stops them."""
     bot_settings = sandbox_settings(settings, database_url)
     app = web.Application()
-    app["sandbox_settings"] = bot_settings
+    app[BOT_SETTINGS] = bot_settings
     app.cleanup_ctx.append(_lifecycle(bot_settings, bot_runner or run_real_bot))
     _routes(app)
     return app
@@ -119,8 +123,8 @@ def _lifecycle(settings: Settings, bot_runner: BotRunner
         await upgrade(settings.database_url)
         repository = create_repository(settings.database_url)
         try:
-            async with FakeBotApi() as fake, bot_runner(settings, fake):
-                app["sandbox"] = Sandbox(settings, fake, repository,
+            async with FakeBotApi() as fake, bot_runner(settings, fake, repository):
+                app[SANDBOX] = Sandbox(settings, fake, repository,
                                          load_scripts(settings.dialogs_dir))
                 yield
         finally:
@@ -130,11 +134,12 @@ def _lifecycle(settings: Settings, bot_runner: BotRunner
 
 
 @contextlib.asynccontextmanager
-async def run_real_bot(settings: Settings, fake: FakeBotApi) -> AsyncIterator[None]:
+async def run_real_bot(settings: Settings, fake: FakeBotApi,
+                       repository: Repository) -> AsyncIterator[None]:
     """The production bot, polling the fake Telegram."""
     from bot.web.sandbox_bot import polling_real_bot
 
-    async with polling_real_bot(settings, fake):
+    async with polling_real_bot(settings, fake, repository):
         yield
 
 
@@ -165,8 +170,7 @@ async def _friendly_errors(request: web.Request, handler: Any) -> web.StreamResp
 
 
 def _sandbox(request: web.Request) -> Sandbox:
-    sandbox: Sandbox = request.app["sandbox"]
-    return sandbox
+    return request.app[SANDBOX]
 
 
 async def _body(request: web.Request) -> JSON:
@@ -287,7 +291,7 @@ def run_sandbox(settings: Settings, *, database_url: str | None = None,
         lines.append("No Telegram token is set (TELEGRAM_BOT_TOKEN), so the bot runs offline "
                      "in the sandbox.")
     lines.append(f"Open {url} to chat with your scripts as a respondent would.")
-    lines.append(f"Sandbox answers go to {app['sandbox_settings'].database_url} "
+    lines.append(f"Sandbox answers go to {app[BOT_SETTINGS].database_url} "
                  "(never the fieldwork database). Press Ctrl-C to stop.")
     web.run_app(app, host=settings.sandbox_host, port=settings.sandbox_port,
                 print=lambda _: echo("\n".join(lines)), access_log=None)

@@ -1,42 +1,51 @@
-"""Running a python-telegram-bot Application against the sandbox's fake Telegram by polling."""
+"""Running the production bot against the sandbox's fake Telegram, by polling."""
 
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 
-from telegram.ext import Application
+from pydantic import SecretStr
+from telegram import Update
 
+from bot.interviews import InterviewService, ScriptCatalog
+from bot.interviews.service import utc_now
 from bot.settings import Settings
+from bot.telegram.app import build_application, prepare
 from bot.testing.fake_bot_api import FakeBotApi
+from storage import Repository
+
+log = logging.getLogger(__name__)
 
 # Any well-formed token works against the fake; it never leaves this machine.
 SANDBOX_TOKEN = "123456:sandbox-offline-token"
 
 
 @contextlib.asynccontextmanager
-async def polling(application: Application) -> AsyncIterator[Application]:  # type: ignore[type-arg]
-    """Initialise, poll and process updates while the context is open; then shut down cleanly."""
+async def polling_real_bot(settings: Settings, fake: FakeBotApi,
+                           repository: Repository) -> AsyncIterator[None]:
+    """The bot `perceptions run` builds, storing into `repository` and polling the fake."""
+    catalog = await ScriptCatalog.load(repository, settings.dialogs_dir,
+                                       default_study=settings.default_study, now=utc_now())
+    service = InterviewService(repository, catalog, settings.pseudonym_key.get_secret_value())
+    offline = settings.model_copy(update={"telegram_bot_token": SecretStr(SANDBOX_TOKEN)})
+    # No global send limit: the fake is local and one researcher types slowly anyway.
+    application = build_application(offline, service, base_url=fake.base_url,
+                                    overall_max_rate=0)
     updater = application.updater
-    if updater is None:
-        raise RuntimeError("the sandbox needs an Application built with an Updater")
+    assert updater is not None  # built for polling, not for a webhook
     async with application:
-        # A short long-poll timeout: stopping the updater waits for the poll in flight.
-        await updater.start_polling(poll_interval=0.0, timeout=1)
-        await application.start()
         try:
-            yield application
+            await prepare(application)  # the command menu, as on Telegram
+        except Exception:  # a menu bug must not keep researchers from trying their scripts
+            log.exception("the bot could not register its command menu; the page shows its own")
+        await application.start()
+        # A short long-poll timeout: stopping the updater waits for the poll in flight.
+        await updater.start_polling(poll_interval=0.0, timeout=1,
+                                    allowed_updates=Update.ALL_TYPES)
+        try:
+            yield
         finally:
             await updater.stop()
             await application.stop()
-
-
-@contextlib.asynccontextmanager
-async def polling_real_bot(settings: Settings, fake: FakeBotApi) -> AsyncIterator[None]:
-    """The production bot, built by the Telegram adapter, polling the fake."""
-    from bot.telegram.app import build_application  # type: ignore[import-not-found]
-
-    offline = settings.model_copy(update={"telegram_bot_token": None})
-    application = build_application(offline, token=SANDBOX_TOKEN, base_url=fake.base_url)
-    async with polling(application):
-        yield

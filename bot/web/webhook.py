@@ -69,13 +69,11 @@ async def serve_webhook(
     prepare: Any = None,
 ) -> None:
     """Start PTB without an updater, register the webhook with its secret, serve until `stop`."""
-    runner = web.AppRunner(webhook_app(application, secret, webhook_path(url)), access_log=None)
     async with application:
         if prepare is not None:
             await prepare(application)
         await application.start()
-        await runner.setup()
-        await web.TCPSite(runner, host, port).start()
+        runner = await listen(application, secret, webhook_path(url), host, port)
         await application.bot.set_webhook(url, secret_token=secret,
                                           allowed_updates=Update.ALL_TYPES)
         log.info("webhook listening on %s:%d", host, port)
@@ -84,3 +82,13 @@ async def serve_webhook(
         finally:
             await runner.cleanup()
             await application.stop()
+
+
+async def listen(application: Application[Any, Any, Any, Any, Any, Any], secret: str, path: str,
+                 host: str, port: int) -> web.AppRunner:
+    """Serve the webhook routes on host:port (port 0: any free one, see runner.addresses)."""
+    # access_log=None: request lines would be noise; updates are never logged raw.
+    runner = web.AppRunner(webhook_app(application, secret, path), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    return runner
