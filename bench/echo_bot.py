@@ -1,0 +1,110 @@
+"""Baseline: a bare PTB echo bot with PerChatUpdateProcessor against the fake Bot API.
+
+Run: `.venv/bin/python -m bench.echo_bot` (prints throughput and latency figures).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import statistics
+import time
+from dataclasses import dataclass
+
+from telegram import Update
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
+
+from bot.telegram.processor import PerChatUpdateProcessor
+from bot.testing.fake_bot_api import FakeBotApi
+
+
+@dataclass(frozen=True)
+class EchoBenchResult:
+    """Figures of one run: latency is update pushed → reply received by the fake."""
+
+    updates: int
+    chats: int
+    send_latency_ms: float
+    seconds: float
+    throughput: float
+    p50_ms: float
+    p99_ms: float
+
+    def report(self) -> str:
+        """One line for the console."""
+        return (f"{self.updates} updates from {self.chats} chats, sendMessage {self.send_latency_ms:.0f}"
+                f" ms: {self.throughput:.0f} updates/s, latency p50 {self.p50_ms:.0f} ms,"
+                f" p99 {self.p99_ms:.0f} ms ({self.seconds:.2f} s)")
+
+
+async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer with the same text."""
+    if update.effective_message is not None and update.effective_message.text:
+        await update.effective_message.reply_text(update.effective_message.text)
+
+
+def build_echo_application(
+    fake: FakeBotApi, max_concurrent_updates: int = 256, connection_pool_size: int = 256
+) -> Application:  # type: ignore[type-arg]
+    """A PTB echo bot talking to the fake, processing chats concurrently and each in order."""
+    application = (
+        ApplicationBuilder()
+        .token("123:ABC")
+        .base_url(fake.base_url)
+        .connection_pool_size(connection_pool_size)
+        .concurrent_updates(PerChatUpdateProcessor(max_concurrent_updates))
+        .build()
+    )
+    application.add_handler(MessageHandler(filters.TEXT, echo))
+    return application
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile of a non-empty list."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+async def run_echo_benchmark(*, updates: int = 2000, chats: int = 200, send_latency: float = 0.05,
+                             max_concurrent_updates: int = 256, connection_pool_size: int = 256,
+                             rate: float | None = None,
+                             timeout: float = 300.0) -> EchoBenchResult:  # noqa: ASYNC109
+    """Push `updates` texts round-robin from `chats` chats (all at once, or `rate` per second)."""
+    async with FakeBotApi() as fake:
+        fake.set_latency("sendMessage", send_latency)
+        application = build_echo_application(fake, max_concurrent_updates,
+                                             connection_pool_size)
+        async with application:
+            await application.start()
+            assert application.updater is not None
+            await application.updater.start_polling(poll_interval=0)
+            pushed: dict[str, float] = {}
+            start = time.perf_counter()
+            for n in range(updates):
+                if rate is not None:
+                    # Pace against the start time so sleep overshoot does not accumulate.
+                    await asyncio.sleep(max(0.0, start + n / rate - time.perf_counter()))
+                text = f"{n % chats + 1}:{n}"
+                pushed[text] = time.perf_counter()
+                fake.user_sends_text(n % chats + 1, text)
+            await fake.wait_for(lambda: len(fake.calls("sendMessage")) >= updates, timeout)
+            replies = fake.calls("sendMessage")
+            seconds = max(c.at for c in replies) - start
+            await application.updater.stop()
+            await application.stop()
+    latencies = [(c.at - pushed[c.params["text"]]) * 1000 for c in replies]
+    return EchoBenchResult(updates, chats, send_latency * 1000, seconds, updates / seconds,
+                           statistics.median(latencies), percentile(latencies, 0.99))
+
+
+def main() -> None:
+    """Print the baseline: a 2,000-update burst from 200 chats, then a steady 50 updates/s."""
+    logging.basicConfig(level=logging.WARNING)
+    # httpx logs request URLs at INFO, and they contain the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    print("burst: ", asyncio.run(run_echo_benchmark()).report())
+    print("steady:", asyncio.run(run_echo_benchmark(updates=500, rate=50)).report())
+
+
+if __name__ == "__main__":
+    main()
