@@ -48,15 +48,15 @@ def forbidden(module: str, prefixes: tuple[str, ...]) -> bool:
 
 def violations(folder: str, prefixes: tuple[str, ...]) -> list[str]:
     """`file:line imports module` for every forbidden import under `folder`."""
-    found = []
+    found: set[tuple[str, int, str]] = set()
     for path in sorted((ROOT / folder).rglob("*.py")):
         if "migrations" in path.parts:
             continue  # alembic scripts are generated and run by alembic, not imported by the app
         package = ".".join(path.relative_to(ROOT).parts[:-1])
         for line, module in imported_modules(path.read_text(encoding="utf-8"), package):
             if forbidden(module, prefixes):
-                found.append(f"{path.relative_to(ROOT)}:{line} imports {module}")
-    return sorted(set(found))
+                found.add((str(path.relative_to(ROOT)), line, module))
+    return [f"{name}:{line} imports {module}" for name, line, module in sorted(found)]
 
 
 @pytest.mark.parametrize(("folder", "prefixes"), RULES.items(), ids=RULES.keys())
