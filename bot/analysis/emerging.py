@@ -40,7 +40,8 @@ def emerging_themes(
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.metrics import silhouette_score
 
-    texts = list(dict.fromkeys(t.strip() for t in texts if t.strip()))[:MAX_ANSWERS]
+    # Repeats stay: many people giving the same answer is exactly what makes a theme.
+    texts = [t.strip() for t in texts if t.strip()][:MAX_ANSWERS]
     if len(texts) < MIN_ANSWERS:
         return []
     vectorizer = TfidfVectorizer(
@@ -62,7 +63,9 @@ def emerging_themes(
     matrix = matrix[keep]
     kept = [t for t, k in zip(texts, keep, strict=True) if k]
     best: tuple[float, np.ndarray, np.ndarray] | None = None
-    for k in range(2, min(MAX_K, len(kept) // MIN_CLUSTER - 1) + 1):
+    # More clusters than distinct answers cannot be formed (k-means would warn and duplicate).
+    most = min(MAX_K, len(kept) // MIN_CLUSTER - 1, len(set(kept)) - 1)
+    for k in range(2, most + 1):
         model = KMeans(n_clusters=k, random_state=seed, n_init=3).fit(matrix)
         if len(set(model.labels_)) < 2:
             continue
@@ -80,10 +83,9 @@ def emerging_themes(
             continue
         top = [str(terms[i]) for i in np.argsort(-centre)[:TERMS] if centre[i] > 0]
         closeness = matrix[members] @ centre
-        nearest = members[np.argsort(-np.asarray(closeness).ravel())[:EXAMPLES]]
-        themes.append(
-            EmergingTheme(question_id, len(members), tuple(top), tuple(kept[i] for i in nearest))
-        )
+        nearest = members[np.argsort(-np.asarray(closeness).ravel(), kind="stable")]
+        examples = tuple(dict.fromkeys(kept[i] for i in nearest))[:EXAMPLES]
+        themes.append(EmergingTheme(question_id, len(members), tuple(top), examples))
     return sorted(themes, key=lambda t: (-t.size, t.terms))
 
 

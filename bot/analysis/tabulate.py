@@ -75,7 +75,7 @@ def classification_names(script: Script) -> frozenset[str]:
 
 
 def tabulated_questions(script: Script) -> list[CompiledQuestion]:
-    """Questions whose answers become rows: closed or coded, not screening, rules or competition."""
+    """Closed or coded questions, except screening, the doer rules, competition and plain segments."""
     skip = classification_names(script)
     return [
         q
@@ -83,6 +83,7 @@ def tabulated_questions(script: Script) -> list[CompiledQuestion]:
         if q.id not in skip
         and q.spec.eligible_if is None
         and q.spec.competing is None
+        and (q.spec.determinant is not None or not q.spec.segment)
         and (q.type in (QuestionType.single_choice, QuestionType.multiple_choice)
              or q.type in (QuestionType.yes_no, QuestionType.scale) or is_codable(q.spec))
     ]  # fmt: skip

@@ -61,7 +61,8 @@ def test_zero_cell_uses_fisher_hand_computed() -> None:
     row = row_stats(0, 5, 3, 5, 0.1)
     assert row.test == "fisher"
     assert row.z is None
-    assert row.ci_low is None and row.ci_high is None
+    assert row.ci_low is None
+    assert row.ci_high is None
     assert row.odds_ratio == 0.0
     assert row.p_value == pytest.approx(20 / 120)
     assert row.err == 0.0
@@ -116,4 +117,9 @@ def test_benjamini_hochberg_hand_computed() -> None:
 
 
 def test_q_values_skip_untested_rows() -> None:
-    assert q_values([None, 0.01, None, 0.04]) == [None, pytest.approx(0.02), None, pytest.approx(0.04)]
+    assert q_values([None, 0.01, None, 0.04]) == [
+        None,
+        pytest.approx(0.02),
+        None,
+        pytest.approx(0.04),
+    ]
