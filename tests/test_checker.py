@@ -199,7 +199,7 @@ CASES: dict[str, tuple[str, list[str]]] = {
     ),
     "condition on its own question": (
         HEADER + QUESTION + "    when: q == 'x'\n",
-        ["s.yaml:15:11: `q` is asked later, so its answer is not known yet here"],
+        ["s.yaml:15:11: `q` is this question itself; `when` can only use earlier answers"],
     ),
     "value not among the choices": (
         HEADER + "questions:\n  - id: mode\n    type: single_choice\n    text: How?\n"
