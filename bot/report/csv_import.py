@@ -26,7 +26,8 @@ from storage import InterviewStatus
 _PSEUDONYM = re.compile(r"[0-9a-f]{64}")
 _PICKED = {"1": True, "0": False, "yes": True, "no": False, "true": True, "false": False}
 NOT_UTF8 = (
-    "the file is not UTF-8 text (a strange byte at position {at}). Save it again as "
+    "the file is not UTF-8 text (line {line} has a character saved in another encoding). "
+    "Save it again as "
     "“CSV UTF-8” (Excel: File → Save As → CSV UTF-8; LibreOffice: character set Unicode (UTF-8))."
 )
 
@@ -89,7 +90,7 @@ def read_wide_csv(data: bytes, script: Script, *, key: str) -> list[CsvRow]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise CsvImportError([CsvProblem(0, "", NOT_UTF8.format(at=exc.start))]) from None
+        raise CsvImportError([CsvProblem(0, "", NOT_UTF8.format(line=data[: exc.start].count(b"\n") + 1))]) from None
     if not text.strip():
         raise CsvImportError([CsvProblem(0, "", "the file is empty; it needs a header row.")])
     first = text.split("\n", 1)[0]
@@ -182,6 +183,7 @@ def _row(
         completed_at=_when(cells, "completed_at", bad),
     )
     picks: dict[str, list[str]] = {}
+    unreadable: set[str] = set()  # multiple choices with a bad cell: counting picks would mislead
     for name, value in cells.items():
         column = columns.get(name)
         if column is None or not value:
@@ -193,6 +195,7 @@ def _row(
             picked = _PICKED.get(value.lower())
             if picked is None:
                 bad(name, f"'{value}' should be 1 (picked) or 0 (not picked).")
+                unreadable.add(question.id)
             chosen = picks.setdefault(question.id, [])
             if picked:
                 chosen.append(column.option)
@@ -203,6 +206,8 @@ def _row(
             else:
                 row.answers[question.id], row.raw[question.id] = parsed, value
     for question_id, chosen in picks.items():
+        if question_id in unreadable:
+            continue
         question = script.by_id[question_id]
         selection = check_selection(script, question, chosen, language)
         if isinstance(selection, Invalid):

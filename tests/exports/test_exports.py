@@ -12,10 +12,10 @@ from storage import AnswerRecord, ImportedInterview, InterviewStatus, Repository
 from tests.exports.recording import START, record, record_study
 
 
-async def exported(repository: Repository, script: Script, fmt: str, **options: bool) -> list[dict[str, str]]:
+async def exported(repository: Repository, script: Script, fmt: str, *, labels: bool = True) -> list[dict[str, str]]:
     """Export to memory and read it back with the csv module, as a spreadsheet user would."""
     out = io.StringIO(newline="")
-    written = await export_csv(repository, script, fmt, out, **options)
+    written = await export_csv(repository, script, fmt, out, labels=labels)
     rows = list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
     assert written == len(rows)
     return rows
@@ -65,7 +65,8 @@ async def test_wide_has_one_row_per_interview(repository: Repository, script: Sc
     assert [ana[f"instead__{v}"] for v in ("car", "bus", "walk")] == ["", "", ""]
     # A skipped question and an unanswered one are both empty.
     assert (non_doer["stage"], by_status["declined"]["name"]) == ("", "")
-    assert non_doer["language"] == "fr" and non_doer["completed_at"] == "2024-05-01T09:01:10+00:00"
+    assert non_doer["language"] == "fr"
+    assert non_doer["completed_at"] == "2024-05-01T09:01:10+00:00"
 
 
 async def test_wide_codes_option(repository: Repository, script: Script) -> None:
