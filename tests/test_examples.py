@@ -25,7 +25,7 @@ from bot.engine import (
     begin,
     handle,
 )
-from bot.script import Script, check_file, load_script
+from bot.script import Script, check_file, check_source, load_script
 
 DIALOGS = Path(__file__).resolve().parent.parent / "dialogs"
 Step = tuple[str, Input]
@@ -58,6 +58,14 @@ def cycling() -> Script:
 @pytest.mark.parametrize("path", sorted(DIALOGS.glob("*.yaml")), ids=lambda p: p.name)
 def test_every_example_passes_the_checker(path: Path) -> None:
     script, problems = check_file(path)
+    assert problems == []
+    assert script is not None
+
+
+def test_the_guide_s_complete_example_passes_the_checker() -> None:
+    guide = (DIALOGS / "README.md").read_text(encoding="utf-8")
+    example = guide.split("```yaml\n# yaml-language-server")[1].split("```")[0]
+    script, problems = check_source(f"# yaml-language-server{example}".encode(), "README.md")
     assert problems == []
     assert script is not None
 
