@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import click
 
 from bot.settings import load_settings
@@ -22,4 +24,45 @@ def sandbox(port: int | None, database_url: str | None) -> None:
         raise click.ClickException(str(error)) from None
 
 
-COMMANDS: list[click.Command] = [sandbox]
+NO_TOKEN_HELP = """No Telegram token is set, and the offline sandbox is not available here.
+
+To run the bot on Telegram:
+  1. Open Telegram, talk to @BotFather, send /newbot and follow the steps.
+  2. Put the token it gives you in .env:  TELEGRAM_BOT_TOKEN=123456:ABC...
+  3. Run `perceptions run` again.
+
+To try a script without Telegram, chat with it in the terminal:
+  perceptions try dialogs/<your-script>.yaml"""
+
+
+@click.command("run")
+@click.option("--webhook", is_flag=True,
+              help="Serve WEBHOOK_URL with our own web server instead of polling Telegram.")
+def run(webhook: bool) -> None:
+    """Run the interview bot on Telegram (polling by default); without a token, the sandbox."""
+    settings = load_settings()
+    if settings.telegram_bot_token is None:
+        try:
+            from bot.web.sandbox import SandboxError, run_sandbox
+        except ImportError:
+            click.echo(NO_TOKEN_HELP)
+            return
+        try:
+            run_sandbox(settings, echo=click.echo)
+        except SandboxError as error:
+            raise click.ClickException(str(error)) from None
+        return
+    if webhook and (not settings.webhook_url or settings.webhook_secret is None):
+        raise click.ClickException(
+            "webhook mode needs WEBHOOK_URL (the public https address) and WEBHOOK_SECRET "
+            "(1-256 characters of A-Z a-z 0-9 _ -) in .env or the environment"
+        )
+    from bot.telegram.runner import run_bot
+
+    try:
+        asyncio.run(run_bot(settings, webhook=webhook))
+    except (ValueError, LookupError) as error:  # a bad database URL, no valid script…
+        raise click.ClickException(str(error)) from None
+
+
+COMMANDS: list[click.Command] = [sandbox, run]
