@@ -261,7 +261,7 @@ def test_the_french_interview_pipes_french_texts(cycling: Script) -> None:
     by_id = {m.question_id: m.text for m in said if m.question_id and not m.probe}
     assert "pourriez aller au travail à vélo au moins 3 jours par semaine" in by_id["can_do"]
     assert "des problèmes de santé liés au manque d'activité physique" in by_id["susceptibility"]
-    assert "(En voiture, seul(e), En bus, tram ou train)" in by_id["instead_liking"]
+    assert "(Seul(e) en voiture, En bus, tram ou train)" in by_id["instead_liking"]
     override = "Pourriez-vous en dire un peu plus ? Le moindre détail nous aide."  # `messages:`
     assert [m.text for m in said if m.probe] == [override]
 
