@@ -20,8 +20,9 @@ function showError(error) {
   box.hidden = !error;
 }
 
-function el(tag, props = {}, ...children) {
+function el(tag, { dataset, ...props } = {}, ...children) {
   const node = Object.assign(document.createElement(tag), props);
+  Object.assign(node.dataset, dataset);
   for (const child of children) if (child != null) node.append(child);
   return node;
 }
@@ -209,7 +210,7 @@ async function refreshPanel() {
   $("answers").replaceChildren(...record.answers.map((a) => el("tr", {},
     el("td", { textContent: a.probe ? `${a.question_id} · probe ${a.probe}` : a.question_id }),
     el("td", {}, a.value === null ? el("em", { textContent: "skipped" }) : (a.label ?? JSON.stringify(a.value)),
-      a.raw_text && a.raw_text !== a.label ? el("span", { className: "raw", textContent: `“${a.raw_text}”` }) : null),
+      a.raw_text && a.raw_text.toLowerCase() !== String(a.label).toLowerCase() ? el("span", { className: "raw", textContent: `“${a.raw_text}”` }) : null),
   )));
   if (!record.answers.length) {
     $("answers").append(el("tr", {}, el("td", { colSpan: 2, textContent: "No answers yet." })));
