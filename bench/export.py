@@ -1,0 +1,155 @@
+"""Speed and memory of `perceptions export --format long` against `sqlite3 -csv` on 1M answers.
+
+Targets: at least 0.5× the sqlite3 CLI's speed, at most 50 MiB memory growth. Usage:
+    .venv/bin/python bench/export.py [--answers 1000000] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = ROOT / "tests" / "exports" / "study.yaml"
+STUDY = "commute"
+PER_INTERVIEW = 50
+WHEN = "2024-05-01 09:00:00.000000"
+SQL = (
+    "SELECT i.pseudonym, a.interview_id, i.status, i.\"group\", a.question_id, a.probe, "
+    "a.raw_text, a.value, a.answered_at FROM answer a JOIN interview i ON i.id = a.interview_id "
+    f"WHERE i.study_id = '{STUDY}' ORDER BY a.interview_id, a.id"
+)
+
+
+def build(db: Path, answers: int) -> None:
+    """A migrated database holding `answers` answers, written by bulk inserts."""
+    sys.path.insert(0, str(ROOT))
+    from storage import upgrade
+
+    asyncio.run(upgrade(f"sqlite+aiosqlite:///{db}"))
+    interviews = answers // PER_INTERVIEW
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("INSERT INTO study (id, title) VALUES (?, 'Commute')", (STUDY,))
+        conn.execute(
+            "INSERT INTO script_version (study_id, sha256, text, created_at) VALUES (?, ?, ?, ?)",
+            (STUDY, "0" * 64, SCRIPT.read_text(), WHEN),
+        )
+        conn.executemany(
+            "INSERT INTO respondent (pseudonym, language, created_at) VALUES (?, 'en', ?)",
+            ((f"{n:064x}", WHEN) for n in range(interviews)),
+        )
+        conn.executemany(
+            "INSERT INTO interview (id, pseudonym, study_id, script_version_id, state, step, "
+            "status, \"group\", language, started_at, updated_at, completed_at) "
+            "VALUES (?, ?, ?, 1, '{}', 0, 'completed', ?, 'en', ?, ?, ?)",
+            (
+                (n + 1, f"{n:064x}", STUDY, "doer" if n % 2 else "non_doer", WHEN, WHEN, WHEN)
+                for n in range(interviews)
+            ),
+        )
+        conn.executemany(
+            "INSERT INTO answer (interview_id, question_id, probe, raw_text, value, answered_at) "
+            "VALUES (?, ?, 0, ?, ?, ?)",
+            (
+                (n // PER_INTERVIEW + 1, f"q{n % PER_INTERVIEW:02d}", text, json.dumps(text), WHEN)
+                for n in range(interviews * PER_INTERVIEW)
+                for text in (f"answer number {n} with a few words",)
+            ),
+        )
+    conn.close()
+
+
+def timed(command: list[str], env: dict[str, str], stdout: Path) -> float:
+    """Wall-clock seconds of one command, its output sent to a file."""
+    with stdout.open("wb") as out:
+        start = time.perf_counter()
+        subprocess.run(command, env=env, stdout=out, stderr=subprocess.DEVNULL, check=True)
+        return time.perf_counter() - start
+
+
+def growth_child(database_url: str) -> None:
+    """(Run in a subprocess.) Peak RSS growth of `export_csv` once everything is imported."""
+    sys.path.insert(0, str(ROOT))
+    from bot.report.exports import export_csv
+    from bot.script import load_script
+    from storage import create_repository
+
+    script = load_script(SCRIPT)
+
+    async def run() -> int:
+        repository = create_repository(database_url)
+        await repository.study_counts(study_id=STUDY)  # open the pool before the baseline
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        with open(os.devnull, "w", newline="") as out:
+            await export_csv(repository, script, "long", out)
+        await repository.close()
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+
+    print(asyncio.run(run()))  # KiB on Linux
+
+
+def main() -> None:
+    """Build, run both exports, print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--answers", type=int, default=1_000_000)
+    parser.add_argument("--keep", type=Path, help="Build in this folder and keep it.")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        growth_child(args.child)
+        return
+    work = args.keep or Path(tempfile.mkdtemp(prefix="perceptions-export-"))
+    work.mkdir(parents=True, exist_ok=True)
+    db = work / "bench.db"
+    dialogs = work / "dialogs"
+    dialogs.mkdir(exist_ok=True)
+    shutil.copy(SCRIPT, dialogs / "study.yaml")
+    try:
+        if not db.exists():
+            start = time.perf_counter()
+            build(db, args.answers)
+            print(f"built {args.answers:,} answers in {time.perf_counter() - start:.1f} s")
+        url = f"sqlite+aiosqlite:///{db}"
+        env = {**os.environ, "DATABASE_URL": url, "DIALOGS_DIR": str(dialogs)}
+        cli = [str(Path(sys.executable).parent / "perceptions"), "export", STUDY,
+               "--format", "long", "--codes"]
+        ours = timed(cli, env, work / "ours.csv")
+        sqlite_cli = shutil.which("sqlite3")
+        if sqlite_cli:
+            theirs = timed([sqlite_cli, "-csv", "-header", str(db), SQL], env, work / "sqlite.csv")
+            baseline = "sqlite3 -csv"
+        else:  # Python's sqlite3 module and csv writer as a fallback baseline
+            code = (
+                "import csv,sqlite3,sys; w=csv.writer(sys.stdout); "
+                f"w.writerows(sqlite3.connect({str(db)!r}).execute({SQL!r}))"
+            )
+            theirs = timed([sys.executable, "-c", code], env, work / "sqlite.csv")
+            baseline = "python sqlite3 + csv"
+        grown = subprocess.run(
+            [sys.executable, __file__, "--child", url], capture_output=True, text=True, check=True
+        )
+        growth_mib = int(grown.stdout.strip()) / 1024
+        lines = sum(1 for _ in (work / "ours.csv").open(encoding="utf-8")) - 1
+        print(f"perceptions export --format long: {ours:.2f} s ({lines:,} rows, "
+              f"{lines / ours:,.0f} rows/s)")
+        print(f"{baseline}: {theirs:.2f} s")
+        print(f"speed ratio (ours / {baseline}): {theirs / ours:.2f}× (target ≥ 0.5×)")
+        print(f"peak memory growth during export: {growth_mib:.1f} MiB (target ≤ 50 MiB)")
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
