@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
@@ -281,17 +282,34 @@ def _update_chat(update: JSON) -> int | None:
 # ---- command line ----------------------------------------------------------------------------
 
 
+def start_message(settings: Settings, database_url: str) -> str:
+    """What the terminal says once the sandbox listens."""
+    lines = []
+    token = settings.telegram_bot_token
+    if token is None or not token.get_secret_value():
+        lines.append("No Telegram token is set (TELEGRAM_BOT_TOKEN), so the bot runs offline "
+                     "in the sandbox.")
+    lines.append(f"Open http://{settings.sandbox_host}:{settings.sandbox_port} to chat with "
+                 "your scripts as a respondent would.")
+    lines.append(f"Sandbox answers go to {database_url} (never the fieldwork database). "
+                 "Press Ctrl-C to stop.")
+    return "\n".join(lines)
+
+
 def run_sandbox(settings: Settings, *, database_url: str | None = None,
                 echo: Callable[[str], None] = print) -> None:
     """Serve the sandbox on sandbox_host:sandbox_port until Ctrl-C (blocking)."""
     app = create_sandbox_app(settings, database_url=database_url)
-    url = f"http://{settings.sandbox_host}:{settings.sandbox_port}"
-    lines = []
-    if settings.telegram_bot_token is None:
-        lines.append("No Telegram token is set (TELEGRAM_BOT_TOKEN), so the bot runs offline "
-                     "in the sandbox.")
-    lines.append(f"Open {url} to chat with your scripts as a respondent would.")
-    lines.append(f"Sandbox answers go to {app[BOT_SETTINGS].database_url} "
-                 "(never the fieldwork database). Press Ctrl-C to stop.")
-    web.run_app(app, host=settings.sandbox_host, port=settings.sandbox_port,
-                print=lambda _: echo("\n".join(lines)), access_log=None)
+    if not any(entry.script for entry in load_scripts(settings.dialogs_dir)):
+        raise SandboxError(f"There is no valid script in {settings.dialogs_dir}: add one "
+                           "(`perceptions check` says what is wrong with the others).")
+    message = start_message(settings, app[BOT_SETTINGS].database_url)
+    try:
+        web.run_app(app, host=settings.sandbox_host, port=settings.sandbox_port,
+                    print=lambda _: echo(message), access_log=None)
+    except OSError as error:
+        if error.errno not in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
+            raise
+        raise SandboxError(f"The sandbox cannot listen on {settings.sandbox_host}:"
+                           f"{settings.sandbox_port} ({error.strerror}): pick another port "
+                           "with --port or SANDBOX_PORT.") from None
