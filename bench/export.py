@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "tests" / "exports" / "study.yaml"
@@ -87,16 +88,16 @@ def growth_child(database_url: str) -> None:
 
     script = load_script(SCRIPT)
 
-    async def run() -> int:
+    async def run(out: IO[str]) -> int:
         repository = create_repository(database_url)
         await repository.study_counts(study_id=STUDY)  # open the pool before the baseline
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        with open(os.devnull, "w", newline="") as out:
-            await export_csv(repository, script, "long", out)
+        await export_csv(repository, script, "long", out)
         await repository.close()
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
 
-    print(asyncio.run(run()))  # KiB on Linux
+    with open(os.devnull, "w", newline="") as devnull:
+        print(asyncio.run(run(devnull)))  # KiB on Linux
 
 
 def main() -> None:
