@@ -315,12 +315,6 @@ def test_back_to_a_multiple_choice_preselects_the_earlier_picks(handwash: Script
     assert interview.last.messages[0].selected == ("home", "school")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: `back` to a question before the classification keeps `state.group`, so "
-    "_advance never re-classifies and a doer who changes their answer to 'no' still gets the "
-    "doers' questions",
-)
 def test_going_back_before_the_classification_classifies_again(handwash: Script) -> None:
     interview = started(handwash, "Ann", "yes", "yes")
     assert (interview.state.group, interview.state.current) == ("doer", "easy")
@@ -345,11 +339,6 @@ def test_restart_after_the_end_works_too(mini: Script) -> None:
     assert interview.state.status == Status.active
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: _restart makes any status but `declined` active, so /restart before "
-    "consenting skips the consent question",
-)
 def test_restart_before_consent_still_asks_for_consent(mini: Script) -> None:
     interview = Interview(mini)
     interview.send(Command("restart"))

@@ -63,7 +63,8 @@ def option_for(script: Script, question: CompiledQuestion, text: str, lang: str)
 def _by_label(script: Script, question: CompiledQuestion, folded: str, lang: str) -> str | None:
     for option in question.options:
         label = fold(script.text(option.label, lang))
-        if folded in (label, fold(option.value)) or (label and folded == label.split(" — ")[0]):
+        # A scale point's label reads "5 — Very easy": the number or the words alone also match.
+        if folded in (label, fold(option.value), *label.split(" — ")):
             return option.value
     return None
 

@@ -120,7 +120,9 @@ def _consent(script: Script, state: State, event: Input) -> Turn:
 
 def _restart(script: Script, state: State) -> Turn:
     fresh = State(
-        status=Status.active if state.status != Status.declined else Status.consent,
+        status=Status.consent
+        if state.status in (Status.consent, Status.declined)
+        else Status.active,
         language=state.language,
         step=state.step,
         source=state.source,
@@ -146,6 +148,8 @@ def _back(script: Script, state: State) -> Turn:
         probes=0,
         selected=tuple(earlier) if isinstance(earlier, list) else (),
         step=state.step + 1,
+        # Going back to a question the classification uses: the group will be decided again.
+        group=None if script.by_id[previous].index < script.classify_from else state.group,
     )
     return Turn(new, (_ask(script, script.by_id[previous], new),), changed=True)
 
@@ -218,7 +222,16 @@ def _needs_probe(script: Script, question: CompiledQuestion, raw: str, lang: str
         fold(v) for v in script.file.probing.vague_answers.get(lang, [])
     }
     folded = fold(raw).strip(" .!")
-    return folded in vague or len(words(raw)) < rule.min_words
+    said = words(raw)
+    if folded in vague or len(said) < rule.min_words:
+        return True
+    # "I really don't know": a vague phrase with hardly anything around it.
+    return len(said) <= 4 and any(_contains(said, words(phrase)) for phrase in vague)
+
+
+def _contains(said: list[str], phrase: list[str]) -> bool:
+    size = len(phrase)
+    return size > 0 and any(said[i : i + size] == phrase for i in range(len(said) - size + 1))
 
 
 def _advance(script: Script, state: State, *, start: int) -> Turn:

@@ -107,8 +107,14 @@ def _type_rules(question: Question, at: Path) -> Iterator[Found]:
             )
     elif question.min is not None and question.max is not None and question.min > question.max:
         yield (*at, "min"), "`min` is larger than `max`", False
+    rule = question.validation
+    if kind == _Q.number and rule and (rule.pattern or rule.min_length or rule.max_length):
+        message = "a number question's `validation` takes only a `message`; use `min` and `max`"
+        yield (*at, "validation"), message, True
     if kind != _Q.text:
         for key in ("codebook", "validation", "probe"):
+            if key == "validation" and kind == _Q.number:
+                continue
             if getattr(question, key) not in (None, False):
                 message = (
                     f"`{key}` belongs to an open (text) question; `{question.id}` is {kind.value}"

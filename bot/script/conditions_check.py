@@ -35,7 +35,11 @@ def condition_problems(file: ScriptFile) -> Iterator[Found]:
             path = ("questions", index, key)
             problems = list(_check_condition(file, path, source, questions, limit=limit))
             condition = expr.parse(source) if not problems else None
-            if condition and "group" in condition.names and index < classify_from:
+            if (
+                condition
+                and "group" in condition.names
+                and (file.classification is None or index < classify_from)
+            ):
                 problems.append((path, _group_too_early(file, classify_from), False))
             if condition and not problems and not _satisfiable(file, condition):
                 message = (
@@ -69,14 +73,20 @@ def _check_condition(
         yield path, f"{exc} (in `{source}`)", False
         return
     for name in sorted(condition.names):
-        if name in CONDITION_VARIABLES and not rule:
+        if name in CONDITION_VARIABLES:
+            if rule:
+                yield path, f"classification rules use answers only, not `{name}`", False
             continue
         if name not in questions:
             close = [q for q in questions if q.startswith(name[:3])][:1]
             hint = f"; did you mean `{close[0]}`?" if close else ""
             yield path, f"`{name}` is not a question id{hint}", False
         elif not rule and path[-1] == "when" and questions[name][0] == limit:
-            yield path, f"`{name}` is this question itself; `when` can only use earlier answers", False
+            yield (
+                path,
+                f"`{name}` is this question itself; `when` can only use earlier answers",
+                False,
+            )
         elif questions[name][0] >= limit:
             yield path, f"`{name}` is asked later, so its answer is not known yet here", False
         elif questions[name][1].type == _Q.info:

@@ -97,6 +97,8 @@ def locate(raw: bytes) -> Located:
         mark = exc.problem_mark or exc.context_mark
         where = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
         reason = (exc.problem or "unreadable YAML").rstrip(".")
+        if reason.endswith("but got '?'"):  # `{en: Why?}`: almost every question ends in `?`
+            reason = 'inside { } a `?` ends the text; put the text in quotes, e.g. {en: "Why?"}'
         raise YamlProblem(f"not valid YAML: {reason}", where) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"not valid YAML: {exc}", Position(1, 1)) from None
