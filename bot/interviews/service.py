@@ -24,7 +24,6 @@ from bot.engine import (
     set_language,
 )
 from bot.interviews.catalog import ScriptCatalog, StudyChoice
-from bot.interviews.export import long_csv
 from bot.interviews.outcome import Note, Outcome, Person, Reminder, StudyStats
 from bot.interviews.reminders import ReminderPolicy
 from bot.script import Script
@@ -216,13 +215,13 @@ class InterviewService:
         return figures
 
     async def export_csv(self, study_id: str, out: IO[str]) -> int:
-        """Write the study's answers as CSV (the report package's export when available)."""
+        """Write the study's answers as a long CSV (one row per answer, pseudonyms only)."""
+        # Imported here: the report package pulls in the analysis stack, which a bot
+        # that is never asked for an export need not load.
+        from bot.report.exports import export_csv
+
         script, _ = self.catalog.current(study_id)
-        try:
-            from bot.report.exports import export_csv  # type: ignore[import-not-found,unused-ignore]
-        except ImportError:
-            return await long_csv(self.repository, study_id, out)
-        return int(await export_csv(self.repository, script, "long", out))
+        return await export_csv(self.repository, script, "long", out)
 
     # ---- reminders -----------------------------------------------------------------------------
 

@@ -22,7 +22,8 @@ def message_text(message: Message, texts: Texts, lang: str) -> str:
     if message.progress is not None and not message.probe:
         n, total = message.progress
         if n == 1 or n % PROGRESS_EVERY == 0:
-            text = f"{texts.get('progress', lang, n=n, total=total)}\n\n{text}"
+            # At the end, so a re-ask still opens with what went wrong.
+            text = f"{text}\n\n({texts.get('progress', lang, n=n, total=total)})"
     return text[:MAX_TEXT]
 
 

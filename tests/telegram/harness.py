@@ -51,6 +51,11 @@ class RunningBot:
             if len(fake.bot_calls) == seen and not fake.pending_updates:
                 return
 
+    async def drain(self, quiet: float = 0.3) -> None:
+        """Wait until every update was taken, then give the bot a moment to (not) react."""
+        await self.fake.wait_for(lambda: not self.fake.pending_updates)
+        await asyncio.sleep(quiet)
+
     async def state(self, chat_id: int) -> dict[str, Any] | None:
         """The stored engine state of the chat's open interview."""
         record = await self.repository.active_interview(
