@@ -306,7 +306,8 @@ def run_sandbox(settings: Settings, *, database_url: str | None = None,
     message = start_message(settings, app[BOT_SETTINGS].database_url)
     try:
         web.run_app(app, host=settings.sandbox_host, port=settings.sandbox_port,
-                    print=lambda _: echo(message), access_log=None)
+                    print=lambda _: echo(message), access_log=None,
+                    shutdown_timeout=1.0)  # open long polls must not hold Ctrl-C up
     except OSError as error:
         if error.errno not in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
             raise

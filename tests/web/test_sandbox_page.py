@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+from playwright import async_api as playwright_api
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -23,7 +24,6 @@ if not CHROMIUM.exists() and os.environ.get("REQUIRE_BROWSER") != "1":
     pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); "
                 "set REQUIRE_BROWSER=1 to fail instead", allow_module_level=True)
 
-playwright_api = pytest.importorskip("playwright.async_api")
 
 
 @pytest.fixture

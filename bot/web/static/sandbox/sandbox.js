@@ -213,7 +213,7 @@ async function refreshPanel() {
       a.raw_text && a.raw_text.toLowerCase() !== String(a.label).toLowerCase() ? el("span", { className: "raw", textContent: `“${a.raw_text}”` }) : null),
   )));
   if (!record.answers.length) {
-    $("answers").append(el("tr", {}, el("td", { colSpan: 2, textContent: "No answers yet." })));
+    $("answers").append(el("tr", {}, el("td", { className: "none", colSpan: 2, textContent: "No answers yet." })));
   }
 }
 
