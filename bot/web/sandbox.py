@@ -27,6 +27,7 @@ from bot.web.sandbox_chat import (
     transcript,
 )
 from storage import Repository, create_repository, pseudonymise, upgrade
+from storage.engine import is_sqlite, normalise_url
 
 log = logging.getLogger(__name__)
 
@@ -99,12 +100,23 @@ class Sandbox:
 def sandbox_settings(settings: Settings, database_url: str | None = None) -> Settings:
     """The settings the sandboxed bot runs with: the sandbox database, never the fieldwork one."""
     url = database_url or settings.sandbox_database_url
-    if url == settings.database_url:
+    try:
+        same = _same_database(url, settings.database_url)
+    except ValueError as error:  # an unsupported scheme, said in a sentence by storage
+        raise SandboxError(str(error)) from None
+    if same:
         raise SandboxError(
             "The sandbox database is the fieldwork database: set SANDBOX_DATABASE_URL to "
             "another file (default sqlite+aiosqlite:///./data/sandbox.db)."
         )
     return settings.model_copy(update={"database_url": url})
+
+
+def _same_database(first: str, second: str) -> bool:
+    a, b = normalise_url(first), normalise_url(second)
+    if is_sqlite(a) and is_sqlite(b) and a.database and b.database:
+        return Path(a.database).resolve() == Path(b.database).resolve()
+    return a.render_as_string(hide_password=False) == b.render_as_string(hide_password=False)
 
 
 def create_sandbox_app(settings: Settings, *, bot_runner: BotRunner | None = None,

@@ -36,9 +36,17 @@ def test_without_a_valid_script_it_says_to_add_one(tmp_path: Path) -> None:
 
 
 def test_it_refuses_to_write_into_the_fieldwork_database(tmp_path: Path) -> None:
-    code, output = sandbox(tmp_path, SANDBOX_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/fieldwork.db")
+    # The same file under another spelling of the URL is still the same database.
+    code, output = sandbox(tmp_path, SANDBOX_DATABASE_URL=f"sqlite:///{tmp_path}/./fieldwork.db")
     assert code == 1
     assert "The sandbox database is the fieldwork database" in output
+
+
+def test_an_unsupported_database_url_gets_a_sentence(tmp_path: Path) -> None:
+    code, output = sandbox(tmp_path, SANDBOX_DATABASE_URL="mysql://localhost/sandbox")
+    assert code == 1
+    assert "Unsupported database URL scheme 'mysql'" in output
+    assert "Traceback" not in output
 
 
 def test_a_busy_port_gets_a_sentence(tmp_path: Path) -> None:
