@@ -69,25 +69,33 @@ def collect(
     for record in found.interviews.values():
         if record.counted and record.group is not None:
             found.positions[record.interview_id] = tally.add_interview(record.group)
+    codable = {q.id: coder.is_codable(q.id) for q in script.questions}
+    closed = {q.id for q in script.questions if q.type in CLOSED_TYPES}
+    by_id, records, positions = script.by_id, found.interviews, found.positions
+    unfinished = {i for i, r in records.items() if r.status in UNFINISHED}
+    last_answer = found.last_answer
+    seen = 0
     for answer in answers:
-        found.answers += 1
-        interview = found.interviews.get(answer.interview_id)
-        question = script.by_id.get(answer.question_id)
+        seen += 1
+        interview_id, question_id = answer.interview_id, answer.question_id
+        question = by_id.get(question_id)
+        interview = records.get(interview_id)
         if interview is None or question is None:
             continue  # an orphan, or a question an older script version had
-        if interview.status in UNFINISHED:
-            last = found.last_answer.get(interview.interview_id)
+        if interview_id in unfinished:
+            last = last_answer.get(interview_id)
             if last is None or answer.answered_at >= last[0]:
-                found.last_answer[interview.interview_id] = (answer.answered_at, question.id)
-        position = found.positions.get(interview.interview_id)
-        if coder.is_codable(question.id):
+                last_answer[interview_id] = (answer.answered_at, question_id)
+        position = positions.get(interview_id)
+        if codable[question_id]:
             _open(found, coder, answer, interview, position)
-        elif question.type in CLOSED_TYPES and answer.probe == 0 and position is not None:
+        elif position is not None and question_id in closed and answer.probe == 0:
             keys = closed_keys(question, answer.value)
             if keys:
-                tally.mention(position, question.id, (ANSWERED, *keys))
+                tally.mention(position, question_id, (ANSWERED, *keys))
                 if question.spec.segment:
-                    found.segments.setdefault(question.id, {})[position] = keys
+                    found.segments.setdefault(question_id, {})[position] = keys
+    found.answers = seen
     # Probe answers add to the main answer's themes: count each theme once per interview.
     for interview_id, position in found.positions.items():
         for question_id, theme in found.themes.get(interview_id, ()):

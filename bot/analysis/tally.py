@@ -28,6 +28,7 @@ class Tally:
         self._cols = array("q")
         self._groups = array("b")  # 1 doer, 0 non-doer, per counted interview position
         self._quotes: dict[tuple[int, str], list[str]] = {}
+        self._by_question: dict[str, dict[str, int]] = {}  # the same columns, for the hot loop
 
     @property
     def size(self) -> int:
@@ -48,9 +49,15 @@ class Tally:
 
     def mention(self, position: int, question_id: str, keys: Iterable[str]) -> None:
         """Interview `position` mentioned these keys (each once) in its answer to the question."""
+        known = self._by_question.get(question_id)
+        if known is None:
+            known = self._by_question[question_id] = {}
         for key in keys:
+            column = known.get(key)
+            if column is None:
+                column = known[key] = self.column(question_id, key)
             self._rows.append(position)
-            self._cols.append(self.column(question_id, key))
+            self._cols.append(column)
 
     def quote(self, question_id: str, key: str, group: str, text: str) -> None:
         """Keep a few verbatim answers per theme and group (first ones, deterministic)."""

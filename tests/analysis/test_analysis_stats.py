@@ -106,7 +106,10 @@ def test_counts_out_of_range_are_a_bug() -> None:
 
 def test_relative_risk_when_both_groups_always_mention_it() -> None:
     """pD = pN = 1: r0 has no denominator, so ERR is unknown rather than a division error."""
-    assert relative_risk(1.0, 1.0, 0.1) == (pytest.approx(0.1), None, None)
+    r1, r0, err = relative_risk(1.0, 1.0, 0.1)
+    assert r1 == pytest.approx(0.1)
+    assert r0 is None
+    assert err is None
 
 
 def test_benjamini_hochberg_hand_computed() -> None:
