@@ -1,0 +1,105 @@
+"""From storage to a `Summary`: stream the study's interviews and answers into `analyse`."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import AsyncIterator, Iterator
+from typing import TypeVar
+
+from bot.analysis import Summary, analyse
+from bot.analysis.records import AnswerKey, AnswerRecord, InterviewRecord
+from bot.report.records import answer_record, interview_record, override_records
+from bot.script import Script
+from storage import Repository
+
+T = TypeVar("T")
+BATCH = 2000  # answers handed across threads at a time: few round trips, little memory
+SHORT_HASH = 12
+
+
+async def load_summary(
+    repository: Repository,
+    script: Script,
+    *,
+    lang: str | None = None,
+    with_emerging: bool = True,
+) -> Summary:
+    """Analyse a stored study; answers stream from the database straight into the analysis."""
+    study_id = script.study_id
+    default_language = script.languages[0]
+    interviews: list[InterviewRecord] = []
+    version_ids: dict[int, None] = {}  # in order of first use
+    async for stored in repository.stream_interviews(study_id=study_id):
+        interviews.append(interview_record(stored, default_language))
+        version_ids.setdefault(stored.script_version_id)
+    languages = {i.interview_id: i.language for i in interviews}
+    stored_overrides = await repository.coding_overrides(study_id=study_id)
+    keys = await _answer_keys(repository, study_id, set(stored_overrides))
+    version = await script_version(repository, script, list(version_ids))
+    loop = asyncio.get_running_loop()
+    stream = aiter(repository.stream_answers(study_id=study_id))
+    answers = (
+        answer_record(a, languages.get(a.interview_id, default_language))
+        for a in _pull(loop, stream)
+    )
+    # The analysis is CPU-bound and synchronous: it runs in a worker thread and pulls batches of
+    # answers from the event loop, so the whole study never sits in memory at once.
+    return await asyncio.to_thread(
+        analyse, script, interviews, answers, override_records(stored_overrides, keys),
+        lang=lang, script_version=version, with_emerging=with_emerging,
+    )  # fmt: skip
+
+
+async def script_version(repository: Repository, script: Script, version_ids: list[int]) -> str:
+    """Short hashes of the script versions the interviews ran on (or of the file, if none yet)."""
+    hashes = []
+    for version_id in version_ids:
+        record = await repository.get_script_version(version_id=version_id)
+        if record is not None:
+            hashes.append(record.sha256[:SHORT_HASH])
+    if not hashes:
+        hashes.append(hashlib.sha256(script.source.encode("utf-8")).hexdigest()[:SHORT_HASH])
+    return ", ".join(dict.fromkeys(hashes))
+
+
+async def _answer_keys(
+    repository: Repository, study_id: str, answer_ids: set[int]
+) -> dict[int, AnswerKey]:
+    # Overrides name answers by id, the analysis by (interview, question, probe); the coder needs
+    # them before the main pass, so an extra pass is paid only when a researcher has overridden.
+    if not answer_ids:
+        return {}
+    return {
+        a.id: (a.interview_id, a.question_id, a.probe)
+        async for a in repository.stream_answers(study_id=study_id)
+        if a.id in answer_ids
+    }
+
+
+async def _batch(stream: AsyncIterator[T], size: int) -> list[T]:
+    out: list[T] = []
+    async for item in stream:
+        out.append(item)
+        if len(out) >= size:
+            break
+    return out
+
+
+def _pull(loop: asyncio.AbstractEventLoop, stream: AsyncIterator[T]) -> Iterator[T]:
+    """A synchronous iterator over an async stream, for a worker thread while `loop` runs."""
+    done = False
+    try:
+        while True:
+            batch = asyncio.run_coroutine_threadsafe(_batch(stream, BATCH), loop).result()
+            yield from batch
+            if len(batch) < BATCH:
+                done = True
+                return
+    finally:
+        close = getattr(stream, "aclose", None)
+        if not done and close is not None:
+            asyncio.run_coroutine_threadsafe(close(), loop).result()
+
+
+__all__ = ["AnswerRecord", "load_summary", "script_version"]

@@ -1,0 +1,153 @@
+"""Words and number formats shared by the HTML and Markdown reports."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+from bot.analysis import Row, Summary
+
+DETERMINANTS = {
+    "perceived_self_efficacy": "Perceived self-efficacy",
+    "perceived_positive_consequences": "Perceived positive consequences",
+    "perceived_negative_consequences": "Perceived negative consequences",
+    "perceived_social_norms": "Perceived social norms",
+    "perceived_access": "Perceived access",
+    "perceived_cues_for_action": "Perceived cues for action",
+    "perceived_susceptibility": "Perceived susceptibility",
+    "perceived_severity": "Perceived severity",
+    "perceived_action_efficacy": "Perceived action efficacy",
+    "perceived_divine_will": "Perceived divine will",
+    "policy": "Policy",
+    "culture": "Culture",
+}
+BCOS_NAMES = {
+    "benefits": "Benefits",
+    "costs": "Costs",
+    "others": "Others (social norms)",
+    "self_assurance": "Self-assurance",
+}
+STATUS_NAMES = {
+    "completed": "Completed",
+    "screened_out": "Screened out",
+    "excluded": "Excluded (neither group)",
+    "declined": "Declined",
+    "active": "Still answering",
+    "paused": "Paused",
+    "abandoned": "Abandoned",
+}
+TEST_NAMES = {
+    "wald": "Wald test on the log odds ratio",
+    "fisher": "Fisher's exact test",
+    "none": "not tested",
+}
+GLOSSARY = (
+    ("%D / %ND", "The share of doers / non-doers who gave this answer."),
+    ("Difference", "%D minus %ND, in percentage points: positive means doers say it more."),
+    ("ERR", "Estimated relative risk: how much more likely doers are to give this answer than "
+            "non-doers, adjusted for how common the behaviour is. Above 1 it goes with doing the "
+            "behaviour (an enabler); below 1 with not doing it (a barrier)."),
+    ("OR", "Odds ratio: the same comparison on the odds scale, used for the test."),
+    ("p", "How surprising a difference this large would be if doers and non-doers really did "
+          "not differ. Below 0.05 is called significant here."),
+    ("q", "The p-value adjusted for testing many rows at once (false discovery rate). A row with "
+          "q below 0.05 is unlikely to be a fluke of multiple testing."),
+)
+NO_GROUPS = (
+    "Fieldwork has not produced doers and non-doers yet: no completed interview has been "
+    "classified, so there is nothing to compare. The fieldwork figures below show how far it got."
+)
+ONE_GROUP = (
+    "Only one group has completed interviews so far ({doers} doers, {nondoers} non-doers): "
+    "differences between doers and non-doers cannot be computed yet."
+)
+SECTIONS = (
+    ("overview", "Overview"),
+    ("barriers", "Top barriers"),
+    ("enablers", "Top enablers"),
+    ("themes", "Doers vs non-doers by theme"),
+    ("grid", "Determinant grid"),
+    ("competing", "Competing behaviours"),
+    ("segments", "Segments"),
+    ("fieldwork", "Fieldwork health"),
+    ("emerging", "Emerging themes"),
+    ("method", "Method notes"),
+)
+
+
+def determinant(name: str | None) -> str:
+    """A determinant's readable name (custom ones keep their id, de-underscored)."""
+    if name is None:
+        return "—"
+    return DETERMINANTS.get(name, name.replace("_", " ").capitalize())
+
+
+def pct(value: float | None) -> str:
+    """A percentage with no decimals."""
+    return "—" if value is None else f"{value:.0f}%"
+
+
+def pp(value: float | None) -> str:
+    """A signed difference in percentage points."""
+    return "—" if value is None else f"{value:+.0f} pp"
+
+
+def ratio(value: float | None) -> str:
+    """An ERR or odds ratio: two decimals; infinite when every doer said it."""
+    if value is None:
+        return "—"
+    if math.isinf(value):
+        return "∞"
+    return f"{value:.2f}"
+
+
+def p_value(value: float | None) -> str:
+    """A p- or q-value as people read them."""
+    if value is None:
+        return "—"
+    return "<0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def test_name(test: str) -> str:
+    """The short name of the test a row used."""
+    return {"wald": "Wald", "fisher": "Fisher", "none": "—"}.get(test, test)
+
+
+def date(value: datetime | None) -> str:
+    """A day, or a dash."""
+    return "—" if value is None else value.strftime("%d %b %Y")
+
+
+def fieldwork_dates(summary: Summary) -> str:
+    """From the first start to the last completion."""
+    first, last = summary.header.first_started, summary.header.last_completed
+    if first is None:
+        return "not started"
+    return f"{date(first)} – {date(last)}" if last else f"since {date(first)}"
+
+
+def group_notice(summary: Summary) -> str | None:
+    """Why there is nothing to compare yet, or None when both groups have interviews."""
+    doers, nondoers = summary.header.doers, summary.header.nondoers
+    if doers == 0 and nondoers == 0:
+        return NO_GROUPS
+    if doers == 0 or nondoers == 0:
+        return ONE_GROUP.format(doers=doers, nondoers=nondoers)
+    return None
+
+
+def row_name(row: Row) -> str:
+    """`Question: label`, for a row shown outside its question."""
+    return f"{row.question}: {row.label}"
+
+
+def chart_rows(summary: Summary, limit: int = 24) -> list[Row]:
+    """Rows worth a bar: not sparse, not a top-2 box; significant first, then the widest gaps."""
+    rows = [r for r in summary.rows if not r.sparse and r.kind != "top2"]
+    rows.sort(key=lambda r: (not r.significant, -abs(r.difference_pp or 0)))
+    return rows[:limit]
+
+
+def dropoff_point(question: str | None) -> str:
+    """A drop-off point: the question id, or a note that nothing was answered."""
+    return question if question is not None else "(before the first answer)"
