@@ -41,10 +41,10 @@ class RunningBot:
     application: InterviewApplication
     webhook_url: str | None = None
 
-    async def settle(self, before: int, idle: float = 0.05, timeout: float = 10.0) -> None:
+    async def settle(self, before: int, idle: float = 0.05, wait: float = 10.0) -> None:
         """Wait for the bot to react (a new call after `before`), then to fall quiet."""
         fake = self.fake
-        await fake.wait_for(lambda: len(fake.bot_calls) > before, timeout)
+        await fake.wait_for(lambda: len(fake.bot_calls) > before, wait)
         while True:
             seen = len(fake.bot_calls)
             await asyncio.sleep(idle)

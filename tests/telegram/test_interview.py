@@ -39,7 +39,6 @@ async def test_a_respondent_completes_the_interview_and_every_answer_is_stored(
 
 def _pseudonym(chat_id: int) -> str:
     from storage import pseudonymise
-
     from tests.telegram.harness import KEY
 
     return pseudonymise(chat_id, KEY)
