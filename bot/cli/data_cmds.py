@@ -153,4 +153,60 @@ def db_upgrade() -> None:
     click.echo("The database is up to date.")
 
 
-COMMANDS: list[click.Command] = [db, export, import_]
+REPORT_FORMATS = ("html", "md", "json")
+
+
+@click.command("report")
+@click.argument("study")
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="html",
+              show_default=True, help="html: one self-contained page; md: Markdown tables; "
+              "json: every number.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              help="File to write, or - for standard output. Default: html goes to "
+              "report-STUDY.html in the current folder (its path is printed); md and json go to "
+              "standard output.")
+def report(study: str, fmt: str, output: Path | None) -> None:
+    """The marketer's report for a study: barriers, enablers, competing behaviours, segments,
+    fieldwork health and method notes, from the answers in DATABASE_URL."""
+    from bot.analysis import Summary
+    from bot.report.build import load_summary
+    from bot.report.render_html import render_html
+    from bot.report.render_json import render_json
+    from bot.report.render_md import render_markdown
+    from storage import Repository
+
+    settings = load_settings()
+    script = _script(settings, study)
+
+    async def work(repository: Repository) -> Summary:
+        return await load_summary(repository, script)
+
+    summary = _read_database(lambda: _with_repository(settings, work))
+    render = {"html": render_html, "md": render_markdown, "json": render_json}[fmt]
+    text = render(summary)
+    if output is None and fmt == "html":
+        output = Path(f"report-{script.study_id}.html")
+    if output is None or str(output) == "-":
+        click.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"Report written to {output}")
+
+
+def _read_database(read: Callable[[], T]) -> T:
+    """Run `read`, turning a database that is missing, unreachable or not migrated into a sentence."""
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        return read()
+    except DBAPIError as exc:
+        reason = str(exc.orig).splitlines()[0] if exc.orig else type(exc).__name__
+        raise click.ClickException(
+            f"could not read the study from the database ({reason}). If the database is new, "
+            "run `perceptions db upgrade` first."
+        ) from None
+    except OSError as exc:
+        raise click.ClickException(f"could not reach the database ({exc.strerror or exc}).") from None
+
+
+COMMANDS: list[click.Command] = [db, export, import_, report]

@@ -48,7 +48,9 @@ def _section(key: str, title: str, *content: str) -> str:
     return f'<section id="{key}"><h2>{escape(title)}</h2>{"".join(content)}</section>'
 
 
-def _table(head: Sequence[str], rows: Iterable[Sequence[str]], numeric: AbstractSet[int] = frozenset()) -> str:
+def _table(
+    head: Sequence[str], rows: Iterable[Sequence[str]], numeric: AbstractSet[int] = frozenset()
+) -> str:
     """A table of already-escaped cells; `numeric` columns are right-aligned."""
     cls = [' class="n"' if i in numeric else "" for i in range(len(head))]
     out = ['<div class="scroll"><table><thead><tr>']
@@ -62,7 +64,11 @@ def _table(head: Sequence[str], rows: Iterable[Sequence[str]], numeric: Abstract
 
 
 def _tile(key: str, value: str, sub: str = "", meter: float | None = None) -> str:
-    bar = "" if meter is None else f'<div class="meter"><span style="width:{min(meter, 1) * 100:.0f}%"></span></div>'
+    bar = (
+        ""
+        if meter is None
+        else f'<div class="meter"><span style="width:{min(meter, 1) * 100:.0f}%"></span></div>'
+    )
     small = f'<div class="s">{sub}</div>' if sub else ""
     return f'<div class="tile"><div class="k">{key}</div><div class="v">{value}</div>{small}{bar}</div>'
 
@@ -101,7 +107,9 @@ def _overview(summary: Summary) -> str:
         _tile("Script version", f'<span class="small">{escape(h.script_version or "—")}</span>'),
     ]  # fmt: skip
     return _section(
-        "overview", "Overview", _notice(notice) if notice else "",
+        "overview",
+        "Overview",
+        _notice(notice) if notice else "",
         f'<div class="tiles">{"".join(tiles)}</div>',
     )
 
@@ -111,12 +119,19 @@ def _ranked(key: str, title: str, rows: Sequence[Row], lead: str) -> str:
         return _section(key, title, '<p class="lead">No significant rows yet.</p>')
     head = ["#", "Answer", "Determinant", "%D", "%ND", "Diff.", "ERR", "p", "Test", "q"]
     out = ['<div class="scroll"><table><thead><tr>']
-    out += [f'<th{" class=n" if i >= 3 else ""}>{h}</th>' for i, h in enumerate(head)]
+    out += [f"<th{' class=n' if i >= 3 else ''}>{h}</th>" for i, h in enumerate(head)]
     out.append("</tr></thead><tbody>")
     for i, r in enumerate(rows[:TOP_ROWS], 1):
         cls = "barrier" if r.is_barrier else "enabler"
-        numbers = [w.pct(r.doers_pct), w.pct(r.nondoers_pct), w.pp(r.difference_pp),
-                   w.ratio(r.err), w.p_value(r.p_value), w.test_name(r.test), w.p_value(r.q_value)]
+        numbers = [
+            w.pct(r.doers_pct),
+            w.pct(r.nondoers_pct),
+            w.pp(r.difference_pp),
+            w.ratio(r.err),
+            w.p_value(r.p_value),
+            w.test_name(r.test),
+            w.p_value(r.q_value),
+        ]
         out.append(
             f'<tr class="main"><td>{i}</td><td><span class="{cls}">{escape(r.label)}</span>'
             f'<div class="sub">{escape(r.question)}</div></td>'
@@ -125,7 +140,11 @@ def _ranked(key: str, title: str, rows: Sequence[Row], lead: str) -> str:
             f'<tr class="quotes"><td></td><td colspan="9">{_quotes(r.quotes)}</td></tr>'
         )  # fmt: skip
     out.append("</tbody></table></div>")
-    more = f'<p class="sub">{len(rows) - TOP_ROWS} more in the JSON report.</p>' if len(rows) > TOP_ROWS else ""
+    more = (
+        f'<p class="sub">{len(rows) - TOP_ROWS} more in the JSON report.</p>'
+        if len(rows) > TOP_ROWS
+        else ""
+    )
     return _section(key, title, f'<p class="lead">{escape(lead)}</p>', "".join(out), more)
 
 
@@ -172,9 +191,14 @@ def _items(items: Sequence[CompetingItem]) -> str:
 def _competing(summary: Summary) -> str:
     c = summary.competing
     if not c.alternatives and not c.liking:
-        return _section("competing", "Competing behaviours",
-                        '<p class="lead">The script asks no competing-behaviour question.</p>')
-    parts = ['<p class="lead">What non-doers do instead, how often, and what they like about it.</p>']
+        return _section(
+            "competing",
+            "Competing behaviours",
+            '<p class="lead">The script asks no competing-behaviour question.</p>',
+        )
+    parts = [
+        '<p class="lead">What non-doers do instead, how often, and what they like about it.</p>'
+    ]
     if c.alternatives:
         parts += ["<h3>What non-doers do instead</h3>",
                   bars([Bar(i.label, i.pct or 0, i.count) for i in c.alternatives],
@@ -192,8 +216,10 @@ def _competing(summary: Summary) -> str:
                          for i in cell.competitor) or '<span class="sub">—</span>'  # fmt: skip
         rows.append([f"<b>{escape(w.BCOS_NAMES.get(cell.category, cell.category))}</b>",
                      target, theirs])  # fmt: skip
-    parts += ["<h3>Benefits, costs, others, self-assurance (BCOS)</h3>",
-              _table(["", f"Target: {escape(summary.header.behaviour)}", "Competing behaviour"], rows)]
+    parts += [
+        "<h3>Benefits, costs, others, self-assurance (BCOS)</h3>",
+        _table(["", f"Target: {escape(summary.header.behaviour)}", "Competing behaviour"], rows),
+    ]
     return _section("competing", "Competing behaviours", *parts)
 
 
@@ -204,8 +230,11 @@ def _top(rows: Sequence[Row], n: int = 3) -> str:
 
 def _segments(summary: Summary) -> str:
     if not summary.segments:
-        return _section("segments", "Segments",
-                        '<p class="lead">No segment question and a single deep-link source.</p>')
+        return _section(
+            "segments",
+            "Segments",
+            '<p class="lead">No segment question and a single deep-link source.</p>',
+        )
     rows = [[escape("Deep-link source" if s.by == "source" else s.by), escape(s.label),
              str(s.doers), str(s.nondoers), _top(s.barriers), _top(s.enablers)]
             for s in summary.segments]  # fmt: skip
@@ -249,14 +278,23 @@ def _fieldwork(summary: Summary) -> str:
 
 def _emerging(summary: Summary) -> str:
     if not summary.emerging:
-        return _section("emerging", "Emerging themes",
-                        '<p class="lead">No group of uncoded answers stands out.</p>')
+        return _section(
+            "emerging",
+            "Emerging themes",
+            '<p class="lead">No group of uncoded answers stands out.</p>',
+        )
     rows = [[escape(t.question), escape(t.label), str(t.size), escape(", ".join(t.terms)),
              _quotes(t.examples)] for t in summary.emerging]  # fmt: skip
     lead = ("Uncoded answers that resemble each other: candidates for new codebook themes. "
             "Read the examples before adding one.")  # fmt: skip
-    return _section("emerging", "Emerging themes", f'<p class="lead">{lead}</p>', _table(
-        ["Question", "Suggested theme", "Answers", "Key words", "Examples"], rows, numeric={2}))
+    return _section(
+        "emerging",
+        "Emerging themes",
+        f'<p class="lead">{lead}</p>',
+        _table(
+            ["Question", "Suggested theme", "Answers", "Key words", "Examples"], rows, numeric={2}
+        ),
+    )
 
 
 def _method(summary: Summary) -> str:
@@ -265,8 +303,10 @@ def _method(summary: Summary) -> str:
     notes = "".join(f"<li>{escape(n)}</li>" for n in m.notes)
     glossary = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in w.GLOSSARY)
     return _section(
-        "method", "Method notes", f"<p>Tests used: {escape(tests)}.</p><ul>{notes}</ul>",
-        f"<h3>Reading the tables</h3><dl class=\"glossary\">{glossary}</dl>",
+        "method",
+        "Method notes",
+        f"<p>Tests used: {escape(tests)}.</p><ul>{notes}</ul>",
+        f'<h3>Reading the tables</h3><dl class="glossary">{glossary}</dl>',
         f'<p class="sub">Colours: <span style="color:{DOER_COLOUR}">doers</span>, '
         f'<span style="color:{NONDOER_COLOUR}">non-doers</span>.</p>',
     )

@@ -31,13 +31,24 @@ def render_markdown(summary: Summary) -> str:
 def cell(text: str) -> str:
     """Text safe inside a table cell: no pipes, line breaks or HTML."""
     text = " ".join(text.split())
-    for char, escaped in (("\\", "\\\\"), ("|", "\\|"), ("<", "&lt;"), (">", "&gt;"),
-                          ("*", "\\*"), ("_", "\\_"), ("`", "\\`"), ("[", "\\["), ("]", "\\]")):
+    for char, escaped in (
+        ("\\", "\\\\"),
+        ("|", "\\|"),
+        ("<", "&lt;"),
+        (">", "&gt;"),
+        ("*", "\\*"),
+        ("_", "\\_"),
+        ("`", "\\`"),
+        ("[", "\\["),
+        ("]", "\\]"),
+    ):
         text = text.replace(char, escaped)  # fmt: skip
     return text
 
 
-def table(head: Sequence[str], rows: Iterable[Sequence[str]], numeric: frozenset[int] = frozenset()) -> str:
+def table(
+    head: Sequence[str], rows: Iterable[Sequence[str]], numeric: frozenset[int] = frozenset()
+) -> str:
     """A GFM table; cells must already be safe (see `cell`)."""
     align = ["---:" if i in numeric else "---" for i in range(len(head))]
     lines = ["| " + " | ".join(head) + " |", "| " + " | ".join(align) + " |"]

@@ -44,14 +44,23 @@ TEST_NAMES = {
 GLOSSARY = (
     ("%D / %ND", "The share of doers / non-doers who gave this answer."),
     ("Difference", "%D minus %ND, in percentage points: positive means doers say it more."),
-    ("ERR", "Estimated relative risk: how much more likely doers are to give this answer than "
-            "non-doers, adjusted for how common the behaviour is. Above 1 it goes with doing the "
-            "behaviour (an enabler); below 1 with not doing it (a barrier)."),
+    (
+        "ERR",
+        "Estimated relative risk: how much more likely doers are to give this answer than "
+        "non-doers, adjusted for how common the behaviour is. Above 1 it goes with doing the "
+        "behaviour (an enabler); below 1 with not doing it (a barrier).",
+    ),
     ("OR", "Odds ratio: the same comparison on the odds scale, used for the test."),
-    ("p", "How surprising a difference this large would be if doers and non-doers really did "
-          "not differ. Below 0.05 is called significant here."),
-    ("q", "The p-value adjusted for testing many rows at once (false discovery rate). A row with "
-          "q below 0.05 is unlikely to be a fluke of multiple testing."),
+    (
+        "p",
+        "How surprising a difference this large would be if doers and non-doers really did "
+        "not differ. Below 0.05 is called significant here.",
+    ),
+    (
+        "q",
+        "The p-value adjusted for testing many rows at once (false discovery rate). A row with "
+        "q below 0.05 is unlikely to be a fluke of multiple testing.",
+    ),
 )
 NO_GROUPS = (
     "Fieldwork has not produced doers and non-doers yet: no completed interview has been "

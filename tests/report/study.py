@@ -1,0 +1,116 @@
+"""A generated cycling study written to SQLite through the storage layer, with planted findings."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.script import Script, load_script
+from storage import (
+    AnswerRecord,
+    AnswerValue,
+    Group,
+    ImportedInterview,
+    InterviewStatus,
+    Repository,
+    create_repository,
+    upgrade,
+)
+
+# The analysis tests' study script: a coded self-efficacy question, closed determinants, a segment
+# question and two competing-behaviour questions.
+CYCLING = Path(__file__).parent.parent / "analysis" / "cycling.yaml"
+T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+SCRIPT_QUOTE = '<script>alert("x")</script> the traffic scares me'
+
+
+def cycling() -> Script:
+    """The cycling-to-work script."""
+    return load_script(CYCLING)
+
+
+async def fresh_repository(path: Path) -> Repository:
+    """A migrated SQLite database at `path`."""
+    url = f"sqlite+aiosqlite:///{path}"
+    await upgrade(url)
+    return create_repository(url)
+
+
+def _interview(
+    number: int,
+    status: InterviewStatus,
+    group: Group | None,
+    answers: dict[str, AnswerValue],
+    source: str | None = None,
+) -> ImportedInterview:
+    started = T0 + timedelta(hours=number)
+    done = status != InterviewStatus.ABANDONED
+    return ImportedInterview(
+        pseudonym=f"{number:064x}",
+        status=status,
+        group=group,
+        started_at=started,
+        completed_at=started + timedelta(minutes=8 + number % 5) if done else None,
+        answers=[AnswerRecord(q, v, v if isinstance(v, str) else None) for q, v in answers.items()],
+        language="en",
+        source=source,
+    )
+
+
+def planted_interviews(seed: int = 7) -> list[ImportedInterview]:
+    """90 completed (45 doers, 45 non-doers) and 3 others.
+
+    Planted: traffic danger is said by 70% of non-doers and 10% of doers (the barrier); most
+    non-doers drive instead (the competitor). The first non-doer's answer carries a <script> tag.
+    """
+    rng = random.Random(seed)
+
+    def hard(doer: bool) -> str:
+        parts = []
+        if rng.random() < (0.1 if doer else 0.7):
+            parts.append(rng.choice(["the traffic scares me", "roads are unsafe", "too dangerous"]))
+        if rng.random() < 0.35:
+            parts.append(rng.choice(["rain", "cold mornings", "the weather"]))
+        if rng.random() < 0.2:
+            parts.append(rng.choice(["kids to drop at school", "school run with the kids"]))
+        return " and ".join(parts) or rng.choice(["nothing really", "not sure"])
+
+    interviews = []
+    for i in range(90):
+        doer = i % 2 == 0
+        answers: dict[str, AnswerValue] = {
+            "age": 30,
+            "days": 4 if doer else 0,
+            "stage": "act" if doer else rng.choice(["pre", "act"]),
+            "hard": SCRIPT_QUOTE if i == 1 else hard(doer),
+            "good": rng.choice(["good for my health", "saves money", "fresh air"]),
+            "approve": rng.choice(["yes", "no"]),
+            "remember": rng.randint(1, 5),
+        }
+        if not doer:
+            answers["instead"] = (
+                ["car"] if i % 6 != 1 else ["bus", "walk"] if i % 12 == 1 else ["bus"]
+            )
+            answers["like"] = rng.choice(["it's warm and dry", "quick", "comfortable seats"])
+        group = Group.DOER if doer else Group.NON_DOER
+        interviews.append(_interview(i, InterviewStatus.COMPLETED, group, answers,
+                                     "poster" if i < 30 else None))  # fmt: skip
+    interviews += [
+        _interview(90, InterviewStatus.SCREENED_OUT, None, {"age": 15}),
+        _interview(91, InterviewStatus.DECLINED, None, {}),
+        _interview(92, InterviewStatus.ABANDONED, None, {"age": 40, "days": 0}),
+    ]
+    return interviews
+
+
+async def write_study(
+    repository: Repository, script: Script, interviews: list[ImportedInterview]
+) -> None:
+    """Store the interviews under the script's current version."""
+    version = await repository.register_script(
+        study_id=script.study_id, title="Cycling", text=script.source, now=T0
+    )
+    await repository.import_interviews(
+        study_id=script.study_id, script_version_id=version.id, interviews=interviews, now=T0
+    )
