@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # ships with scikit-learn
+from threadpoolctl import threadpool_limits
 
 from bot.script.normalize import fold
 
