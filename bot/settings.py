@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     sandbox_host: str = "127.0.0.1"
     sandbox_port: int = 8081
     sandbox_database_url: str = "sqlite+aiosqlite:///./data/sandbox.db"
+    research_host: str = "127.0.0.1"
+    research_port: int = 8082
+    research_password: SecretStr | None = None
     reminder_after_hours: float = 24.0
     quiet_hours_start: int = 21
     quiet_hours_end: int = 9
