@@ -1,4 +1,4 @@
-"""Commands over collected data: db, import, export, report."""
+"""Commands over collected data: db, import, export, report, code."""
 
 from __future__ import annotations
 
@@ -209,4 +209,52 @@ def _read_database(read: Callable[[], T]) -> T:
         raise click.ClickException(f"could not reach the database ({exc.strerror or exc}).") from None
 
 
-COMMANDS: list[click.Command] = [db, export, import_, report]
+@click.command("code")
+@click.argument("study")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the coding sheet (one row per open answer) to this CSV file.")
+@click.option("--uncoded", is_flag=True, help="With --out: only answers no theme matched.")
+@click.option("--bom", is_flag=True, help="With --out: start with a byte-order mark for Excel.")
+@click.option("--apply", "apply_", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Store the `themes` column of an edited coding sheet as overrides.")
+@click.option("--coder", help="With --apply: who coded the sheet (kept with each override).")
+def code(study: str, out: Path | None, uncoded: bool, bom: bool, apply_: Path | None,
+         coder: str | None) -> None:
+    """Code open answers in a spreadsheet: --out writes a coding sheet, --apply stores the themes
+    coders changed in it (nothing is stored unless every row is valid)."""
+    from bot.report.coding_csv import CodingCsvError, apply_coding_csv, write_coding_csv
+    from storage import Repository
+
+    if (out is None) == (apply_ is None):
+        raise click.UsageError("give either --out FILE.csv or --apply FILE.csv.")
+    settings = load_settings()
+    script = _script(settings, study)
+    if out is not None:
+        async def export_sheet(repository: Repository) -> int:
+            with _open(out, bom) as stream:
+                return await write_coding_csv(repository, script, stream, uncoded_only=uncoded)
+
+        rows = _read_database(lambda: _with_repository(settings, export_sheet))
+        click.echo(f"{rows} open answers written to {out}.")
+        return
+    if apply_ is None or not coder:
+        raise click.UsageError('--apply needs --coder "Your name" (kept with each override).')
+    data = apply_.read_bytes()
+
+    async def apply_sheet(repository: Repository) -> int:
+        return await apply_coding_csv(repository, script, data, coder=coder,
+                                      now=datetime.now(UTC))
+
+    try:
+        changed = _read_database(lambda: _with_repository(settings, apply_sheet))
+    except CodingCsvError as exc:
+        for problem in exc.problems:
+            click.echo(f"{apply_}: {problem}", err=True)
+        count = len(exc.problems)
+        raise click.ClickException(
+            f"no coding was stored: {count} problem{'s' if count != 1 else ''} to fix first."
+        ) from None
+    click.echo(f"{changed} answer{'s' if changed != 1 else ''} recoded by {coder.strip()}.")
+
+
+COMMANDS: list[click.Command] = [db, export, import_, report, code]
