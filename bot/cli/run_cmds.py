@@ -1,4 +1,4 @@
-"""Commands that run the bot: run, sandbox."""
+"""Commands that run the bot: run, sandbox; and the research pages."""
 
 from __future__ import annotations
 
@@ -65,4 +65,23 @@ def run(webhook: bool) -> None:
         raise click.ClickException(str(error)) from None
 
 
-COMMANDS: list[click.Command] = [sandbox, run]
+@click.command("research")
+@click.option("--host", help="Address to listen on (default: RESEARCH_HOST, 127.0.0.1); any other "
+              "than this machine needs RESEARCH_PASSWORD.")
+@click.option("--port", type=int, help="Port of the pages (default: RESEARCH_PORT, 8082).")
+def research(host: str | None, port: int | None) -> None:
+    """Review and code open answers in the browser: studies, fieldwork, coding, downloads."""
+    from bot.web.research import ResearchError, run_research
+
+    overrides: dict[str, object] = {}
+    if host:
+        overrides["research_host"] = host
+    if port:
+        overrides["research_port"] = port
+    try:
+        run_research(load_settings(**overrides), echo=click.echo)
+    except ResearchError as error:
+        raise click.ClickException(str(error)) from None
+
+
+COMMANDS: list[click.Command] = [sandbox, run, research]
