@@ -1,0 +1,140 @@
+"""Time `perceptions report --format json` end to end on a large SQLite study, and its peak memory.
+
+Builds (once, with --db) a database of N interviews (~30 answers each) through the storage layer's
+bulk import, then runs the real command in a child process: storage stream → analyse → render.
+Target: at most 10 s for 100k interviews. Usage:
+    .venv/bin/python bench/report.py [--interviews 100000] [--db PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.script import QuestionType, Script, load_script  # noqa: E402
+from storage import (  # noqa: E402
+    AnswerRecord,
+    AnswerValue,
+    Group,
+    ImportedInterview,
+    InterviewStatus,
+    create_repository,
+    upgrade,
+)
+
+DIALOGS = ROOT / "dialogs"
+SCRIPT = DIALOGS / "cycling-to-work.yaml"
+BATCH = 2000
+T0 = datetime(2025, 1, 1, tzinfo=UTC)
+FILLER = ["not sure", "it depends on the day", "nothing comes to mind", "my neighbour says so"]
+
+
+def _value(script: Script, question_id: str, rng: random.Random) -> AnswerValue:
+    question = script.by_id[question_id]
+    match question.type:
+        case QuestionType.text:
+            keywords = [k for t in question.spec.codebook or () for k in t.keywords.get("en", [])]
+            words = [k.rstrip("*") for k in rng.sample(keywords, min(2, len(keywords)))]
+            return " and ".join(words) if words and rng.random() < 0.8 else rng.choice(FILLER)
+        case QuestionType.number:
+            return rng.randint(18, 60) if question_id == "age" else rng.randint(0, 5)
+        case QuestionType.multiple_choice:
+            return rng.sample([o.value for o in question.options], 2)
+        case QuestionType.scale:
+            return int(rng.choice(question.options).value)
+        case _:
+            return rng.choice(question.options).value
+
+
+def interviews(
+    script: Script, start: int, count: int, rng: random.Random
+) -> list[ImportedInterview]:
+    """`count` generated interviews: mostly completed doers and non-doers, some unfinished."""
+    asked = [q.id for q in script.questions if q.type != QuestionType.info]
+    out = []
+    for n in range(start, start + count):
+        roll = rng.random()
+        status = InterviewStatus.COMPLETED if roll < 0.9 else InterviewStatus.ABANDONED
+        group = (Group.DOER if rng.random() < 0.4 else Group.NON_DOER) if roll < 0.9 else None
+        upto = len(asked) if status == InterviewStatus.COMPLETED else rng.randint(1, len(asked))
+        answers = [AnswerRecord(q, v, v if isinstance(v, str) else None)
+                   for q in asked[:upto] for v in [_value(script, q, rng)]]  # fmt: skip
+        if status == InterviewStatus.COMPLETED:  # a probe or two, as the bot asks
+            answers.append(AnswerRecord("makes_difficult", "the traffic", "the traffic", 1))
+            answers.append(AnswerRecord("advantages", "keeps me fit", "keeps me fit", 1))
+        started = T0 + timedelta(minutes=n)
+        out.append(ImportedInterview(
+            pseudonym=f"{n:064x}", status=status, group=group, started_at=started,
+            completed_at=started + timedelta(minutes=9) if status == InterviewStatus.COMPLETED else None,
+            answers=answers, language="en", source=rng.choice(["poster", "radio", None]),
+        ))  # fmt: skip
+    return out
+
+
+async def build(db: Path, total: int) -> None:
+    """A migrated database holding `total` generated interviews."""
+    url = f"sqlite+aiosqlite:///{db}"
+    await upgrade(url)
+    repository = create_repository(url)
+    script = load_script(SCRIPT)
+    rng = random.Random(1)
+    try:
+        version = await repository.register_script(
+            study_id=script.study_id, title="Cycling", text=script.source, now=T0
+        )
+        for start in range(0, total, BATCH):
+            batch = interviews(script, start, min(BATCH, total - start), rng)
+            await repository.import_interviews(
+                study_id=script.study_id, script_version_id=version.id, interviews=batch, now=T0
+            )
+            print(f"\r  built {start + len(batch):,} interviews", end="", file=sys.stderr)
+        print(file=sys.stderr)
+    finally:
+        await repository.close()
+
+
+def main() -> None:
+    """Build (or reuse) the database, then time the report command."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--interviews", type=int, default=100_000)
+    parser.add_argument("--db", type=Path, help="Reuse or keep the database here.")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="bench-report-"))
+    db = args.db or workdir / "report.db"
+    if not db.exists():
+        began = time.perf_counter()
+        asyncio.run(build(db, args.interviews))
+        print(f"built {db} in {time.perf_counter() - began:.1f} s")
+    answers = int(subprocess.check_output(["sqlite3", str(db), "SELECT count(*) FROM answer"]))
+    interviews_n = int(
+        subprocess.check_output(["sqlite3", str(db), "SELECT count(*) FROM interview"])
+    )
+    out = workdir / "report.json"
+    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{db}", "DIALOGS_DIR": str(DIALOGS)}
+    command = [str(ROOT / ".venv" / "bin" / "perceptions"), "report", "cycling_to_work",
+               "--format", "json", "-o", str(out)]  # fmt: skip
+    began = time.perf_counter()
+    subprocess.run(command, env=env, check=True, cwd=workdir, stdout=subprocess.DEVNULL)
+    seconds = time.perf_counter() - began
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
+    print(f"report --format json: {interviews_n:,} interviews, {answers:,} answers")
+    print(
+        f"  time {seconds:.2f} s (target ≤ 10 s), peak memory {peak:.0f} MiB, "
+        f"output {out.stat().st_size / 1024:.0f} KiB"
+    )
+
+
+if __name__ == "__main__":
+    main()
