@@ -52,6 +52,7 @@ def build_application(
     base_url: str | None = None,
     webhook: bool = False,
     overall_max_rate: float = 30.0,
+    processor: PerChatUpdateProcessor | None = None,
 ) -> InterviewApplication:
     """The bot: handlers, error handler, rate limiter, per-chat processor, reminder job."""
     if settings.telegram_bot_token is None:
@@ -61,7 +62,7 @@ def build_application(
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
         .context_types(context_types)
-        .concurrent_updates(PerChatUpdateProcessor(256))
+        .concurrent_updates(processor or PerChatUpdateProcessor(256))
         # overall_max_rate 0 switches the global 30 msg/s limit off (local Bot API servers).
         .rate_limiter(AIORateLimiter(overall_max_rate=overall_max_rate, max_retries=MAX_RETRIES))
     )

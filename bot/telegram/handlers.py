@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ChatType
+from telegram.constants import ChatAction, ChatType
 from telegram.ext import ApplicationHandlerStop
 
 from bot.engine import Command, Input, Pick, TextInput, Unsupported
@@ -46,6 +46,9 @@ async def private_only(update: Update, context: InterviewContext) -> None:
 async def start(update: Update, context: InterviewContext) -> None:
     """/start [study__source]: begin the study the link names, or continue where they were."""
     payload = context.args[0] if context.args else None
+    if update.effective_chat is not None:
+        # Shown while the study is looked up and the interview created: the slowest reply.
+        await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
     outcome = await context.service.start(person_of(update), payload, update.update_id)
     await _reply(update, context, outcome)
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from telegram import CallbackQuery
+from telegram import CallbackQuery, InlineKeyboardMarkup
 from telegram import Message as TgMessage
-from telegram.constants import ChatAction
 from telegram.ext import ExtBot
 
 from bot.engine import Message
@@ -28,20 +27,31 @@ def message_text(message: Message, texts: Texts, lang: str) -> str:
 
 
 async def send_outcome(bot: ExtBot[None], chat_id: int, outcome: Outcome, texts: Texts) -> None:
-    """Send an outcome's notes, then its messages, in order."""
+    """Send an outcome: notes and info texts ride along with the question that follows them."""
     if outcome.duplicate:
         return
-    if len(outcome.messages) > 1:
-        # Several messages arrive one by one: show that more is coming.
-        await bot.send_chat_action(chat_id, ChatAction.TYPING)
-    for note in outcome.notes:
-        await bot.send_message(chat_id, texts.get(note.key, outcome.language, **note.values))
+    for text, markup in bundle(outcome, texts):
+        await bot.send_message(chat_id, text, reply_markup=markup)
+
+
+def bundle(outcome: Outcome, texts: Texts) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+    """The outcome as few messages as possible; a keyboard always closes its message."""
+    # Telegram allows about one message a second per chat: fewer, fuller messages arrive sooner.
+    parts = [texts.get(n.key, outcome.language, **n.values) for n in outcome.notes]
+    sent: list[tuple[str, InlineKeyboardMarkup | None]] = []
     for message in outcome.messages:
-        await bot.send_message(
-            chat_id,
-            message_text(message, texts, outcome.language),
-            reply_markup=question_keyboard(message),
-        )
+        text = message_text(message, texts, outcome.language)
+        if parts and len("\n\n".join([*parts, text])) > MAX_TEXT:
+            sent.append(("\n\n".join(parts), None))
+            parts = []
+        parts.append(text)
+        markup = question_keyboard(message)
+        if markup is not None:
+            sent.append(("\n\n".join(parts), markup))
+            parts = []
+    if parts:
+        sent.append(("\n\n".join(parts)[:MAX_TEXT], None))
+    return sent
 
 
 async def mark_tapped(query: CallbackQuery, outcome: Outcome, texts: Texts) -> None:

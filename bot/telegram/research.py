@@ -6,6 +6,7 @@ import io
 import logging
 
 from telegram import Update
+from telegram.constants import ChatAction
 
 from bot.interviews import StudyStats
 from bot.telegram.context import InterviewContext
@@ -42,6 +43,7 @@ async def export(update: Update, context: InterviewContext) -> None:
     if wanted not in catalog.study_ids:
         await update.message.reply_text(f"No study {wanted!r}. Studies: {', '.join(catalog.study_ids)}")
         return
+    await update.message.reply_chat_action(ChatAction.UPLOAD_DOCUMENT)
     out = io.StringIO()
     rows = await context.service.export_csv(wanted, out)
     log.info("export of %s: %d rows", wanted, rows)

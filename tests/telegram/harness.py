@@ -41,14 +41,17 @@ class RunningBot:
     application: InterviewApplication
     webhook_url: str | None = None
 
+    def replies(self) -> int:
+        """How many calls the bot made that a respondent sees (chat actions only announce one)."""
+        return sum(1 for c in self.fake.bot_calls if c.method != "sendChatAction")
+
     async def settle(self, before: int, idle: float = 0.05, wait: float = 10.0) -> None:
-        """Wait for the bot to react (a new call after `before`), then to fall quiet."""
-        fake = self.fake
-        await fake.wait_for(lambda: len(fake.bot_calls) > before, wait)
+        """Wait for the bot to reply (a call after the `before`-th reply), then to fall quiet."""
+        await self.fake.wait_for(lambda: self.replies() > before, wait)
         while True:
-            seen = len(fake.bot_calls)
+            seen = self.replies()
             await asyncio.sleep(idle)
-            if len(fake.bot_calls) == seen and not fake.pending_updates:
+            if self.replies() == seen and not self.fake.pending_updates:
                 return
 
     async def drain(self, quiet: float = 0.3) -> None:
@@ -151,14 +154,14 @@ class Respondent:
 
     async def says(self, text: str) -> None:
         """Type a message and wait for the bot to answer."""
-        before = len(self.bot.fake.bot_calls)
+        before = self.bot.replies()
         self.bot.fake.user_sends_text(self.chat_id, text)
         await self.bot.settle(before)
 
     async def taps(self, data: str) -> None:
         """Tap the button with this callback data on the newest message that has it."""
         message = self.message_with(data)
-        before = len(self.bot.fake.bot_calls)
+        before = self.bot.replies()
         self.bot.fake.user_presses_button(self.chat_id, message.message_id, data)
         await self.bot.settle(before)
 

@@ -12,8 +12,9 @@ async def test_a_redelivered_update_stores_one_answer_and_sends_nothing_twice(
         person = Respondent(bot, chat_id=601)
         await person.consents()
         before = len(fake_bot_api.calls("sendMessage"))
+        before_reply = bot.replies()
         update = fake_bot_api.user_sends_text(601, "34")
-        await bot.settle(len(fake_bot_api.bot_calls) - 1)
+        await bot.settle(before_reply)
         sent_once = len(fake_bot_api.calls("sendMessage")) - before
 
         fake_bot_api.push_update(update)  # Telegram delivers the same update_id again
