@@ -22,6 +22,7 @@ from bot.report.open_answers import (
     find_open_answers,
     open_answers,
     open_questions,
+    question_text,
     save_coding,
     theme_ids,
 )
@@ -45,8 +46,7 @@ async def write_coding_csv(
     repository: Repository, script: Script, out: IO[str], *, uncoded_only: bool = False
 ) -> int:
     """Write the study's open answers as a coding sheet; returns the number of rows written."""
-    lang = script.languages[0]
-    questions = {q.id: script.text(q.spec.text, lang) for q in open_questions(script)}
+    questions = {q.id: question_text(script, q) for q in open_questions(script)}
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADER)
     rows = 0

@@ -60,6 +60,12 @@ def theme_ids(question: CompiledQuestion) -> tuple[str, ...]:
     return tuple(theme.id for theme in question.spec.codebook or ())
 
 
+def question_text(script: Script, question: CompiledQuestion) -> str:
+    """The question as asked in the default language ({behaviour} filled in, answers as —)."""
+    lang = script.languages[0]
+    return script.pipe(script.text(question.spec.text, lang), lang, {})
+
+
 def stored_text(answer: StoredAnswer) -> str:
     """The text a stored open answer says."""
     return answer.value if isinstance(answer.value, str) else answer.raw_text or ""

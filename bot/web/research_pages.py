@@ -10,7 +10,7 @@ from urllib.parse import quote, urlencode
 from bot.analysis.emerging import EmergingTheme
 from bot.report.csv_cells import timestamp
 from bot.report.exports import ExportFormat
-from bot.report.open_answers import OpenAnswer
+from bot.report.open_answers import OpenAnswer, question_text
 from bot.script import CompiledQuestion, Script
 from storage import StudyCounts
 
@@ -153,7 +153,7 @@ def _question_section(view: CodingView, base: str, lang: str) -> str:
     return (
         f"<main data-study=\"{escape(script.study_id)}\"><section class=\"question\">"
         f"<h2>{escape(question.id)}</h2>"
-        f"<p class=\"question-text\">{escape(script.text(question.spec.text, lang))}</p>"
+        f"<p class=\"question-text\">{escape(question_text(script, question))}</p>"
         f"{filter_link}<span class=\"muted\"> {view.matching} answer"
         f"{'s' if view.matching != 1 else ''}</span></section>"
         f"{_emerging(view.emerging)}<div class=\"answers\">{cards}</div>"

@@ -48,7 +48,7 @@ async def test_one_row_per_open_answer_with_probes_and_current_themes(
         ("easier", "des pistes cyclables partout en ville", "lanes", "lanes"),
         ("easier", "my colleagues ride with me every day", "", ""),
     ]
-    assert {r["question_text"] for r in rows} == {"What makes it easier to {behaviour}?"}
+    assert {r["question_text"] for r in rows} == {"What makes it easier to cycle to work?"}
     assert {r["override"] for r in rows} == {""}
     # No respondent identifier leaves with the sheet; answers are named by their own id.
     assert "respondent" not in rows[0]
