@@ -280,8 +280,8 @@ def run_research(settings: Settings, *, echo: Callable[[str], None] = print) -> 
     """Serve the research pages on research_host:research_port until Ctrl-C (blocking)."""
     app = create_research_app(settings)
     host, port = settings.research_host, settings.research_port
-    message = (f"Open http://{host}:{port} to review and code the answers in "
-               f"{settings.dialogs_dir}'s studies. Press Ctrl-C to stop.")
+    message = (f"Open http://{host}:{port} to see fieldwork and code open answers of the "
+               f"studies in {settings.dialogs_dir}. Press Ctrl-C to stop.")
     try:
         web.run_app(app, host=host, port=port, print=lambda _: echo(message), access_log=None,
                     shutdown_timeout=1.0)

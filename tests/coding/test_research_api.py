@@ -156,3 +156,18 @@ async def test_a_password_is_asked_for_and_checked(
         assert (await client.get("/", headers=basic("ana", "s3cret"))).status == 200
         save = await client.post("/api/study/commute/coding", headers=SAVE, json={})
         assert save.status == 401
+
+
+async def test_emerging_themes_are_suggested_from_the_uncoded_answers(
+    client: Client, repository: Repository, script: Script
+) -> None:
+    from tests.exports.recording import record
+
+    said = ["my colleagues ride with me", "colleagues ride together", "ride with colleagues daily",
+            "a shower at the office", "the office shower helps", "showers at the office"]
+    for n, text in enumerate(said):
+        await record(repository, script, f"{n:064d}", ["Kim", "30", "4", text, "2", "pre"],
+                     minute=10 + n)
+    page = await (await client.get("/study/commute?q=easier")).text()
+    assert "Possible new themes among the uncoded answers" in page
+    assert "colleagues" in page.split("Possible new themes")[1].split("</details>")[0]
