@@ -62,8 +62,10 @@ class Tally:
     def quote(self, question_id: str, key: str, group: str, text: str) -> None:
         """Keep a few verbatim answers per theme and group (first ones, deterministic)."""
         kept = self._quotes.setdefault((self.column(question_id, key), group), [])
+        if len(kept) >= QUOTES_KEPT:
+            return  # the common case in a large study: skip tidying a text that is not kept
         text = " ".join(text.split())
-        if len(kept) < QUOTES_KEPT and 0 < len(text) <= QUOTE_MAX_CHARS and text not in kept:
+        if 0 < len(text) <= QUOTE_MAX_CHARS and text not in kept:
             kept.append(text)
 
     def quotes(self, question_id: str, key: str, group: str) -> list[str]:
