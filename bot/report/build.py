@@ -8,13 +8,12 @@ from collections.abc import AsyncIterator, Iterator
 from typing import TypeVar
 
 from bot.analysis import Summary, analyse
-from bot.analysis.records import AnswerKey, AnswerRecord, InterviewRecord
-from bot.report.records import answer_record, interview_record, override_records
+from bot.analysis.records import AnswerKey, InterviewRecord
+from bot.report.records import answer_records, interview_record, override_records
 from bot.script import Script
 from storage import Repository
 
 T = TypeVar("T")
-BATCH = 2000  # answers handed across threads at a time: few round trips, little memory
 SHORT_HASH = 12
 
 
@@ -38,10 +37,11 @@ async def load_summary(
     keys = await _answer_keys(repository, study_id, set(stored_overrides))
     version = await script_version(repository, script, list(version_ids))
     loop = asyncio.get_running_loop()
-    stream = aiter(repository.stream_answers(study_id=study_id))
+    batches = aiter(repository.stream_answer_batches(study_id=study_id))
     answers = (
-        answer_record(a, languages.get(a.interview_id, default_language))
-        for a in _pull(loop, stream)
+        answer
+        for rows in _pull(loop, batches)
+        for answer in answer_records(rows, languages, default_language)
     )
     # The analysis is CPU-bound and synchronous: it runs in a worker thread and pulls batches of
     # answers from the event loop, so the whole study never sits in memory at once.
@@ -71,35 +71,28 @@ async def _answer_keys(
     if not answer_ids:
         return {}
     return {
-        a.id: (a.interview_id, a.question_id, a.probe)
-        async for a in repository.stream_answers(study_id=study_id)
-        if a.id in answer_ids
+        answer_id: (interview_id, question_id, probe)
+        async for rows in repository.stream_answer_batches(study_id=study_id)
+        for answer_id, interview_id, _, _, _, question_id, probe, *_ in rows
+        if answer_id in answer_ids
     }
 
 
-async def _batch(stream: AsyncIterator[T], size: int) -> list[T]:
-    out: list[T] = []
-    async for item in stream:
-        out.append(item)
-        if len(out) >= size:
-            break
-    return out
+async def _next(stream: AsyncIterator[T]) -> T | None:
+    return await anext(stream, None)
 
 
 def _pull(loop: asyncio.AbstractEventLoop, stream: AsyncIterator[T]) -> Iterator[T]:
     """A synchronous iterator over an async stream, for a worker thread while `loop` runs."""
-    done = False
+    finished = False
     try:
         while True:
-            batch = asyncio.run_coroutine_threadsafe(_batch(stream, BATCH), loop).result()
-            yield from batch
-            if len(batch) < BATCH:
-                done = True
+            item = asyncio.run_coroutine_threadsafe(_next(stream), loop).result()
+            if item is None:
+                finished = True
                 return
+            yield item
     finally:
         close = getattr(stream, "aclose", None)
-        if not done and close is not None:
+        if not finished and close is not None:
             asyncio.run_coroutine_threadsafe(close(), loop).result()
-
-
-__all__ = ["AnswerRecord", "load_summary", "script_version"]

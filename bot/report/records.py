@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 from bot.analysis import records as analysis
-from storage import CodingOverrideRecord, InterviewRecord, StoredAnswer
+from storage import AnswerRow, CodingOverrideRecord, InterviewRecord, StoredAnswer
 
 
 def interview_record(interview: InterviewRecord, default_language: str) -> analysis.InterviewRecord:
@@ -32,6 +33,19 @@ def answer_record(answer: StoredAnswer, language: str) -> analysis.AnswerRecord:
         language=language,
         answered_at=answer.answered_at,
     )
+
+
+def answer_records(
+    rows: Sequence[AnswerRow], languages: Mapping[int, str], default_language: str
+) -> list[analysis.AnswerRecord]:
+    """A batch of the bulk read's plain answer tuples as the analysis sees them."""
+    record, when, language = analysis.AnswerRecord, datetime.fromisoformat, languages.get
+    # Unpacked positionally in a comprehension: this runs once per answer of the study.
+    return [
+        record(interview_id, question_id, probe, raw or "", value,
+               language(interview_id, default_language), when(at))
+        for _, interview_id, _, _, _, question_id, probe, raw, value, at in rows
+    ]  # fmt: skip
 
 
 def override_record(
