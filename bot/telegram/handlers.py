@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ChatAction, ChatType
+from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
 from bot.engine import Command, Input, Pick, TextInput, Unsupported
@@ -11,7 +11,7 @@ from bot.interviews import Outcome
 from bot.telegram.context import InterviewContext, person_of
 from bot.telegram.keyboards import ANSWER, DELETE, LANGUAGE, decode, delete_keyboard
 from bot.telegram.keyboards import language_keyboard as picker
-from bot.telegram.replies import mark_tapped, send_outcome
+from bot.telegram.replies import mark_tapped, send_outcome, typing_if_slow
 
 # Message contents the engine cannot read, named for logs and the re-ask.
 _CONTENT_KINDS = ("sticker", "photo", "voice", "video", "video_note", "audio", "document",
@@ -26,8 +26,14 @@ async def _reply(update: Update, context: InterviewContext, outcome: Outcome) ->
 
 async def _engine_input(update: Update, context: InterviewContext, event: Input) -> None:
     """Run one engine input and send what it produced."""
-    outcome = await context.service.answer(person_of(update), event, update.update_id)
+    async with typing_if_slow(context.bot, _chat_id(update)):
+        outcome = await context.service.answer(person_of(update), event, update.update_id)
     await _reply(update, context, outcome)
+
+
+def _chat_id(update: Update) -> int | None:
+    """The chat to show "typing…" in."""
+    return update.effective_chat.id if update.effective_chat else None
 
 
 async def private_only(update: Update, context: InterviewContext) -> None:
@@ -46,10 +52,8 @@ async def private_only(update: Update, context: InterviewContext) -> None:
 async def start(update: Update, context: InterviewContext) -> None:
     """/start [study__source]: begin the study the link names, or continue where they were."""
     payload = context.args[0] if context.args else None
-    if update.effective_chat is not None:
-        # Shown while the study is looked up and the interview created: the slowest reply.
-        await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
-    outcome = await context.service.start(person_of(update), payload, update.update_id)
+    async with typing_if_slow(context.bot, _chat_id(update)):
+        outcome = await context.service.start(person_of(update), payload, update.update_id)
     await _reply(update, context, outcome)
 
 

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
 from telegram import CallbackQuery, InlineKeyboardMarkup
 from telegram import Message as TgMessage
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
 from bot.engine import Message
@@ -13,6 +19,8 @@ from bot.telegram.texts import Texts
 
 PROGRESS_EVERY = 5  # a progress line on the first and every fifth question: present, not nagging
 MAX_TEXT = 4096
+# A quick reply needs no indicator; a slow one (a busy database) shows the bot is on it.
+TYPING_AFTER = 1.0
 
 
 def message_text(message: Message, texts: Texts, lang: str) -> str:
@@ -24,6 +32,30 @@ def message_text(message: Message, texts: Texts, lang: str) -> str:
             # At the end, so a re-ask still opens with what went wrong.
             text = f"{text}\n\n({texts.get('progress', lang, n=n, total=total)})"
     return text[:MAX_TEXT]
+
+
+@contextlib.asynccontextmanager
+async def typing_if_slow(bot: ExtBot[None], chat_id: int | None) -> AsyncIterator[None]:
+    """Show "typing…" only if the reply takes longer than TYPING_AFTER seconds to prepare."""
+    if chat_id is None:
+        yield
+        return
+    ready = asyncio.Event()
+
+    async def announce() -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(ready.wait(), TYPING_AFTER)
+        if not ready.is_set():
+            await bot.send_chat_action(chat_id, ChatAction.TYPING)
+
+    # Not cancelled but told: cancelling a request in flight would cut the connection.
+    task = asyncio.create_task(announce())
+    try:
+        yield
+    finally:
+        ready.set()
+        with contextlib.suppress(TelegramError):
+            await task
 
 
 async def send_outcome(bot: ExtBot[None], chat_id: int, outcome: Outcome, texts: Texts) -> None:
