@@ -4,21 +4,27 @@
 prints throughput and p50/p99 latency (update pushed → its last reply reaching the fake) for both,
 then checks that every chat's replies came in order and every answer is in the database.
 
-Run: `.venv/bin/python -m bench.interview_bot`
+Run: `.venv/bin/python -m bench.interview_bot [--postgres]`
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import contextlib
 import logging
 import statistics
 import tempfile
 import time
+import uuid
 from collections import defaultdict
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.echo_bot import percentile, run_echo_benchmark
 from bot.interviews import InterviewService, ScriptCatalog
@@ -38,6 +44,7 @@ TURNS = [
     "The heavy traffic near the school in the morning makes it hard",
 ]
 ANSWERS_PER_CHAT = len(TURNS) - 2
+POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432"
 
 
 class TimedProcessor(PerChatUpdateProcessor):
@@ -55,11 +62,29 @@ class TimedProcessor(PerChatUpdateProcessor):
             self.done[update_id] = time.perf_counter()
 
 
+@contextlib.asynccontextmanager
+async def database(postgres: bool) -> AsyncIterator[str]:
+    """A fresh SQLite file, or a throwaway database on the local PostgreSQL server."""
+    if not postgres:
+        with tempfile.TemporaryDirectory() as folder:
+            yield f"sqlite+aiosqlite:///{folder}/bench.db"
+        return
+    name = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = create_async_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT")
+    async with admin.connect() as conn:
+        await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"{POSTGRES}/{name}"
+    finally:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()
+
+
 async def run_interview_benchmark(*, chats: int = 200, send_latency: float = 0.05,
-                                  limit: float = 300.0) -> dict[str, Any]:
+                                  postgres: bool = False, limit: float = 300.0) -> dict[str, Any]:
     """Push every chat's ten messages at once; time, then verify order and storage."""
-    with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite+aiosqlite:///{folder}/bench.db"
+    async with database(postgres) as url:
         await upgrade(url)
         repository = create_repository(url)
         catalog = await ScriptCatalog.load(repository, DIALOGS, default_study=STUDY, now=utc_now())
@@ -122,10 +147,11 @@ def _same_conversation(fake: FakeBotApi, chats: int) -> bool:
                                                 for c in range(2, chats + 1))
 
 
-async def main_async() -> None:
+async def main_async(postgres: bool) -> None:
     """Echo first, then the interview bot, in one process and one run."""
     echo = await run_echo_benchmark(updates=2000, chats=200, send_latency=0.05)
-    bot = await run_interview_benchmark(chats=200, send_latency=0.05)
+    bot = await run_interview_benchmark(chats=200, send_latency=0.05, postgres=postgres)
+    print(f"database      : {'PostgreSQL' if postgres else 'SQLite (WAL)'}")
     print(f"echo bot      : {echo.report()}")
     print(f"interview bot : {bot['updates']} updates from 200 chats, sendMessage 50 ms: "
           f"{bot['throughput']:.0f} updates/s, latency p50 {bot['p50']:.0f} ms, "
@@ -140,9 +166,13 @@ async def main_async() -> None:
 
 def main() -> None:
     """Print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--postgres", action="store_true",
+                        help="store answers in a throwaway database on 127.0.0.1:5432")
+    args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    asyncio.run(main_async())
+    asyncio.run(main_async(args.postgres))
 
 
 if __name__ == "__main__":
