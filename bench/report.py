@@ -3,7 +3,10 @@
 Builds (once, with --db) a database of N interviews (~30 answers each) through the storage layer's
 bulk import, then runs the real command in a child process: storage stream → analyse → render.
 Target: at most 10 s for 100k interviews. Usage:
-    .venv/bin/python bench/report.py [--interviews 100000] [--db PATH]
+    .venv/bin/python bench/report.py [--interviews 100000] [--db PATH] [--stages]
+
+--stages also times each stage in this process (whole lists in memory, so more memory than the
+streamed command): where the time goes, for whoever optimises next.
 """
 
 from __future__ import annotations
@@ -105,11 +108,51 @@ async def build(db: Path, total: int) -> None:
         await repository.close()
 
 
+async def stages(db: Path) -> None:
+    """Each stage of the report on its own: read, adapt, analyse, render."""
+    from bot.analysis import analyse
+    from bot.report.records import answer_records, interview_record
+    from bot.report.render_json import render_json
+
+    script = load_script(SCRIPT)
+    repository = create_repository(f"sqlite+aiosqlite:///{db}")
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        print(f"  {name:<28} {now - clock:6.2f} s")
+        clock = now
+
+    try:
+        found = [
+            interview_record(i, "en")
+            async for i in repository.stream_interviews(study_id=script.study_id)
+        ]
+        lap("read interviews")
+        batches = [b async for b in repository.stream_answer_batches(study_id=script.study_id)]
+        lap("read answers (bulk batches)")
+    finally:
+        await repository.close()
+    languages = {i.interview_id: i.language for i in found}
+    answers = [a for b in batches for a in answer_records(b, languages, "en")]
+    lap("adapt to analysis records")
+    analyse(script, found, answers, with_segments=False, with_emerging=False)
+    lap("analyse, bare tabulation")
+    analyse(script, found, answers, with_emerging=False)
+    lap("analyse, with segments")
+    summary = analyse(script, found, answers)
+    lap("analyse, full")
+    render_json(summary)
+    lap("render json")
+
+
 def main() -> None:
     """Build (or reuse) the database, then time the report command."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--interviews", type=int, default=100_000)
     parser.add_argument("--db", type=Path, help="Reuse or keep the database here.")
+    parser.add_argument("--stages", action="store_true", help="Also time each stage in-process.")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-report-"))
     db = args.db or workdir / "report.db"
@@ -134,6 +177,9 @@ def main() -> None:
         f"  time {seconds:.2f} s (target ≤ 10 s), peak memory {peak:.0f} MiB, "
         f"output {out.stat().st_size / 1024:.0f} KiB"
     )
+    if args.stages:
+        print("stages (in-process):")
+        asyncio.run(stages(db))
 
 
 if __name__ == "__main__":
