@@ -117,7 +117,7 @@ def _overview(summary: Summary) -> str:
 def _ranked(key: str, title: str, rows: Sequence[Row], lead: str) -> str:
     if not rows:
         return _section(key, title, '<p class="lead">No significant rows yet.</p>')
-    head = ["#", "Answer", "Determinant", "%D", "%ND", "Diff.", "ERR", "p", "Test", "q"]
+    head = ["#", "Theme", "Determinant", "%D", "%ND", "Diff.", "ERR", "p", "Test", "q"]
     out = ['<div class="scroll"><table><thead><tr>']
     out += [f"<th{' class=n' if i >= 3 else ''}>{h}</th>" for i, h in enumerate(head)]
     out.append("</tr></thead><tbody>")

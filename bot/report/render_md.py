@@ -80,7 +80,7 @@ def _ranked(title: str, rows: Sequence[Row]) -> str:
     if not rows:
         return f"## {title}\n\nNo significant rows yet."
     body = table(
-        ["#", "Answer", "Question", "Determinant", "%D", "%ND", "Diff.", "ERR", "p", "Test", "q",
+        ["#", "Theme", "Question", "Determinant", "%D", "%ND", "Diff.", "ERR", "p", "Test", "q",
          "In their words"],
         ([str(i), cell(r.label), cell(r.question), w.determinant(r.determinant),
           w.pct(r.doers_pct), w.pct(r.nondoers_pct), w.pp(r.difference_pp), w.ratio(r.err),
