@@ -9,6 +9,7 @@ from storage.pseudonym import pseudonymise
 from storage.records import (
     KEEP,
     AnswerRecord,
+    AnswerRow,
     AnswerValue,
     CodingOverrideRecord,
     Group,
@@ -27,6 +28,7 @@ from storage.sql import create_repository
 __all__ = [
     "KEEP",
     "AnswerRecord",
+    "AnswerRow",
     "AnswerValue",
     "CodingOverrideRecord",
     "Group",

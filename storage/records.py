@@ -114,6 +114,14 @@ class StoredAnswer:
     answered_at: datetime
 
 
+# `StoredAnswer`'s fields in order as a plain tuple, for bulk readers such as the CSV export:
+# (id, interview_id, pseudonym, group, status, question_id, probe, raw_text, value, answered_at).
+# Group and status are their stored text; answered_at is ISO 8601 text in UTC with microseconds,
+# e.g. "2024-05-01T09:30:00.000000+00:00". Building a dataclass (or even a NamedTuple), two
+# enums and a datetime per answer cost more than the export's whole formatting.
+AnswerRow = tuple[int, int, str, str | None, str, str, int, str | None, AnswerValue, str]
+
+
 @dataclass(frozen=True, slots=True)
 class CodingOverrideRecord:
     """A researcher's themes for one answer."""

@@ -10,6 +10,7 @@ from typing import Any
 from storage.records import (
     KEEP,
     AnswerRecord,
+    AnswerRow,
     CodingOverrideRecord,
     Group,
     ImportedInterview,
@@ -134,6 +135,12 @@ class Repository(ABC):
     @abstractmethod
     def stream_answers(self, *, study_id: str) -> AsyncIterator[StoredAnswer]:
         """Every answer of the study by interview, then in the order first recorded; streamed."""
+
+    @abstractmethod
+    def stream_answer_batches(
+        self, *, study_id: str, batch_size: int = 5000
+    ) -> AsyncIterator[list[AnswerRow]]:
+        """`stream_answers` in lists of up to `batch_size` plain rows: the fast path for exports."""
 
     @abstractmethod
     def stream_interviews(self, *, study_id: str) -> AsyncIterator[InterviewRecord]:

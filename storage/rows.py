@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Table
@@ -18,6 +18,7 @@ from storage.models import (
 )
 from storage.records import (
     AnswerRecord,
+    AnswerRow,
     Group,
     InterviewRecord,
     InterviewStatus,
@@ -91,6 +92,15 @@ def stored_answer(row: Any) -> StoredAnswer:
         group=group_or_none(row.group), status=InterviewStatus(row.status),
         question_id=row.question_id, probe=row.probe, raw_text=row.raw_text, value=row.value,
         answered_at=row.answered_at,
+    )
+
+
+def plain_answer(row: Any) -> AnswerRow:
+    """A row of `STORED_ANSWER_COLUMNS` (values already decoded) as plain values."""
+    return (
+        row.id, row.interview_id, row.pseudonym, row.group, row.status, row.question_id,
+        row.probe, row.raw_text, row.value,
+        row.answered_at.astimezone(UTC).isoformat(timespec="microseconds"),
     )
 
 

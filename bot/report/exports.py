@@ -7,17 +7,20 @@ interview's answers at a time (the repository gives answers ordered by interview
 from __future__ import annotations
 
 import csv
-from collections.abc import AsyncIterator, Callable
+import io
+from collections.abc import AsyncIterator, Callable, Sequence
 from enum import StrEnum
 from typing import IO, TYPE_CHECKING
 
-from bot.analysis.coding import Coder
 from bot.report.csv_cells import (
     METADATA,
+    answer_cell,
     answer_text,
     cell,
     codebook_columns,
-    safe_text,
+    csv_field,
+    plain_answer,
+    safe_field,
     timestamp,
     wide_columns,
 )
@@ -59,7 +62,7 @@ async def export_csv(
     tick = progress or (lambda _n: None)
     match ExportFormat(fmt):
         case ExportFormat.long:
-            return await _long(repository, script, writer, labels, tick)
+            return await _long(repository, script, out, labels, tick)
         case ExportFormat.wide:
             return await _wide(repository, script, writer, labels, tick)
         case ExportFormat.coded:
@@ -67,23 +70,44 @@ async def export_csv(
 
 
 async def _long(
-    repository: Repository, script: Script, writer: CsvWriter, labels: bool, tick: Progress
+    repository: Repository, script: Script, out: IO[str], labels: bool, tick: Progress
 ) -> int:
-    writer.writerow(LONG_HEADER)
-    by_id = script.by_id
-    rows, interview = 0, None
-    async for a in repository.stream_answers(study_id=script.study_id):
-        if a.interview_id != interview:
-            interview = a.interview_id
-            tick(1)
-        writer.writerow((
-            a.pseudonym, a.interview_id, a.status.value, a.group.value if a.group else "",
-            a.question_id, a.probe, safe_text(a.raw_text or ""),
-            answer_text(script, by_id.get(a.question_id), a.value, labels),
-            timestamp(a.answered_at),
-        ))
-        rows += 1
+    # The hot loop of the biggest export (a million answers is an ordinary study): each line is
+    # built as one string, with what repeats (an interview's cells, a question's value
+    # formatting) worked out once. `tests/exports` holds it to `csv.writer`'s exact output.
+    out.write(_csv_line(LONG_HEADER))
+    cells = {q.id: answer_cell(script, q, labels) for q in script.questions}
+    questions: dict[str, str] = {}
+    rows, interview, start = 0, None, ""
+    async for batch in repository.stream_answer_batches(study_id=script.study_id):
+        lines = []
+        for _, iid, pseudonym, group, status, qid, probe, raw, value, at in batch:
+            if iid != interview:
+                interview = iid
+                start = f"{csv_field(pseudonym)},{iid},{csv_field(status)},{csv_field(group or '')},"
+                tick(1)
+            question = questions.get(qid)
+            if question is None:
+                question = questions[qid] = csv_field(qid)
+            raw_cell = safe_field(raw) if raw else ""
+            form = cells.get(qid, plain_answer)
+            if form is plain_answer and value == raw:
+                value_cell = raw_cell  # an open answer's value is its text: format it once
+            else:
+                v = form(value)
+                value_cell = csv_field(v) if v.__class__ is str else str(v)
+            # answered_at is ISO text in UTC; the export shows it to the second.
+            lines.append(f"{start}{question},{probe},{raw_cell},{value_cell},{at[:19]}+00:00\r\n")
+        out.write("".join(lines))
+        rows += len(lines)
     return rows
+
+
+def _csv_line(cells: Sequence[object]) -> str:
+    """One row as `csv.writer` writes it."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(cells)
+    return buffer.getvalue()
 
 
 async def interviews_with_answers(
@@ -142,6 +166,10 @@ async def _wide(
 
 
 async def _coded(repository: Repository, script: Script, writer: CsvWriter, tick: Progress) -> int:
+    # Imported here: `bot.analysis` brings SciPy, a second of start-up every other export and
+    # every `perceptions` command that imports this module would pay for nothing.
+    from bot.analysis.coding import Coder
+
     themes = codebook_columns(script)
     writer.writerow([*CODED_METADATA, *(name for name, _, _ in themes)])
     coder = Coder(script)
