@@ -22,7 +22,9 @@ from bot.interviews import InterviewService, Outcome, Person
 from bot.settings import Settings
 from bot.telegram import handlers, research
 from bot.telegram.context import BotData, InterviewApplication, InterviewContext
+from bot.telegram.delivery import note_failure
 from bot.telegram.errors import on_error
+from bot.telegram.polling import Poller
 from bot.telegram.processor import PerChatUpdateProcessor
 from bot.telegram.replies import send_outcome
 from bot.telegram.texts import MENU, Texts
@@ -53,8 +55,12 @@ def build_application(
     webhook: bool = False,
     overall_max_rate: float = 30.0,
     processor: PerChatUpdateProcessor | None = None,
+    updater: bool = True,
 ) -> InterviewApplication:
-    """The bot: handlers, error handler, rate limiter, per-chat processor, reminder job."""
+    """The bot: handlers, error handler, rate limiter, per-chat processor, reminder job.
+
+    `updater=False` (or `webhook`) builds no PTB Updater: `serve_polling` polls at least once.
+    """
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     context_types = ContextTypes(context=InterviewContext, bot_data=BotData)
@@ -69,12 +75,14 @@ def build_application(
     api = base_url or settings.telegram_api_url
     if api:
         builder = builder.base_url(api_base_url(api))
-    if webhook:
+    if webhook or not updater:
         builder = builder.updater(None)
     application: InterviewApplication = builder.build()  # type: ignore[assignment]
     application.bot_data.service = service
     application.bot_data.researcher_ids = frozenset(settings.researcher_ids)
     _add_handlers(application, application.bot_data.researcher_ids)
+    # note_failure first: it tells polling and the webhook whether an update failed and why.
+    application.add_error_handler(note_failure)
     application.add_error_handler(on_error)
     if application.job_queue is not None:
         application.job_queue.run_repeating(send_reminders, interval=REMINDER_CHECK_SECONDS,
@@ -135,14 +143,19 @@ async def send_reminders(context: InterviewContext) -> None:
             log.exception("a reminder could not be sent")
 
 
-async def serve_polling(application: InterviewApplication, stop: asyncio.Event) -> None:
-    """Poll Telegram until `stop` is set; handlers commit before they reply."""
+async def serve_polling(application: InterviewApplication, stop: asyncio.Event) -> Poller:
+    """Poll Telegram until `stop` is set, confirming each update only once it was processed."""
     async with application:
         await prepare(application)
         await application.start()
-        assert application.updater is not None
-        await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        # getUpdates is refused while a webhook is set (e.g. left by an earlier --webhook run).
+        await application.bot.delete_webhook()
+        poller = Poller(application)
         log.info("polling for updates")
-        await stop.wait()
-        await application.updater.stop()
-        await application.stop()
+        try:
+            await poller.run(stop)
+        finally:
+            await application.stop()
+        log.info("stopped polling; %d update(s) were fetched again before confirmation",
+                 poller.redelivered)
+        return poller

@@ -46,7 +46,7 @@ async def run_bot(settings: Settings, *, webhook: bool) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):  # not on Windows
             loop.add_signal_handler(sig, stop.set)
-    application = build_application(settings, service, webhook=webhook)
+    application = build_application(settings, service, webhook=webhook, updater=False)
     try:
         if webhook:
             from bot.web.webhook import serve_webhook

@@ -1,4 +1,11 @@
-"""Webhook mode: our own aiohttp app receives Telegram's POSTs and queues them for PTB."""
+"""Webhook mode: our own aiohttp app receives Telegram's POSTs and answers once they are processed.
+
+Telegram forgets an update when we answer 2xx, so the answer waits for the handlers (which commit
+before they reply). Only a storage outage answers 503, so that Telegram delivers it again later; a
+bug answers 200 (it is logged; a poison update must not come back forever). Processing that takes
+longer than ACK_SECONDS is answered 200 while it carries on: Telegram would otherwise give up on the
+call and resend, and the idempotent service makes such a resend harmless anyway.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +19,18 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
+from bot.telegram.delivery import Result, in_order
+
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 DEFAULT_PATH = "/telegram"
 _APPLICATION = web.AppKey("application", Application)
 _SECRET = web.AppKey("secret", str)
+_IN_FLIGHT = web.AppKey("in_flight", set[asyncio.Task[Result]])
+_ACK_SECONDS = web.AppKey("ack_seconds", float)
+ACK_SECONDS = 25.0  # below Telegram's own wait for a webhook answer (about a minute)
+DRAIN_SECONDS = 10.0  # on shutdown, how long updates being processed may still finish
 
 
 def webhook_path(url: str | None) -> str:
@@ -27,18 +40,21 @@ def webhook_path(url: str | None) -> str:
 
 
 def webhook_app(application: Application[Any, Any, Any, Any, Any, Any], secret: str,
-                path: str = DEFAULT_PATH) -> web.Application:
+                path: str = DEFAULT_PATH, *, ack_seconds: float = ACK_SECONDS) -> web.Application:
     """POST `path` takes updates (secret checked, else 403); GET /health says the bot is up."""
     app = web.Application()
     app[_APPLICATION] = application
     app[_SECRET] = secret
+    app[_IN_FLIGHT] = set()
+    app[_ACK_SECONDS] = ack_seconds
+    app.on_shutdown.append(_drain)
     app.router.add_post(path, receive_update)
     app.router.add_get("/health", health)
     return app
 
 
 async def receive_update(request: web.Request) -> web.Response:
-    """Check the secret token, then queue the update; processing happens after we answer."""
+    """Check the secret token, process the update, then answer 200 (or 503: storage is down)."""
     given = request.headers.get(SECRET_HEADER, "")
     if not hmac.compare_digest(given.encode(), request.app[_SECRET].encode()):
         return web.Response(status=403, text="forbidden")
@@ -48,8 +64,32 @@ async def receive_update(request: web.Request) -> web.Response:
         return web.Response(status=400, text="not JSON")
     application = request.app[_APPLICATION]
     update = Update.de_json(data, application.bot)
-    await application.update_queue.put(update)
+    # A task of its own: neither our timeout nor a dropped connection may cut processing short.
+    task = asyncio.create_task(in_order(application, update))
+    in_flight = request.app[_IN_FLIGHT]
+    in_flight.add(task)
+    task.add_done_callback(in_flight.discard)
+    try:
+        result = await asyncio.wait_for(asyncio.shield(task), request.app[_ACK_SECONDS])
+    except TimeoutError:
+        log.warning("update %s is still processing; acknowledged anyway", update.update_id)
+        return web.Response(text="ok")
+    except Exception:  # a bug in our plumbing (handlers' errors go to the error handler)
+        log.exception("update %s could not be processed", update.update_id)
+        return web.Response(text="ok")
+    if result is Result.OUTAGE:
+        log.warning("storage unavailable; update %s refused for redelivery", update.update_id)
+        return web.Response(status=503, text="storage unavailable, try again later")
     return web.Response(text="ok")
+
+
+async def _drain(app: web.Application) -> None:
+    """On shutdown, let updates being processed finish (bounded)."""
+    in_flight = app[_IN_FLIGHT]
+    if in_flight:
+        _, late = await asyncio.wait(set(in_flight), timeout=DRAIN_SECONDS)
+        for task in late:
+            task.cancel()
 
 
 async def health(request: web.Request) -> web.Response:
