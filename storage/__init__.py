@@ -8,6 +8,7 @@ from storage.migrate import upgrade
 from storage.pseudonym import pseudonymise
 from storage.records import (
     KEEP,
+    OPEN_STATUSES,
     AnswerRecord,
     AnswerRow,
     AnswerValue,
@@ -27,6 +28,7 @@ from storage.sql import create_repository
 
 __all__ = [
     "KEEP",
+    "OPEN_STATUSES",
     "AnswerRecord",
     "AnswerRow",
     "AnswerValue",

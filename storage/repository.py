@@ -98,11 +98,15 @@ class Repository(ABC):
         now: datetime,
         answers: Sequence[AnswerRecord] = (),
         update_id: int | None = None,
+        clear_answers: bool = False,
     ) -> bool:
         """Apply one transition if the interview is still at `expected_step`.
 
         In one short transaction: the step becomes `expected_step + 1`, the state, status and
-        group are replaced, and each answer replaces any earlier one for its (question, probe).
+        group are replaced, `clear_answers` first deletes every earlier answer of the interview
+        (a restart), and each answer replaces any earlier one for its (question, probe); a main
+        answer (probe 0) also deletes its question's earlier probe answers, which belonged to the
+        answer it replaces. Deleted answers take their coding overrides with them.
         Returns False and changes nothing when the step moved on (a stale or double tap) or
         `update_id` was already applied to this interview (a redelivered update).
         """

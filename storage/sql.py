@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Insert, delete, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -36,14 +36,11 @@ from storage.rows import (
     SCRIPT_VERSION,
     STUDY,
 )
+from storage.sql_advance import AdvanceStatements, Unchanged, delete_answers
 from storage.sql_study import StudyQueries
 
 _FINISHED = {InterviewStatus.COMPLETED}
 T = TypeVar("T")
-
-
-class _Unchanged(Exception):
-    """Raised inside a write transaction to roll it back (stale step, replayed update)."""
 
 
 class SqlRepository(StudyQueries, Repository):
@@ -55,7 +52,7 @@ class SqlRepository(StudyQueries, Repository):
         self._writer = engine.execution_options(**{WRITE_OPTION: True})
         self._sqlite_writer = sqlite_writer
         self._dialect_insert = sqlite.insert if is_sqlite(engine.url) else postgresql.insert
-        self._upsert_answer = self._upsert_answers()
+        self._advance = AdvanceStatements(self._insert)
 
     async def _write(self, work: Callable[[Connection], T]) -> T:
         """Run `work` in one short write transaction (BEGIN IMMEDIATE on SQLite).
@@ -247,6 +244,7 @@ class SqlRepository(StudyQueries, Repository):
         now: datetime,
         answers: Sequence[AnswerRecord] = (),
         update_id: int | None = None,
+        clear_answers: bool = False,
     ) -> bool:
         """Apply one transition if the interview is still at `expected_step` (see Repository)."""
         values: dict[str, Any] = {
@@ -259,61 +257,26 @@ class SqlRepository(StudyQueries, Repository):
         if status in _FINISHED:
             values["completed_at"] = now
 
+        answer_rows = [rows.answer_row(interview_id, a, now, update_id) for a in answers]
+
         def work(conn: Connection) -> None:
-            if update_id is not None:
-                claimed = conn.execute(
-                    self._insert(APPLIED_UPDATE)
-                    .values(interview_id=interview_id, update_id=update_id)
-                    .on_conflict_do_nothing()
-                )
-                if claimed.rowcount != 1:
-                    raise _Unchanged
-            moved = conn.execute(
-                update(INTERVIEW)
-                .where(INTERVIEW.c.id == interview_id, INTERVIEW.c.step == expected_step)
-                .values(values)
+            self._advance.run(
+                conn, interview_id=interview_id, expected_step=expected_step, values=values,
+                answers=answer_rows, update_id=update_id, clear_answers=clear_answers,
             )
-            if moved.rowcount != 1:
-                raise _Unchanged
-            if answers:
-                conn.execute(
-                    self._upsert_answer,
-                    [rows.answer_row(interview_id, a, now, update_id) for a in answers],
-                )
 
         try:
             await self._write(work)
-        except _Unchanged:
+        except Unchanged:
             return False
         return True
 
-    def _upsert_answers(self) -> Insert:
-        """INSERT an answer, replacing an earlier one for the same (interview, question, probe)."""
-        stmt = self._insert(ANSWER)
-        return stmt.on_conflict_do_update(  # type: ignore[no-any-return]
-            index_elements=[ANSWER.c.interview_id, ANSWER.c.question_id, ANSWER.c.probe],
-            set_={
-                "raw_text": stmt.excluded.raw_text,
-                "value": stmt.excluded.value,
-                "answered_at": stmt.excluded.answered_at,
-                "update_id": stmt.excluded.update_id,
-            },
-        )
-
     async def clear_answers(self, *, interview_id: int) -> int:
         """Forget an interview's answers (the respondent restarted); returns how many."""
-        def work(conn: Connection) -> Any:
-            answer_ids = select(ANSWER.c.id).where(ANSWER.c.interview_id == interview_id)
-            conn.execute(
-                delete(CODING_OVERRIDE).where(CODING_OVERRIDE.c.answer_id.in_(answer_ids))
-            )
-            result = conn.execute(
-                delete(ANSWER).where(ANSWER.c.interview_id == interview_id)
-            )
-            return result
+        def work(conn: Connection) -> int:
+            return delete_answers(conn, ANSWER.c.interview_id == interview_id)
 
-        result = await self._write(work)
-        return int(result.rowcount)
+        return await self._write(work)
 
     async def erase_respondent(self, *, pseudonym: str) -> bool:
         """Delete the respondent and everything about them from every table."""

@@ -24,6 +24,7 @@ from bot.engine import (
     set_language,
 )
 from bot.interviews.catalog import ScriptCatalog, StudyChoice
+from bot.interviews.open_interviews import OpenInterviews
 from bot.interviews.outcome import Note, Outcome, Person, Reminder, StudyStats
 from bot.interviews.reminders import ReminderPolicy
 from bot.script import Script
@@ -72,6 +73,8 @@ class InterviewService:
         self._chats: dict[str, int] = {}
         # Update ids handled lately: a redelivered update must not re-run even a harmless re-ask.
         self._recent: OrderedDict[int, None] = OrderedDict()
+        # Open interviews as last committed here: most updates then cost one write and no read.
+        self._open = OpenInterviews()
 
     # ---- respondents ---------------------------------------------------------------------------
 
@@ -99,9 +102,22 @@ class InterviewService:
         if not self._first_time(update_id):
             return Outcome(language="en", duplicate=True)
         pseudonym = self._who(person)
+        remembered = pseudonym in self._open
         record = await self._find_open(pseudonym)
         if record is None:
             return await self._without_open_interview(person, pseudonym, event)
+        outcome = await self._answer_on(record, pseudonym, event, update_id)
+        if outcome is None and remembered:
+            # The remembered record was stale (its entry is gone now): once more from storage.
+            record = await self._find_open(pseudonym)
+            if record is None:
+                return await self._without_open_interview(person, pseudonym, event)
+            outcome = await self._answer_on(record, pseudonym, event, update_id)
+        return outcome or Outcome(record.language or "en", duplicate=True)
+
+    async def _answer_on(self, record: InterviewRecord, pseudonym: str, event: Input,
+                         update_id: int | None) -> Outcome | None:
+        """Run the event on this record; None if the record turned out to be stale."""
         if record.status == InterviewStatus.PAUSED:
             return await self._resume(record, update_id)
         script = await self.catalog.for_version(record.script_version_id)
@@ -110,9 +126,7 @@ class InterviewService:
         if not turn.changed:
             return Outcome(state.language, messages=turn.messages)
         if not await self._commit(record, turn, update_id):
-            return Outcome(state.language, duplicate=True)
-        if turn.cleared:
-            await self.repository.clear_answers(interview_id=record.id)
+            return None
         await self._note_consent(pseudonym, state, turn)
         return Outcome(
             turn.state.language,
@@ -179,6 +193,7 @@ class InterviewService:
         lang = await self.language_of(person)
         pseudonym = self._who(person)
         await self.repository.erase_respondent(pseudonym=pseudonym)
+        self._open.forget(pseudonym)
         self._study_hint.pop(pseudonym, None)
         self._chats.pop(pseudonym, None)
         return Outcome(lang, notes=(Note("deleted"),))
@@ -262,6 +277,9 @@ class InterviewService:
         return True
 
     async def _find_open(self, pseudonym: str, prefer: str | None = None) -> InterviewRecord | None:
+        remembered = self._open.get(pseudonym, prefer)
+        if remembered is not None:
+            return remembered
         hint = prefer or self._study_hint.get(pseudonym)
         order = self.catalog.study_ids
         if hint in order:
@@ -271,6 +289,7 @@ class InterviewService:
                                                             study_id=study_id)
             if record is not None:
                 self._study_hint[pseudonym] = study_id
+                self._open.remember(record)
                 return record
         return None
 
@@ -292,11 +311,11 @@ class InterviewService:
                                                     blocked_at=None)
         turn = begin(script, language=respondent.language or person.language_code,
                      source=choice.source)
-        await self.repository.start_interview(
+        self._open.remember(await self.repository.start_interview(
             pseudonym=pseudonym, study_id=choice.study_id, script_version_id=version_id,
             state=turn.state.to_dict(), now=now, source=choice.source,
             language=turn.state.language, step=turn.state.step,
-        )
+        ))
         self._study_hint[pseudonym] = choice.study_id
         return Outcome(turn.state.language, messages=turn.messages)
 
@@ -313,11 +332,11 @@ class InterviewService:
             return Outcome(state.language, messages=prompt(script, state))
         # Answering again after the end is a new interview; the finished one stays as it was.
         turn = handle(script, state, event)
-        await self.repository.start_interview(
+        self._open.remember(await self.repository.start_interview(
             pseudonym=pseudonym, study_id=study_id, script_version_id=latest.script_version_id,
             state=turn.state.to_dict(), now=self._clock(), source=state.source,
             language=turn.state.language, step=turn.state.step,
-        )
+        ))
         return Outcome(turn.state.language, messages=turn.messages)
 
     async def _resume(self, record: InterviewRecord, update_id: int | None) -> Outcome:
@@ -338,18 +357,21 @@ class InterviewService:
     async def _commit(self, record: InterviewRecord, turn: Turn, update_id: int | None, *,
                       status: InterviewStatus | None = None) -> bool:
         """Persist a turn with compare-and-set on the stored step; False if stale or replayed."""
-        state = turn.state
-        return await self.repository.advance(
-            interview_id=record.id,
-            expected_step=record.step,
-            new_state=state.to_dict(),
-            status=status or _STORED_STATUS[state.status],
-            group=Group(state.group) if state.group else None,
-            now=self._clock(),
+        state, now = turn.state, self._clock()
+        new_state, stored_status = state.to_dict(), status or _STORED_STATUS[state.status]
+        group = Group(state.group) if state.group else None
+        applied = await self.repository.advance(
+            interview_id=record.id, expected_step=record.step, new_state=new_state,
+            status=stored_status, group=group, now=now,
             answers=[AnswerRecord(a.question_id, a.value, a.raw or None, a.probe)
                      for a in turn.answers],
-            update_id=update_id,
+            update_id=update_id, clear_answers=turn.cleared,
         )
+        if not applied:
+            self._open.forget(record.pseudonym)
+            return False
+        self._open.advanced(record, state=new_state, status=stored_status, group=group, now=now)
+        return True
 
     async def _note_consent(self, pseudonym: str, before: State, turn: Turn) -> None:
         if before.status != Status.consent:

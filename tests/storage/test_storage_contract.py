@@ -143,15 +143,71 @@ async def test_answering_again_after_back_replaces_the_earlier_answer(
 ) -> None:
     interview = await begin(repo, now)
     await answer(repo, interview, 0, now, AnswerRecord("q1", "yes", "Yes"))
-    await answer(repo, interview, 1, now, AnswerRecord("q1", "soap", "With soap", probe=1))
-    # "back" is a transition of its own; then q1 is answered again.
+    await answer(repo, interview, 1, now, AnswerRecord("q2", "bus", "By bus"))
+    # "back" is a transition of its own; then q2 is answered again.
     await answer(repo, interview, 2, now)
-    await answer(repo, interview, 3, now, AnswerRecord("q1", "no", "No"), update_id=9)
+    await answer(repo, interview, 3, now, AnswerRecord("q2", "bike", "By bike"), update_id=9)
 
     assert await answers_of(repo) == [
-        (interview.id, "q1", 0, "no"),
-        (interview.id, "q1", 1, "soap"),
+        (interview.id, "q1", 0, "yes"),
+        (interview.id, "q2", 0, "bike"),
     ]
+
+
+async def test_a_new_main_answer_drops_the_probes_of_the_answer_it_replaces(
+    repo: Repository, now: datetime
+) -> None:
+    interview = await begin(repo, now)
+    await answer(repo, interview, 0, now, AnswerRecord("q1", "no", "No"))
+    await answer(repo, interview, 1, now, AnswerRecord("q1", "Too far", "Too far", probe=1))
+    await answer(repo, interview, 2, now, AnswerRecord("q1", "No lanes", "No lanes", probe=2))
+    await answer(repo, interview, 3, now, AnswerRecord("q2", "rain", "Rain"))
+    await answer(repo, interview, 4, now, AnswerRecord("q2", "Wet", "Wet clothes", probe=1))
+    probe = next(a for a in await collect_answers(repo) if (a.question_id, a.probe) == ("q1", 1))
+    await repo.set_coding_override(answer_id=probe.id, themes=["distance"], coder="ana", now=now)
+
+    # Back to q1, answered "yes" this time: its probes were about the old "no".
+    await answer(repo, interview, 5, now)
+    assert await answer(repo, interview, 6, now, AnswerRecord("q1", "yes", "Yes"))
+    # A probe answered again replaces only itself.
+    await answer(repo, interview, 7, now, AnswerRecord("q2", "Cold", "Cold", probe=1))
+
+    assert await answers_of(repo) == [
+        (interview.id, "q1", 0, "yes"),
+        (interview.id, "q2", 0, "rain"),
+        (interview.id, "q2", 1, "Cold"),
+    ]
+    assert await repo.coding_overrides(study_id="handwashing") == {}
+
+
+async def test_restart_clears_earlier_answers_in_the_same_transition(
+    repo: Repository, now: datetime
+) -> None:
+    interview = await begin(repo, now)
+    other = await begin(repo, now, user_id=2)
+    await answer(repo, interview, 0, now, AnswerRecord("q1", "yes"), AnswerRecord("q2", "no"))
+    await answer(repo, other, 0, now, AnswerRecord("q1", "no"))
+    first_answer = (await collect_answers(repo))[0]
+    await repo.set_coding_override(answer_id=first_answer.id, themes=["cost"], coder="ana", now=now)
+
+    # A stale restart changes nothing, answers included: the clearing is part of the transition.
+    stale = await repo.advance(
+        interview_id=interview.id, expected_step=0, new_state={"step": 0}, status=ACTIVE,
+        group=None, now=now, clear_answers=True,
+    )
+    assert stale is False
+    assert len(await answers_of(repo)) == 3
+    restarted = await repo.advance(
+        interview_id=interview.id, expected_step=1, new_state={"step": 0}, status=ACTIVE,
+        group=None, now=now, answers=[AnswerRecord("consent", "yes")], clear_answers=True,
+    )
+
+    assert restarted is True
+    assert await answers_of(repo) == [
+        (interview.id, "consent", 0, "yes"),
+        (other.id, "q1", 0, "no"),
+    ]
+    assert await repo.coding_overrides(study_id="handwashing") == {}
 
 
 async def test_completion_sets_completed_at_and_counts(repo: Repository, now: datetime) -> None:

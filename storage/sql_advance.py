@@ -1,0 +1,95 @@
+"""One interview transition (`Repository.advance`) as SQL, its statements built once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, bindparam, delete, select, update
+from sqlalchemy.engine import Connection
+
+from storage.rows import ANSWER, APPLIED_UPDATE, CODING_OVERRIDE, INTERVIEW
+
+
+class Unchanged(Exception):
+    """Raised inside a write transaction to roll it back (stale step, replayed update)."""
+
+
+def delete_answers(conn: Connection, *where: ColumnElement[bool]) -> int:
+    """Delete the answers matching `where` and their coding overrides; returns how many."""
+    # Overrides first and explicitly, rather than trusting ON DELETE CASCADE: SQLite only
+    # cascades when the foreign_keys pragma is on for that connection.
+    answer_ids = select(ANSWER.c.id).where(*where)
+    conn.execute(delete(CODING_OVERRIDE).where(CODING_OVERRIDE.c.answer_id.in_(answer_ids)))
+    return int(conn.execute(delete(ANSWER).where(*where)).rowcount)
+
+
+class AdvanceStatements:
+    """The statements of `advance`, built once per repository.
+
+    Building a statement and its cache key costs more than SQLAlchemy's execution of an already
+    compiled one, and `advance` runs once per respondent message.
+    """
+
+    def __init__(self, insert: Callable[[Any], Any]) -> None:
+        """Build with the dialect's INSERT (it must understand ON CONFLICT)."""
+        self.claim = insert(APPLIED_UPDATE).on_conflict_do_nothing()
+        # Bind names differ from column names: those are reserved for the SET clause.
+        self.move = update(INTERVIEW).where(
+            INTERVIEW.c.id == bindparam("b_interview"), INTERVIEW.c.step == bindparam("b_step")
+        )
+        upsert = insert(ANSWER)
+        self.upsert = upsert.on_conflict_do_update(
+            index_elements=[ANSWER.c.interview_id, ANSWER.c.question_id, ANSWER.c.probe],
+            set_={
+                "raw_text": upsert.excluded.raw_text,
+                "value": upsert.excluded.value,
+                "answered_at": upsert.excluded.answered_at,
+                "update_id": upsert.excluded.update_id,
+            },
+        )
+        stale_probes = (
+            ANSWER.c.interview_id == bindparam("b_interview"),
+            ANSWER.c.question_id == bindparam("b_question"),
+            ANSWER.c.probe > 0,
+        )
+        self.drop_probe_coding = delete(CODING_OVERRIDE).where(
+            CODING_OVERRIDE.c.answer_id.in_(select(ANSWER.c.id).where(*stale_probes))
+        )
+        self.drop_probes = delete(ANSWER).where(*stale_probes)
+
+    def run(
+        self,
+        conn: Connection,
+        *,
+        interview_id: int,
+        expected_step: int,
+        values: dict[str, Any],
+        answers: Sequence[dict[str, Any]],
+        update_id: int | None,
+        clear_answers: bool,
+    ) -> None:
+        """The transition's body; raises `Unchanged` (to roll back) if stale or replayed."""
+        if update_id is not None:
+            claimed = conn.execute(
+                self.claim, {"interview_id": interview_id, "update_id": update_id}
+            )
+            if claimed.rowcount != 1:
+                raise Unchanged
+        moved = conn.execute(
+            self.move, {"b_interview": interview_id, "b_step": expected_step, **values}
+        )
+        if moved.rowcount != 1:
+            raise Unchanged
+        if clear_answers:
+            delete_answers(conn, ANSWER.c.interview_id == interview_id)
+        else:
+            # A new main answer makes the probe answers given to the one it replaces meaningless
+            # (after /back); they go, or analysis would read them as this answer's follow-ups.
+            mains = [{"b_interview": interview_id, "b_question": a["question_id"]}
+                     for a in answers if a["probe"] == 0]
+            if mains:
+                conn.execute(self.drop_probe_coding, mains)
+                conn.execute(self.drop_probes, mains)
+        if answers:
+            conn.execute(self.upsert, list(answers))
