@@ -93,10 +93,14 @@ class StudyQueries:
         stmt = _answers(study_id)
         database = self._engine.url.database
         if is_sqlite(self._engine.url) and database and database != ":memory:":
-            compiled = stmt.compile(dialect=self._engine.dialect)
-            params = [compiled.params[name] for name in compiled.positiontup or ()]
+            answers = _answers(study_id, with_interview=False)
+            interviews = (
+                select(INTERVIEW.c.id, INTERVIEW.c.pseudonym, INTERVIEW.c.group, INTERVIEW.c.status)
+                .where(INTERVIEW.c.study_id == study_id)
+                .order_by(INTERVIEW.c.id)
+            )
             async for plain in sqlite_read.stream_answer_rows(
-                database, str(compiled), params, batch_size
+                database, self._sql(answers), self._sql(interviews), batch_size
             ):
                 yield plain
             return
@@ -104,6 +108,11 @@ class StudyQueries:
             result = await conn.stream(stmt.execution_options(yield_per=batch_size))
             async for batch in result.partitions():
                 yield [rows.plain_answer(row) for row in batch]
+
+    def _sql(self, stmt: Select[Any]) -> sqlite_read.Query:
+        """A statement as SQL text and positional parameters for the plain driver."""
+        compiled = stmt.compile(dialect=self._engine.dialect)
+        return str(compiled), [compiled.params[name] for name in compiled.positiontup or ()]
 
     async def stream_interviews(self, *, study_id: str) -> AsyncIterator[InterviewRecord]:
         """Every interview of the study in start order; streamed."""
@@ -137,11 +146,17 @@ class StudyQueries:
         return latest
 
 
-def _answers(study_id: str) -> Select[Any]:
-    """The study's answers with their interview's fields, by interview then recording order."""
+def _answers(study_id: str, *, with_interview: bool = True) -> Select[Any]:
+    """The study's answers (with their interview's fields), by interview then recording order."""
+    columns = STORED_ANSWER_COLUMNS if with_interview else (
+        ANSWER.c.id, ANSWER.c.interview_id, ANSWER.c.question_id, ANSWER.c.probe,
+        ANSWER.c.raw_text, ANSWER.c.value, ANSWER.c.answered_at,
+    )
     return (
-        select(*STORED_ANSWER_COLUMNS)
+        select(*columns)
         .join(INTERVIEW, INTERVIEW.c.id == ANSWER.c.interview_id)
         .where(INTERVIEW.c.study_id == study_id)
-        .order_by(ANSWER.c.interview_id, ANSWER.c.id)
+        # By the interview's id (equal to the answer's interview_id), which lets SQLite walk the
+        # interviews in index order and sort each one's few answers, not the whole study at once.
+        .order_by(INTERVIEW.c.id, ANSWER.c.id)
     )
