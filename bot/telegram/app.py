@@ -156,6 +156,6 @@ async def serve_polling(application: InterviewApplication, stop: asyncio.Event) 
             await poller.run(stop)
         finally:
             await application.stop()
-        log.info("stopped polling; %d update(s) were fetched again before confirmation",
-                 poller.redelivered)
+        log.info("stopped polling (%d refetches of updates in flight)",
+                 poller.refetched)
         return poller

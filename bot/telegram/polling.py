@@ -88,7 +88,7 @@ class Poller:
     drain_seconds: float = 10.0  # on shutdown, how long in-flight updates may still finish
     outage_retry: float = 1.0  # pause before processing an update again after a storage outage
     tracker: InFlight = field(default_factory=InFlight)
-    redelivered: int = 0  # fetched again while running or after finishing (before confirmation)
+    refetched: int = 0  # returned again while running or finished but not yet confirmed
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
     _progress: asyncio.Event = field(default_factory=asyncio.Event)
     _stopping: bool = False
@@ -139,7 +139,7 @@ class Poller:
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
             else:
-                self.redelivered += 1
+                self.refetched += 1
         return fresh
 
     async def _process(self, update: Update) -> None:

@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from bot.script import QuestionType, Script
+from bot.telegram.delivery import is_outage
 from bot.telegram.polling import InFlight
 from storage import Repository, create_repository, pseudonymise, upgrade
 from tests.telegram.crashing import BotProcess, RecordingFakeBotApi, free_port
@@ -231,3 +233,13 @@ async def test_an_answer_stored_just_before_the_kill_still_gets_its_next_questio
         finally:
             bot.kill()
             await repository.close()
+
+
+def test_a_database_outage_is_told_apart_from_a_bug() -> None:
+    down = OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+    wrapped = RuntimeError("could not store the answer")
+    wrapped.__cause__ = down
+
+    assert is_outage(down)  # the webhook answers 503: Telegram delivers it again later
+    assert is_outage(wrapped)
+    assert not is_outage(KeyError("current"))  # a bug: logged, answered 200, never retried
