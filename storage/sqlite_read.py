@@ -107,8 +107,14 @@ async def stream_answer_rows(
 ) -> AsyncIterator[list[AnswerRow]]:
     """Merge the answer and interview queries on the file at `path`, a batch a worker hop."""
     reader = await asyncio.to_thread(_AnswerReader, path, answers, interviews, batch_size)
+    # The next batch is read while the caller works on this one: SQLite releases the GIL while
+    # it steps, and the caller's writes release it too.
+    ahead = asyncio.ensure_future(asyncio.to_thread(reader.batch))
     try:
-        while batch := await asyncio.to_thread(reader.batch):
+        while batch := await ahead:
+            ahead = asyncio.ensure_future(asyncio.to_thread(reader.batch))
             yield batch
     finally:
+        if not ahead.done():  # the caller stopped early: let the read finish before closing
+            await asyncio.wait({ahead})
         reader.close()

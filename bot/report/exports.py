@@ -76,8 +76,8 @@ async def _long(
     # built as one string, with what repeats (an interview's cells, a question's value
     # formatting) worked out once. `tests/exports` holds it to `csv.writer`'s exact output.
     out.write(_csv_line(LONG_HEADER))
-    cells = {q.id: answer_cell(script, q, labels) for q in script.questions}
-    questions: dict[str, str] = {}
+    # Question id → (its cell, how to write its values).
+    questions = {q.id: (csv_field(q.id), answer_cell(script, q, labels)) for q in script.questions}
     rows, interview, start = 0, None, ""
     async for batch in repository.stream_answer_batches(study_id=script.study_id):
         lines = []
@@ -86,11 +86,11 @@ async def _long(
                 interview = iid
                 start = f"{csv_field(pseudonym)},{iid},{csv_field(status)},{csv_field(group or '')},"
                 tick(1)
-            question = questions.get(qid)
-            if question is None:
-                question = questions[qid] = csv_field(qid)
+            known = questions.get(qid)
+            if known is None:  # answered on an older version of the script
+                known = questions[qid] = (csv_field(qid), plain_answer)
+            question, form = known
             raw_cell = safe_field(raw) if raw else ""
-            form = cells.get(qid, plain_answer)
             if form is plain_answer and value == raw:
                 value_cell = raw_cell  # an open answer's value is its text: format it once
             else:
