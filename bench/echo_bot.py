@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
+from bench.remote_fake import FakeServer
 from bot.telegram.processor import PerChatUpdateProcessor
-from bot.testing.fake_bot_api import FakeBotApi
 
 
 @dataclass(frozen=True)
@@ -44,13 +44,13 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def build_echo_application(
-    fake: FakeBotApi, max_concurrent_updates: int = 256, connection_pool_size: int = 256
+    base_url: str, max_concurrent_updates: int = 256, connection_pool_size: int = 256
 ) -> Application:  # type: ignore[type-arg]
     """A PTB echo bot talking to the fake, processing chats concurrently and each in order."""
     application = (
         ApplicationBuilder()
         .token("123:ABC")
-        .base_url(fake.base_url)
+        .base_url(base_url)
         .connection_pool_size(connection_pool_size)
         .concurrent_updates(PerChatUpdateProcessor(max_concurrent_updates))
         .build()
@@ -67,32 +67,37 @@ def percentile(values: list[float], fraction: float) -> float:
 
 async def run_echo_benchmark(*, updates: int = 2000, chats: int = 200, send_latency: float = 0.05,
                              max_concurrent_updates: int = 256, connection_pool_size: int = 256,
-                             rate: float | None = None,
+                             rate: float | None = None, remote: bool = True,
                              timeout: float = 300.0) -> EchoBenchResult:  # noqa: ASYNC109
-    """Push `updates` texts round-robin from `chats` chats (all at once, or `rate` per second)."""
-    async with FakeBotApi() as fake:
-        fake.set_latency("sendMessage", send_latency)
-        application = build_echo_application(fake, max_concurrent_updates,
+    """Push `updates` texts round-robin from `chats` chats (all at once, or `rate` per second).
+
+    `remote`: the fake Bot API runs in a process of its own (see `bench.remote_fake`).
+    """
+    async with FakeServer(remote=remote) as fake:
+        await fake.set_latency("sendMessage", send_latency)
+        application = build_echo_application(fake.base_url, max_concurrent_updates,
                                              connection_pool_size)
         async with application:
             await application.start()
             assert application.updater is not None
             await application.updater.start_polling(poll_interval=0)
-            pushed: dict[str, float] = {}
+            messages = [(n % chats + 1, f"{n % chats + 1}:{n}") for n in range(updates)]
             start = time.perf_counter()
-            for n in range(updates):
-                if rate is not None:
+            if rate is None:
+                pushes = await fake.push(messages)
+            else:
+                pushes = []
+                for n, message in enumerate(messages):
                     # Pace against the start time so sleep overshoot does not accumulate.
                     await asyncio.sleep(max(0.0, start + n / rate - time.perf_counter()))
-                text = f"{n % chats + 1}:{n}"
-                pushed[text] = time.perf_counter()
-                fake.user_sends_text(n % chats + 1, text)
-            await fake.wait_for(lambda: len(fake.calls("sendMessage")) >= updates, timeout)
-            replies = fake.calls("sendMessage")
+                    pushes += await fake.push([message])
+            await fake.wait_for_calls("sendMessage", updates, timeout)
+            replies = await fake.calls("sendMessage")
             seconds = max(c.at for c in replies) - start
             await application.updater.stop()
             await application.stop()
-    latencies = [(c.at - pushed[c.params["text"]]) * 1000 for c in replies]
+    pushed = {text: at for (_, text), (_, at) in zip(messages, pushes, strict=True)}
+    latencies = [(c.at - pushed[c.text or ""]) * 1000 for c in replies]
     return EchoBenchResult(updates, chats, send_latency * 1000, seconds, updates / seconds,
                            statistics.median(latencies), percentile(latencies, 0.99))
 

@@ -3,8 +3,10 @@
 2,000 updates from 200 chats (10 typed answers each) against FakeBotApi with 50 ms sendMessage;
 prints throughput and p50/p99 latency (update pushed → its last reply reaching the fake) for both,
 then checks that every chat's replies came in order and every answer is in the database.
+The fake runs in a process of its own for both bots (Telegram is a remote server too), unless
+`--same-process`; the bot under test, its database driver and PTB share this process.
 
-Run: `.venv/bin/python -m bench.interview_bot [--postgres]`
+Run: `.venv/bin/python -m bench.interview_bot [--postgres] [--rounds N] [--same-process]`
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import statistics
 import tempfile
 import time
@@ -26,13 +29,13 @@ from pydantic import SecretStr
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bench.echo_bot import percentile, run_echo_benchmark
+from bench.echo_bot import EchoBenchResult, percentile, run_echo_benchmark
+from bench.remote_fake import Call, FakeServer
 from bot.interviews import InterviewService, ScriptCatalog
 from bot.interviews.service import utc_now
 from bot.settings import Settings
 from bot.telegram.app import build_application
 from bot.telegram.processor import PerChatUpdateProcessor
-from bot.testing.fake_bot_api import FakeBotApi
 from storage import create_repository, upgrade
 
 DIALOGS = Path(__file__).resolve().parents[1] / "dialogs"
@@ -45,6 +48,7 @@ TURNS = [
 ]
 ANSWERS_PER_CHAT = len(TURNS) - 2
 POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432"
+TARGET = 0.8  # the interview bot's throughput over the echo bot's
 
 
 class TimedProcessor(PerChatUpdateProcessor):
@@ -82,17 +86,18 @@ async def database(postgres: bool) -> AsyncIterator[str]:
 
 
 async def run_interview_benchmark(*, chats: int = 200, send_latency: float = 0.05,
-                                  postgres: bool = False, limit: float = 300.0) -> dict[str, Any]:
+                                  postgres: bool = False, remote: bool = True,
+                                  limit: float = 300.0) -> dict[str, Any]:
     """Push every chat's ten messages at once; time, then verify order and storage."""
     async with database(postgres) as url:
         await upgrade(url)
         repository = create_repository(url)
         catalog = await ScriptCatalog.load(repository, DIALOGS, default_study=STUDY, now=utc_now())
         service = InterviewService(repository, catalog, "bench-key")
-        settings = Settings(_env_file=None, telegram_bot_token=SecretStr("123:ABC"),  # type: ignore[call-arg]
+        settings = Settings(_env_file=None, telegram_bot_token=SecretStr("123:ABC"),
                             database_url=url, dialogs_dir=DIALOGS)
-        async with FakeBotApi() as fake:
-            fake.set_latency("sendMessage", send_latency)
+        async with FakeServer(remote=remote) as fake:
+            await fake.set_latency("sendMessage", send_latency)
             # No global 30 msg/s cap: the fake is local, and the echo baseline has none either.
             processor = TimedProcessor(256)
             application = build_application(settings, service, base_url=fake.base_url,
@@ -101,22 +106,25 @@ async def run_interview_benchmark(*, chats: int = 200, send_latency: float = 0.0
                 await application.start()
                 assert application.updater is not None
                 await application.updater.start_polling(poll_interval=0)
-                pushed: dict[int, tuple[int, float]] = {}
+                messages = [(chat, turn) for turn in TURNS for chat in range(1, chats + 1)]
                 start = time.perf_counter()
-                for turn in TURNS:
-                    for chat in range(1, chats + 1):
-                        update = fake.user_sends_text(chat, turn)
-                        pushed[update["update_id"]] = (chat, time.perf_counter())
-                await fake.wait_for(lambda: len(processor.done) >= len(pushed), limit)
+                pushed = {update_id: (chat, at) for (chat, _), (update_id, at)
+                          in zip(messages, await fake.push(messages), strict=True)}
+                waited = asyncio.get_running_loop().time()
+                while len(processor.done) < len(pushed):
+                    if asyncio.get_running_loop().time() - waited > limit:
+                        raise TimeoutError(f"{len(processor.done)} of {len(pushed)} updates done")
+                    await asyncio.sleep(0.05)
                 await application.updater.stop()
                 await application.stop()
-            replies = fake.calls("sendMessage")
+            replies = await fake.calls("sendMessage")
+            typing = len(await fake.calls("sendChatAction"))
             seconds = max(c.at for c in replies) - start
             latencies = _latencies(pushed, processor.done, replies)
-            in_order = _same_conversation(fake, chats)
+            in_order = _same_conversation(await fake.texts(), chats)
         stored = [a async for a in repository.stream_answers(study_id=STUDY)]
         await repository.close()
-    per_chat = defaultdict(int)
+    per_chat: defaultdict[str, int] = defaultdict(int)
     for answer in stored:
         per_chat[answer.pseudonym] += 1
     return {
@@ -124,13 +132,14 @@ async def run_interview_benchmark(*, chats: int = 200, send_latency: float = 0.0
         "p50": statistics.median(latencies), "p99": percentile(latencies, 0.99),
         "in_order": in_order, "answers": len(stored), "expected": chats * ANSWERS_PER_CHAT,
         "complete_chats": sum(1 for n in per_chat.values() if n == ANSWERS_PER_CHAT),
+        "typing": typing,
     }
 
 
 def _latencies(pushed: dict[int, tuple[int, float]], done: dict[int, float],
-               replies: list[Any]) -> list[float]:
+               replies: list[Call]) -> list[float]:
     """Per update: from its push to the arrival of the last reply sent while it was handled."""
-    arrivals: dict[int, list[float]] = defaultdict(list)
+    arrivals: dict[int | None, list[float]] = defaultdict(list)
     for call in replies:
         arrivals[call.chat_id].append(call.at)
     result = []
@@ -140,28 +149,53 @@ def _latencies(pushed: dict[int, tuple[int, float]], done: dict[int, float],
     return result
 
 
-def _same_conversation(fake: FakeBotApi, chats: int) -> bool:
+def _same_conversation(texts: dict[int, list[str | None]], chats: int) -> bool:
     """Every chat got the same replies in the same order (one out of order would differ)."""
-    reference = fake.texts(1)
-    return len(reference) >= len(TURNS) and all(fake.texts(c) == reference
+    reference = texts.get(1, [])
+    return len(reference) >= len(TURNS) and all(texts.get(c) == reference
                                                 for c in range(2, chats + 1))
 
 
-async def main_async(postgres: bool) -> None:
-    """Echo first, then the interview bot, in one process and one run."""
-    echo = await run_echo_benchmark(updates=2000, chats=200, send_latency=0.05)
-    bot = await run_interview_benchmark(chats=200, send_latency=0.05, postgres=postgres)
-    print(f"database      : {'PostgreSQL' if postgres else 'SQLite (WAL)'}")
+def _load() -> str:
+    """The machine's load averages (1, 5, 15 min): the bench shares the machine."""
+    return " ".join(f"{n:.2f}" for n in os.getloadavg())
+
+
+async def one_round(postgres: bool, remote: bool) -> tuple[EchoBenchResult, dict[str, Any]]:
+    """Echo first, then the interview bot, with the same settings; prints both."""
+    print(f"load average  : {_load()} (2 cores; before the round)")
+    echo = await run_echo_benchmark(updates=2000, chats=200, send_latency=0.05, remote=remote)
+    bot = await run_interview_benchmark(chats=200, send_latency=0.05, postgres=postgres,
+                                        remote=remote)
+    ratio = bot["throughput"] / echo.throughput
     print(f"echo bot      : {echo.report()}")
     print(f"interview bot : {bot['updates']} updates from 200 chats, sendMessage 50 ms: "
           f"{bot['throughput']:.0f} updates/s, latency p50 {bot['p50']:.0f} ms, "
-          f"p99 {bot['p99']:.0f} ms ({bot['seconds']:.2f} s)")
-    print(f"ratio         : {bot['throughput'] / echo.throughput:.2f}× the echo bot's throughput "
-          "(target ≥ 0.80)")
+          f"p99 {bot['p99']:.0f} ms ({bot['seconds']:.2f} s; {bot['typing']} typing actions)")
+    print(f"ratio         : {ratio:.2f}× the echo bot's throughput (target ≥ {TARGET:.2f}): "
+          f"{'PASS' if ratio >= TARGET else 'MISS'}")
     print(f"order kept    : {'yes' if bot['in_order'] else 'NO'} (every chat saw the same replies "
           "in the same order)")
-    print(f"answers stored: {bot['answers']} of {bot['expected']} "
+    print(f"answers in database: {bot['answers']}/{bot['expected']} "
           f"({bot['complete_chats']} of 200 chats complete)")
+    return echo, bot
+
+
+async def main_async(postgres: bool, remote: bool, rounds: int) -> None:
+    """`rounds` rounds of echo then interview bot, in one process; then the median ratio."""
+    print(f"database      : {'PostgreSQL' if postgres else 'SQLite (WAL)'}; fake Bot API "
+          f"{'in its own process' if remote else 'in this process'}")
+    ratios = []
+    for n in range(1, rounds + 1):
+        if rounds > 1:
+            print(f"--- round {n} of {rounds}")
+        echo, bot = await one_round(postgres, remote)
+        ratios.append(bot["throughput"] / echo.throughput)
+    if rounds > 1:
+        median = statistics.median(ratios)
+        print(f"median ratio  : {median:.2f} of {', '.join(f'{r:.2f}' for r in ratios)}: "
+              f"{'PASS' if median >= TARGET else 'MISS'}")
+    print(f"load average  : {_load()} (after)")
 
 
 def main() -> None:
@@ -169,10 +203,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--postgres", action="store_true",
                         help="store answers in a throwaway database on 127.0.0.1:5432")
+    parser.add_argument("--rounds", type=int, default=1, help="echo + interview rounds to run")
+    parser.add_argument("--same-process", action="store_true",
+                        help="run the fake Bot API in the bot's process (the old design)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    asyncio.run(main_async(args.postgres))
+    asyncio.run(main_async(args.postgres, not args.same_process, args.rounds))
 
 
 if __name__ == "__main__":

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-
-T = TypeVar("T")
 
 # Execution option marking a connection whose transactions will write.
 WRITE_OPTION = "perceptions_write"
@@ -47,42 +42,11 @@ def build_engine(database_url: str, **engine_options: Any) -> AsyncEngine:
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(url, **engine_options)
-    _tune_sqlite(engine.sync_engine)
+    tune_sqlite(engine.sync_engine)
     return engine
 
 
-class SqliteWriter:
-    """Every write to one SQLite file, one at a time, on a thread of its own.
-
-    A whole transaction runs in one hop to the thread instead of one hop per statement through
-    aiosqlite, which cuts the cost of recording an answer by about two thirds; and because writes
-    queue here, writers of this process never wait in SQLite's busy loop.
-    """
-
-    def __init__(self, database_url: str) -> None:
-        """Open (lazily) a synchronous engine on the same file."""
-        url = normalise_url(database_url).set(drivername="sqlite+pysqlite")
-        self._engine = create_engine(url, execution_options={WRITE_OPTION: True})
-        _tune_sqlite(self._engine)
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
-
-    async def run(self, work: Callable[[Connection], T]) -> T:
-        """Run `work` inside one BEGIN IMMEDIATE … COMMIT transaction; rolled back if it raises."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._thread, self._transaction, work)
-
-    def _transaction(self, work: Callable[[Connection], T]) -> T:
-        """The transaction, on the writer thread."""
-        with self._engine.begin() as conn:
-            return work(conn)
-
-    def close(self) -> None:
-        """Finish queued writes and close the connection."""
-        self._thread.shutdown(wait=True)
-        self._engine.dispose()
-
-
-def _tune_sqlite(engine: Engine) -> None:
+def tune_sqlite(engine: Engine) -> None:
     """WAL, durable commits, waiting on locks, foreign keys, and BEGIN IMMEDIATE for writers."""
 
     @event.listens_for(engine, "connect")

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import bulk, rows
-from storage.engine import WRITE_OPTION, SqliteWriter, build_engine, is_sqlite, normalise_url
+from storage.engine import WRITE_OPTION, build_engine, is_sqlite, normalise_url
 from storage.records import (
     KEEP,
     OPEN_STATUSES,
@@ -38,6 +38,7 @@ from storage.rows import (
 )
 from storage.sql_advance import AdvanceStatements, Unchanged, delete_answers
 from storage.sql_study import StudyQueries
+from storage.sqlite_writer import SqliteWriter
 
 _FINISHED = {InterviewStatus.COMPLETED}
 T = TypeVar("T")

@@ -1,0 +1,187 @@
+"""The fake Bot API for benchmarks, in its own process (like Telegram, a remote server) or not.
+
+Run in a child process, the fake no longer competes with the bot under test for the event loop
+and the GIL; the bot gets a core of its own, as it would in production. The child serves the
+Bot API as usual plus a small control API that the benchmark drives through `FakeServer`.
+Times are `time.perf_counter()`, CLOCK_MONOTONIC on Linux, so they compare across processes.
+
+Child entry point: `python -m bench.remote_fake` (prints its addresses, stops when stdin closes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import aiohttp
+from aiohttp import web
+
+from bot.testing.fake_bot_api import FakeBotApi
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request of the bot as the fake recorded it."""
+
+    chat_id: int | None
+    text: str | None
+    at: float
+
+
+class FakeServer:
+    """The fake Bot API, in this process (`remote=False`) or a child process; same interface."""
+
+    def __init__(self, *, remote: bool) -> None:
+        """Choose where the fake runs; `async with` starts and stops it."""
+        self.remote = remote
+        self._local: FakeBotApi | None = None
+        self._child: asyncio.subprocess.Process | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self._control = ""
+        self.base_url = ""
+
+    async def __aenter__(self) -> Self:
+        if not self.remote:
+            self._local = await FakeBotApi().__aenter__()
+            self.base_url = self._local.base_url
+            return self
+        self._child = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bench.remote_fake", cwd=ROOT,
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        )
+        assert self._child.stdout is not None
+        addresses = json.loads(await self._child.stdout.readline())
+        self.base_url, self._control = addresses["api"], addresses["control"]
+        self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=None))
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None,
+                        exc: BaseException | None, tb: TracebackType | None) -> None:
+        if self._local is not None:
+            await self._local.stop()
+        if self._session is not None:
+            await self._session.close()
+        if self._child is not None:
+            assert self._child.stdin is not None
+            self._child.stdin.close()  # the child's signal to stop
+            try:
+                await asyncio.wait_for(self._child.wait(), 10)
+            except TimeoutError:
+                self._child.kill()
+                await self._child.wait()
+
+    async def _ask(self, path: str, body: Any = None) -> Any:
+        assert self._session is not None
+        async with self._session.post(f"{self._control}/{path}", json=body) as response:
+            response.raise_for_status()
+            return await response.json()
+
+    async def set_latency(self, method: str, seconds: float) -> None:
+        """Every call of `method` takes `seconds` before answering."""
+        if self._local is not None:
+            self._local.set_latency(method, seconds)
+        else:
+            await self._ask("latency", [method, seconds])
+
+    async def push(self, messages: list[tuple[int, str]]) -> list[tuple[int, float]]:
+        """Users send these (chat, text) messages; returns each update's id and push time."""
+        if self._local is not None:
+            return _push(self._local, messages)
+        return [(update_id, at) for update_id, at in await self._ask("push", messages)]
+
+    async def wait_for_calls(self, method: str, count: int, timeout: float) -> None:  # noqa: ASYNC109
+        """Wait until the bot made at least `count` calls of `method`."""
+        if self._local is not None:
+            fake = self._local
+            await fake.wait_for(lambda: len(fake.calls(method)) >= count, timeout)
+        elif not await self._ask("wait", [method, count, timeout]):
+            raise TimeoutError(f"fewer than {count} {method} calls after {timeout} s")
+
+    async def calls(self, method: str) -> list[Call]:
+        """The bot's calls of `method`, in arrival order."""
+        if self._local is not None:
+            return _calls(self._local, method)
+        return [Call(*row) for row in await self._ask("calls", method)]
+
+    async def texts(self) -> dict[int, list[str | None]]:
+        """Each chat's bot messages (texts, edits applied), oldest first."""
+        if self._local is not None:
+            return _texts(self._local)
+        return {int(chat): texts for chat, texts in (await self._ask("texts")).items()}
+
+
+def _push(fake: FakeBotApi, messages: list[tuple[int, str]]) -> list[tuple[int, float]]:
+    """Queue the messages; each with its update id and the time it was queued."""
+    pushed = []
+    for chat, text in messages:
+        update = fake.user_sends_text(chat, text)
+        pushed.append((int(update["update_id"]), time.perf_counter()))
+    return pushed
+
+
+def _calls(fake: FakeBotApi, method: str) -> list[Call]:
+    """The recorded calls of one method as plain values."""
+    return [Call(c.chat_id, c.params.get("text"), c.at) for c in fake.calls(method)]
+
+
+def _texts(fake: FakeBotApi) -> dict[int, list[str | None]]:
+    """Every chat's texts."""
+    chats = defaultdict(list)
+    for chat in fake.world.messages:
+        chats[chat] = fake.texts(chat)
+    return dict(chats)
+
+
+async def _serve() -> None:
+    """The child: the fake plus its control API, until stdin closes."""
+    async with FakeBotApi() as fake:
+
+        async def latency(request: web.Request) -> web.Response:
+            method, seconds = await request.json()
+            fake.set_latency(method, seconds)
+            return web.json_response(True)
+
+        async def push(request: web.Request) -> web.Response:
+            return web.json_response(_push(fake, await request.json()))
+
+        async def wait(request: web.Request) -> web.Response:
+            method, count, timeout = await request.json()
+            try:
+                await fake.wait_for(lambda: len(fake.calls(method)) >= count, timeout)
+            except TimeoutError:
+                return web.json_response(False)
+            return web.json_response(True)
+
+        async def calls(request: web.Request) -> web.Response:
+            rows = [[c.chat_id, c.text, c.at] for c in _calls(fake, await request.json())]
+            return web.json_response(rows)
+
+        async def texts(_request: web.Request) -> web.Response:
+            return web.json_response(_texts(fake))
+
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        for name, handler in (("latency", latency), ("push", push), ("wait", wait),
+                              ("calls", calls), ("texts", texts)):
+            app.router.add_post(f"/{name}", handler)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        control = f"http://127.0.0.1:{runner.addresses[0][1]}"
+        print(json.dumps({"api": fake.base_url, "control": control}), flush=True)
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, sys.stdin.buffer.read)  # returns at EOF
+        await runner.cleanup()
+
+
+if __name__ == "__main__":
+    asyncio.run(_serve())
