@@ -90,7 +90,6 @@ class StudyQueries:
         self, *, study_id: str, batch_size: int = 5000
     ) -> AsyncIterator[list[AnswerRow]]:
         """`stream_answers` in lists of up to `batch_size` plain rows: the fast path for exports."""
-        stmt = _answers(study_id)
         database = self._engine.url.database
         if is_sqlite(self._engine.url) and database and database != ":memory:":
             answers = _answers(study_id, with_interview=False)
@@ -104,8 +103,9 @@ class StudyQueries:
             ):
                 yield plain
             return
+        stmt = _answers(study_id).execution_options(yield_per=batch_size)
         async with self._engine.connect() as conn:
-            result = await conn.stream(stmt.execution_options(yield_per=batch_size))
+            result = await conn.stream(stmt)
             async for batch in result.partitions():
                 yield [rows.plain_answer(row) for row in batch]
 
