@@ -40,6 +40,7 @@ from storage import (  # noqa: E402
 DIALOGS = ROOT / "dialogs"
 SCRIPT = DIALOGS / "cycling-to-work.yaml"
 BATCH = 2000
+TARGET_S = 10.0  # for 100k interviews
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 FILLER = ["not sure", "it depends on the day", "nothing comes to mind", "my neighbour says so"]
 
@@ -111,7 +112,7 @@ async def build(db: Path, total: int) -> None:
 async def stages(db: Path) -> None:
     """Each stage of the report on its own: read, adapt, analyse, render."""
     from bot.analysis import analyse
-    from bot.report.records import answer_records, interview_record
+    from bot.report.records import answer_columns, interview_record
     from bot.report.render_json import render_json
 
     script = load_script(SCRIPT)
@@ -134,14 +135,13 @@ async def stages(db: Path) -> None:
         lap("read answers (bulk batches)")
     finally:
         await repository.close()
-    languages = {i.interview_id: i.language for i in found}
-    answers = [a for b in batches for a in answer_records(b, languages, "en")]
-    lap("adapt to analysis records")
-    analyse(script, found, answers, with_segments=False, with_emerging=False)
+    columns = [answer_columns(b) for b in batches]
+    lap("adapt to analysis columns")
+    analyse(script, found, columns=columns, with_segments=False, with_emerging=False)
     lap("analyse, bare tabulation")
-    analyse(script, found, answers, with_emerging=False)
+    analyse(script, found, columns=columns, with_emerging=False)
     lap("analyse, with segments")
-    summary = analyse(script, found, answers)
+    summary = analyse(script, found, columns=columns)
     lap("analyse, full")
     render_json(summary)
     lap("render json")
@@ -172,11 +172,17 @@ def main() -> None:
     subprocess.run(command, env=env, check=True, cwd=workdir, stdout=subprocess.DEVNULL)
     seconds = time.perf_counter() - began
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
+    load = ", ".join(f"{n:.2f}" for n in os.getloadavg())
     print(f"report --format json: {interviews_n:,} interviews, {answers:,} answers")
     print(
-        f"  time {seconds:.2f} s (target ≤ 10 s), peak memory {peak:.0f} MiB, "
+        f"  time {seconds:.2f} s (target ≤ {TARGET_S:.0f} s), peak memory {peak:.0f} MiB, "
         f"output {out.stat().st_size / 1024:.0f} KiB"
     )
+    # A loaded machine is slower: the load says how far to trust the time.
+    print(f"  load average (1, 5, 15 min): {load} on {os.cpu_count()} cores")
+    if interviews_n >= 100_000:
+        print(f"{'PASS' if seconds <= TARGET_S else 'MISS'}: {seconds:.2f} s for "
+              f"{interviews_n:,} interviews (target ≤ {TARGET_S:.0f} s)")  # fmt: skip
     if args.stages:
         print("stages (in-process):")
         asyncio.run(stages(db))

@@ -54,14 +54,18 @@ class Matcher:
         # A look-ahead on the possible first letters lets the regex engine skip most positions
         # quickly (about 3x faster than trying every alternative everywhere).
         firsts = "" if None in leading else "".join(sorted({re.escape(c or "") for c in leading}))
-        self._regex = re.compile(
-            (f"(?=[{firsts}])" if firsts else "") + _START + f"(?:{alternatives})"
-        )
+        # The alternation sits in a look-ahead: matches are empty, so `finditer` tries every
+        # start position, and a keyword inside an earlier one's match ("lane" in "bike lane")
+        # is still found.
+        self._finditer = re.compile(
+            (f"(?=[{firsts}])" if firsts else "") + _START + f"(?=(?:{alternatives}))"
+        ).finditer
+        self._index = {f"k{i}": i for i in range(len(ordered))}
         # Keywords of other themes that could start at the same place are checked explicitly,
         # because an alternation reports only one of them.
         self._rivals = [
             tuple(
-                j
+                (self._single[j].match, self._themes[j])
                 for j in range(len(ordered))
                 if j != i
                 and not self._themes[j] <= self._themes[i]
@@ -73,16 +77,15 @@ class Matcher:
     def themes(self, folded: str) -> frozenset[str]:
         """The themes a folded text mentions."""
         found: set[str] = set()
-        pos = 0
-        search = self._regex.search
-        while (match := search(folded, pos)) is not None:
-            index = int(match.lastgroup[1:]) if match.lastgroup else 0
-            found |= self._themes[index]
-            start = match.start()
-            for j in self._rivals[index]:
-                if self._single[j].match(folded, start):
-                    found |= self._themes[j]
-            pos = start + 1
+        index, themes, rivals = self._index, self._themes, self._rivals
+        for match in self._finditer(folded):
+            i = index[match.lastgroup or "k0"]
+            found |= themes[i]
+            if rivals[i]:
+                start = match.start()
+                for rival, more in rivals[i]:
+                    if rival(folded, start):
+                        found |= more
         return frozenset(found)
 
 

@@ -6,22 +6,25 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain
 
-from bot.analysis.coding import Coder, answer_text
 from bot.analysis.records import (
     COMPLETED,
-    UNFINISHED,
+    AnswerColumns,
     AnswerRecord,
-    AnswerValue,
     CodingOverride,
     InterviewRecord,
+    answer_columns,
 )
-from bot.analysis.tabulate import TOP2
-from bot.analysis.tally import ANSWERED, Tally
-from bot.script import CompiledQuestion, QuestionType, Script
-from bot.script.model import CLOSED_TYPES
+from bot.analysis.sweep import BEFORE, RECENT, Sweep, closed_keys
+from bot.analysis.tally import Tally
+from bot.script import Script
 
 UNCODED_KEPT = 2000  # per question: enough to review and to cluster, bounded for huge studies
+SATURATION_WINDOW = 10
+Theme = tuple[str, str]  # (question, theme)
+
+__all__ = ["Collected", "closed_keys", "collect", "completion_order"]
 
 
 @dataclass
@@ -31,99 +34,52 @@ class Collected:
     interviews: dict[int, InterviewRecord]
     tally: Tally = field(default_factory=Tally)
     positions: dict[int, int] = field(default_factory=dict)  # interview id → tally position
-    themes: dict[int, set[tuple[str, str]]] = field(default_factory=dict)  # completed: (q, theme)
-    last_answer: dict[int, tuple[datetime, str]] = field(default_factory=dict)  # unfinished ones
+    last_answer: dict[int, tuple[datetime | str, str]] = field(default_factory=dict)  # unfinished
     segments: dict[str, dict[int, tuple[str, ...]]] = field(default_factory=dict)  # q → pos → keys
     uncoded_count: Counter[str] = field(default_factory=Counter)
-    uncoded: dict[str, list[AnswerRecord]] = field(default_factory=dict)
+    uncoded: dict[str, list[str]] = field(default_factory=dict)  # q → the first uncoded texts
     answers: int = 0
     uncoded_kept: int = UNCODED_KEPT
+    saturation_window: int = SATURATION_WINDOW
+    # Themes of completed interviews: those before the last `saturation_window` (by completion)
+    # and those of the last ones; saturation compares the two.
+    themes_before: set[Theme] = field(default_factory=set)
+    themes_recent: set[Theme] = field(default_factory=set)
 
 
-def closed_keys(question: CompiledQuestion, value: AnswerValue) -> tuple[str, ...]:
-    """The option rows a closed answer ticks (a scale's top two points also tick the top-2 box)."""
-    if value is None:
-        return ()
-    if isinstance(value, list):
-        return tuple(dict.fromkeys(str(v) for v in value))
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    key = str(value)
-    top = question.options[-2:] if len(question.options) >= 4 else ()
-    if question.type == QuestionType.scale and key in (o.value for o in top):
-        return (key, TOP2)
-    return (key,)
+def completion_order(interviews: Iterable[InterviewRecord]) -> list[InterviewRecord]:
+    """Completed interviews with a completion time, first finished first."""
+    return sorted(
+        (i for i in interviews if i.status == COMPLETED and i.completed_at is not None),
+        key=lambda i: (i.completed_at, i.interview_id),
+    )
 
 
 def collect(
     script: Script,
     interviews: Iterable[InterviewRecord],
-    answers: Iterable[AnswerRecord],
+    answers: Iterable[AnswerRecord] = (),
     overrides: Iterable[CodingOverride] = (),
     *,
+    columns: Iterable[AnswerColumns] = (),
     uncoded_kept: int = UNCODED_KEPT,
+    saturation_window: int = SATURATION_WINDOW,
 ) -> Collected:
-    """Read every answer once: code open ones, count closed ones, note where people stopped."""
-    found = Collected({i.interview_id: i for i in interviews}, uncoded_kept=uncoded_kept)
-    tally, coder = found.tally, Coder(script, overrides)
+    """Read every answer once: code open ones, count closed ones, note where people stopped.
+
+    Answers come as records, or in bulk as batches of columns (`columns`), or both.
+    """
+    found = Collected(
+        {i.interview_id: i for i in interviews},
+        uncoded_kept=uncoded_kept,
+        saturation_window=saturation_window,
+    )
     for record in found.interviews.values():
         if record.counted and record.group is not None:
-            found.positions[record.interview_id] = tally.add_interview(record.group)
-    codable = {q.id: coder.is_codable(q.id) for q in script.questions}
-    closed = {q.id for q in script.questions if q.type in CLOSED_TYPES}
-    by_id, records, positions = script.by_id, found.interviews, found.positions
-    unfinished = {i for i, r in records.items() if r.status in UNFINISHED}
-    last_answer = found.last_answer
-    seen = 0
-    for answer in answers:
-        seen += 1
-        interview_id, question_id = answer.interview_id, answer.question_id
-        question = by_id.get(question_id)
-        interview = records.get(interview_id)
-        if interview is None or question is None:
-            continue  # an orphan, or a question an older script version had
-        if interview_id in unfinished:
-            last = last_answer.get(interview_id)
-            if last is None or answer.answered_at >= last[0]:
-                last_answer[interview_id] = (answer.answered_at, question_id)
-        position = positions.get(interview_id)
-        if codable[question_id]:
-            _open(found, coder, answer, interview, position)
-        elif position is not None and question_id in closed and answer.probe == 0:
-            keys = closed_keys(question, answer.value)
-            if keys:
-                tally.mention(position, question_id, (ANSWERED, *keys))
-                if question.spec.segment:
-                    found.segments.setdefault(question_id, {})[position] = keys
-    found.answers = seen
-    # Probe answers add to the main answer's themes: count each theme once per interview.
-    for interview_id, position in found.positions.items():
-        for question_id, theme in found.themes.get(interview_id, ()):
-            tally.mention(position, question_id, (theme,))
+            found.positions[record.interview_id] = found.tally.add_interview(record.group)
+    completed = completion_order(found.interviews.values())
+    cut = max(len(completed) - saturation_window, 0)
+    roles = {i.interview_id: BEFORE for i in completed[:cut]}
+    roles.update((i.interview_id, RECENT) for i in completed[cut:])
+    Sweep(script, found, overrides, roles).run(chain(answer_columns(answers), columns))
     return found
-
-
-def _open(
-    found: Collected,
-    coder: Coder,
-    answer: AnswerRecord,
-    interview: InterviewRecord,
-    position: int | None,
-) -> None:
-    text = answer_text(answer)
-    themes, reviewed = coder.code(answer)
-    question_id = answer.question_id
-    if not themes and not reviewed and text.strip():
-        found.uncoded_count[question_id] += 1
-        kept = found.uncoded.setdefault(question_id, [])
-        if len(kept) < found.uncoded_kept:
-            kept.append(answer)
-    if interview.status == COMPLETED and themes:
-        found.themes.setdefault(interview.interview_id, set()).update(
-            (question_id, t) for t in themes
-        )
-    if position is not None and interview.group is not None:
-        if answer.probe == 0 and text.strip():
-            found.tally.mention(position, question_id, (ANSWERED,))
-        for theme in themes:
-            found.tally.quote(question_id, theme, interview.group, text)

@@ -8,11 +8,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.analysis.collect import Collected
+from bot.analysis.collect import SATURATION_WINDOW, Collected, completion_order
 from bot.analysis.records import COMPLETED, DOER, NON_DOER, UNFINISHED
 from bot.script import Script
 
-SATURATION_WINDOW = 10
+__all__ = ["SATURATION_WINDOW", "DropOff", "Fieldwork", "fieldwork"]
 
 
 @dataclass(frozen=True)
@@ -53,14 +53,11 @@ class Fieldwork:
         return self.doers >= self.quota_doers and self.nondoers >= self.quota_nondoers
 
 
-def fieldwork(script: Script, found: Collected, *, window: int = SATURATION_WINDOW) -> Fieldwork:
-    """Fieldwork health from one pass's findings."""
+def fieldwork(script: Script, found: Collected) -> Fieldwork:
+    """Fieldwork health from one pass's findings (saturation over the pass's window)."""
     interviews = list(found.interviews.values())
     statuses = Counter(i.status for i in interviews)
-    completed = sorted(
-        (i for i in interviews if i.status == COMPLETED and i.completed_at is not None),
-        key=lambda i: (i.completed_at, i.interview_id),
-    )
+    completed = completion_order(interviews)
     minutes = [
         (i.completed_at - i.started_at).total_seconds() / 60 for i in completed if i.completed_at
     ]
@@ -90,18 +87,7 @@ def fieldwork(script: Script, found: Collected, *, window: int = SATURATION_WIND
         dropoff=tuple(dropoff),
         uncoded=sum(found.uncoded_count.values()),
         uncoded_by_question=dict(sorted(found.uncoded_count.items())),
-        recent_new_themes=new_in_last(
-            [found.themes.get(i.interview_id, set()) for i in completed], window
-        ),
-        saturation_window=window,
+        # Themes first heard in the last interviews: the study has not reached saturation yet.
+        recent_new_themes=tuple(sorted(found.themes_recent - found.themes_before)),
+        saturation_window=found.saturation_window,
     )
-
-
-def new_in_last(
-    themes_in_order: list[set[tuple[str, str]]], window: int
-) -> tuple[tuple[str, str], ...]:
-    """Themes whose first mention falls in the last `window` interviews (not yet saturated)."""
-    cut = max(len(themes_in_order) - window, 0)
-    seen_before = set().union(*themes_in_order[:cut]) if cut else set()
-    recent = set().union(*themes_in_order[cut:]) if themes_in_order[cut:] else set()
-    return tuple(sorted(recent - seen_before))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 
 AnswerValue = str | int | float | list[str] | None
 AnswerKey = tuple[int, str, int]  # (interview_id, question_id, probe): one stored answer
@@ -67,3 +69,34 @@ class CodingOverride:
     def key(self) -> AnswerKey:
         """The answer this override codes."""
         return (self.interview_id, self.question_id, self.probe)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerColumns:
+    """A batch of answers column by column: the bulk input, with no object per answer."""
+
+    interview_ids: Sequence[int]
+    question_ids: Sequence[str]
+    probes: Sequence[int]
+    raws: Sequence[str | None]
+    values: Sequence[AnswerValue]
+    # Datetimes, or ISO 8601 text in one format (UTC, same precision) throughout a study: they
+    # are only compared, never parsed.
+    answered_at: Sequence[datetime | str]
+
+    def __len__(self) -> int:
+        return len(self.interview_ids)
+
+
+def answer_columns(answers: Iterable[AnswerRecord], batch: int = 4096) -> Iterator[AnswerColumns]:
+    """Records as batches of columns (an answer's language is its interview's)."""
+    it = iter(answers)
+    while chunk := list(islice(it, batch)):
+        yield AnswerColumns(
+            [a.interview_id for a in chunk],
+            [a.question_id for a in chunk],
+            [a.probe for a in chunk],
+            [a.raw for a in chunk],
+            [a.value for a in chunk],
+            [a.answered_at for a in chunk],
+        )

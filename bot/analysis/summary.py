@@ -10,12 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.analysis.coding import answer_text
 from bot.analysis.collect import collect
 from bot.analysis.competing import CompetingSummary, competing_summary
 from bot.analysis.emerging import EmergingTheme, emerging_by_question
 from bot.analysis.fieldwork import SATURATION_WINDOW, Fieldwork, fieldwork
-from bot.analysis.records import AnswerRecord, CodingOverride, InterviewRecord
+from bot.analysis.records import AnswerColumns, AnswerRecord, CodingOverride, InterviewRecord
 from bot.analysis.segments import Segment, segments
 from bot.analysis.stats import ALPHA
 from bot.analysis.tabulate import (
@@ -86,9 +85,10 @@ class Summary:
 def analyse(
     script: Script,
     interviews: Iterable[InterviewRecord],
-    answers: Iterable[AnswerRecord],
+    answers: Iterable[AnswerRecord] = (),
     overrides: Iterable[CodingOverride] = (),
     *,
+    columns: Iterable[AnswerColumns] = (),
     prevalence: float | None = None,
     min_mentions: int = DEFAULT_MIN_MENTIONS,
     lang: str | None = None,
@@ -97,15 +97,21 @@ def analyse(
     with_emerging: bool = True,
     saturation_window: int = SATURATION_WINDOW,
 ) -> Summary:
-    """Analyse a study: answers are read once, so they may come from a stream."""
+    """Analyse a study: answers are read once, so they may come from a stream.
+
+    Answers come as records, or in bulk as batches of columns (`columns`), or both.
+    """
     lang = lang or script.languages[0]
     prevalence = script.file.study.prevalence if prevalence is None else prevalence
-    found = collect(script, interviews, answers, overrides)
+    found = collect(
+        script, interviews, answers, overrides,
+        columns=columns, saturation_window=saturation_window,
+    )  # fmt: skip
     rows = tabulate(
         script, found.tally, prevalence=prevalence, min_mentions=min_mentions, lang=lang
     )
     barriers, enablers = rank(rows)
-    health = fieldwork(script, found, window=saturation_window)
+    health = fieldwork(script, found)
     study = script.file.study
     header = Header(
         study.id, script.text(study.title, lang), script.text(study.behaviour, lang),
@@ -113,7 +119,6 @@ def analyse(
         health.quota_doers, health.quota_nondoers, health.first_started, health.last_completed,
         script_version,
     )  # fmt: skip
-    uncoded = {q: [answer_text(a) for a in kept] for q, kept in found.uncoded.items()}
     return Summary(
         header=header,
         barriers=tuple(barriers),
@@ -127,7 +132,7 @@ def analyse(
             else ()
         ),
         fieldwork=health,
-        emerging=tuple(emerging_by_question(uncoded) if with_emerging else ()),
+        emerging=tuple(emerging_by_question(found.uncoded) if with_emerging else ()),
         method=method_notes(rows, health, min_mentions),
     )
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import numpy as np
 import numpy.typing as npt
+from scipy import sparse
 
 from bot.analysis.records import DOER
 
@@ -17,18 +18,51 @@ QUOTE_MAX_CHARS = 280
 
 Mask = npt.NDArray[np.bool_]
 Counts = npt.NDArray[np.int64]
+Ints = npt.NDArray[np.int64]
+
+
+class Mentions:
+    """(interview position, combination) pairs, added a batch at a time and expanded in bulk."""
+
+    def __init__(self) -> None:
+        self._positions: list[Ints] = []
+        self._combos: list[Ints] = []
+        self.size = 0
+
+    def add(self, position: int, combo: int) -> None:
+        """Interview `position` mentioned every key of the combination."""
+        self.extend(np.array([position], np.int64), np.array([combo], np.int64))
+
+    def extend(self, positions: Ints, combos: Ints) -> None:
+        """Each interview position mentioned every key of its combination."""
+        if len(positions):
+            self._positions.append(positions.astype(np.int64, copy=False))
+            self._combos.append(combos.astype(np.int64, copy=False))
+            self.size += len(positions)
+
+    def arrays(self) -> tuple[Ints, Ints]:
+        """Positions and combination ids, all in one array each."""
+        if not self._positions:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.concatenate(self._positions), np.concatenate(self._combos)
 
 
 class Tally:
     """Mentions of counted interviews (completed, doer or non-doer), counted per group on demand."""
 
+    # A closed answer ticks a few keys at once (answered, options, top-2 box): the pass records one
+    # combination id per answer, and NumPy expands combinations into columns once at the end.
+
     def __init__(self) -> None:
         self.columns: dict[tuple[str, str], int] = {}
-        self._rows = array("q")
-        self._cols = array("q")
+        self.said = Mentions()  # counted each time (one main answer per question and interview)
+        self.said_once = Mentions()  # counted once per interview (themes of main and probe answers)
+        self._combos: dict[tuple[str, tuple[str, ...]], int] = {}
+        self._combo_columns: list[tuple[int, ...]] = []
         self._groups = array("b")  # 1 doer, 0 non-doer, per counted interview position
         self._quotes: dict[tuple[int, str], list[str]] = {}
-        self._by_question: dict[str, dict[str, int]] = {}  # the same columns, for the hot loop
+        self._matrix: tuple[tuple[int, int, int, int], sparse.csc_matrix] | None = None
+        self._unmasked: tuple[tuple[int, int, int, int], tuple[Counts, Counts]] | None = None
 
     @property
     def size(self) -> int:
@@ -47,26 +81,28 @@ class Tally:
             found = self.columns[(question_id, key)] = len(self.columns)
         return found
 
+    def combo(self, question_id: str, keys: Iterable[str]) -> int:
+        """The id of a combination of keys of one question (each counted once), made on first use."""
+        distinct = tuple(dict.fromkeys(keys))
+        found = self._combos.get((question_id, distinct))
+        if found is None:
+            found = self._combos[(question_id, distinct)] = len(self._combo_columns)
+            self._combo_columns.append(tuple(self.column(question_id, k) for k in distinct))
+        return found
+
     def mention(self, position: int, question_id: str, keys: Iterable[str]) -> None:
         """Interview `position` mentioned these keys (each once) in its answer to the question."""
-        known = self._by_question.get(question_id)
-        if known is None:
-            known = self._by_question[question_id] = {}
-        for key in keys:
-            column = known.get(key)
-            if column is None:
-                column = known[key] = self.column(question_id, key)
-            self._rows.append(position)
-            self._cols.append(column)
+        self.said.add(position, self.combo(question_id, keys))
 
-    def quote(self, question_id: str, key: str, group: str, text: str) -> None:
-        """Keep a few verbatim answers per theme and group (first ones, deterministic)."""
+    def quote(self, question_id: str, key: str, group: str, text: str) -> bool:
+        """Keep a few verbatim answers per theme and group; False once no more are kept."""
         kept = self._quotes.setdefault((self.column(question_id, key), group), [])
         if len(kept) >= QUOTES_KEPT:
-            return  # the common case in a large study: skip tidying a text that is not kept
+            return False  # the common case in a large study: skip tidying a text that is not kept
         text = " ".join(text.split())
         if 0 < len(text) <= QUOTE_MAX_CHARS and text not in kept:
             kept.append(text)
+        return len(kept) < QUOTES_KEPT
 
     def quotes(self, question_id: str, key: str, group: str) -> list[str]:
         """The verbatim answers kept for a theme and group."""
@@ -79,13 +115,56 @@ class Tally:
 
     def counts(self, mask: Mask | None = None) -> tuple[Counts, Counts]:
         """Mentions per column among doers and among non-doers (optionally only where mask holds)."""
-        size = len(self.columns)
-        rows = np.frombuffer(self._rows, dtype=np.int64) if self._rows else np.zeros(0, np.int64)
-        cols = np.frombuffer(self._cols, dtype=np.int64) if self._cols else np.zeros(0, np.int64)
+        state = self._state()
+        if mask is None and self._unmasked is not None and self._unmasked[0] == state:
+            return self._unmasked[1]
         doer = self.groups() == 1
         keep_d, keep_n = doer, ~doer
         if mask is not None:
             keep_d, keep_n = keep_d & mask, keep_n & mask
-        doers = np.bincount(cols[keep_d[rows]], minlength=size)
-        nondoers = np.bincount(cols[keep_n[rows]], minlength=size)
-        return doers.astype(np.int64), nondoers.astype(np.int64)
+        by_group = np.stack([keep_d, keep_n], axis=1).astype(np.int64)  # positions × 2
+        # (columns × positions) @ (positions × 2): one sparse product counts both groups.
+        both = np.asarray(self._incidence() @ by_group, dtype=np.int64)
+        counts = (both[:, 0].copy(), both[:, 1].copy())
+        if mask is None:
+            self._unmasked = (state, counts)
+        return counts
+
+    def _state(self) -> tuple[int, int, int, int]:
+        return (
+            len(self._groups),
+            len(self.columns),
+            self.said.size,
+            self.said_once.size,
+        )
+
+    def _incidence(self) -> sparse.csc_matrix:
+        """Columns × positions: how often each interview mentioned each column (built once)."""
+        state = self._state()
+        if self._matrix is not None and self._matrix[0] == state:
+            return self._matrix[1]
+        shape = (len(self.columns), len(self._groups))
+        rows, cols = self._expand(self.said)
+        # Repeated (column, position) pairs add up, as counting every mention did.
+        said = sparse.csc_matrix((np.ones(len(rows), np.int64), (cols, rows)), shape=shape)
+        rows, cols = self._expand(self.said_once)
+        once = sparse.csc_matrix((np.ones(len(rows), np.int64), (cols, rows)), shape=shape)
+        # A theme said in the main answer and again in a probe counts once for the interview.
+        once.sum_duplicates()
+        once.data[:] = 1
+        matrix = (said + once).tocsc()
+        self._matrix = (state, matrix)
+        return matrix
+
+    def _expand(self, mentions: Mentions) -> tuple[Ints, Ints]:
+        """(position, column) pairs from (position, combination) pairs."""
+        positions, combos = mentions.arrays()
+        lengths = np.fromiter((len(c) for c in self._combo_columns), np.int64)
+        flat = np.fromiter((c for cs in self._combo_columns for c in cs), np.int64)
+        starts = np.cumsum(lengths) - lengths
+        repeat = lengths[combos] if len(combos) else np.zeros(0, np.int64)
+        rows = np.repeat(positions, repeat)
+        ends = np.cumsum(repeat)
+        within = np.arange(len(rows), dtype=np.int64) - np.repeat(ends - repeat, repeat)
+        cols = flat[np.repeat(starts[combos], repeat) + within] if len(rows) else rows
+        return rows, cols

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from bot.analysis import Summary, analyse
 from bot.analysis.records import AnswerKey, InterviewRecord
-from bot.report.records import answer_records, interview_record, override_records
+from bot.report.records import answer_columns, interview_record, override_records
 from bot.script import Script
 from storage import Repository
 
@@ -32,22 +32,17 @@ async def load_summary(
     async for stored in repository.stream_interviews(study_id=study_id):
         interviews.append(interview_record(stored, default_language))
         version_ids.setdefault(stored.script_version_id)
-    languages = {i.interview_id: i.language for i in interviews}
     stored_overrides = await repository.coding_overrides(study_id=study_id)
     keys = await _answer_keys(repository, study_id, set(stored_overrides))
     version = await script_version(repository, script, list(version_ids))
     loop = asyncio.get_running_loop()
     batches = aiter(repository.stream_answer_batches(study_id=study_id))
-    answers = (
-        answer
-        for rows in _pull(loop, batches)
-        for answer in answer_records(rows, languages, default_language)
-    )
+    columns = (answer_columns(rows) for rows in _pull(loop, batches))
     # The analysis is CPU-bound and synchronous: it runs in a worker thread and pulls batches of
     # answers from the event loop, so the whole study never sits in memory at once.
     return await asyncio.to_thread(
-        analyse, script, interviews, answers, override_records(stored_overrides, keys),
-        lang=lang, script_version=version, with_emerging=with_emerging,
+        analyse, script, interviews, (), override_records(stored_overrides, keys),
+        columns=columns, lang=lang, script_version=version, with_emerging=with_emerging,
     )  # fmt: skip
 
 

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from operator import itemgetter
 
 from bot.analysis import records as analysis
 from storage import AnswerRow, CodingOverrideRecord, InterviewRecord, StoredAnswer
+
+# Where each of the analysis's columns sits in `AnswerRow`.
+_FIELD = {
+    "interview_ids": itemgetter(1),
+    "question_ids": itemgetter(5),
+    "probes": itemgetter(6),
+    "raws": itemgetter(7),
+    "values": itemgetter(8),
+    "answered_at": itemgetter(9),
+}
+_COLUMNS = ("interview_ids", "question_ids", "probes", "raws", "values", "answered_at")
 
 
 def interview_record(interview: InterviewRecord, default_language: str) -> analysis.InterviewRecord:
@@ -35,17 +46,11 @@ def answer_record(answer: StoredAnswer, language: str) -> analysis.AnswerRecord:
     )
 
 
-def answer_records(
-    rows: Sequence[AnswerRow], languages: Mapping[int, str], default_language: str
-) -> list[analysis.AnswerRecord]:
-    """A batch of the bulk read's plain answer tuples as the analysis sees them."""
-    record, when, language = analysis.AnswerRecord, datetime.fromisoformat, languages.get
-    # Unpacked positionally in a comprehension: this runs once per answer of the study.
-    return [
-        record(interview_id, question_id, probe, raw or "", value,
-               language(interview_id, default_language), when(at))
-        for _, interview_id, _, _, _, question_id, probe, raw, value, at in rows
-    ]  # fmt: skip
+def answer_columns(rows: Sequence[AnswerRow]) -> analysis.AnswerColumns:
+    """A batch of the bulk read's plain answer tuples as the analysis's columns."""
+    # Once per answer of the study, so in C: no record, no datetime (the analysis only compares
+    # the ISO text, which sorts like the time), no language (the analysis reads the interview's).
+    return analysis.AnswerColumns(*(list(map(_FIELD[name], rows)) for name in _COLUMNS))
 
 
 def override_record(

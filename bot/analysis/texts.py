@@ -1,0 +1,75 @@
+"""Open answers coded once per distinct text: a study repeats many answers word for word."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.analysis.coding import Coder
+from bot.analysis.tally import Tally
+
+CACHE_MAX = 500_000  # distinct (question, language, text) entries; beyond it, start afresh
+
+
+class OpenText:
+    """One open answer's text, coded, with what the pass has already done for it."""
+
+    __slots__ = (
+        "before",
+        "blank",
+        "combo",
+        "pairs",
+        "question_id",
+        "quoted",
+        "text",
+        "themes",
+        "uncoded",
+    )
+
+    def __init__(
+        self, tally: Tally, question_id: str, text: str, themes: frozenset[str], reviewed: bool
+    ) -> None:
+        self.question_id = question_id
+        self.text = text
+        self.themes = themes
+        self.pairs = tuple((question_id, t) for t in sorted(themes))
+        self.combo = tally.combo(question_id, sorted(themes)) if themes else -1
+        self.blank = not text.strip()
+        self.uncoded = not themes and not reviewed and not self.blank
+        self.before = False  # its themes are already among those before the saturation window
+        self.quoted: set[str] = set()  # groups for which every theme already has its quotes
+
+
+class TextCodes:
+    """Codes open answers for the pass, caching each distinct text of a question and language."""
+
+    def __init__(self, coder: Coder, tally: Tally) -> None:
+        self.coder, self.tally = coder, tally
+        # (question, language) → text → its coding; the pass looks texts up itself, in bulk.
+        self.cache: dict[tuple[str, str], dict[str, OpenText]] = {}
+        self._size = 0
+
+    def code(self, question_id: str, language: str, text: str) -> OpenText:
+        """Code a text not yet in the cache, and cache it."""
+        if self._size >= CACHE_MAX:
+            # Bounded memory for studies of many distinct answers; the flags it drops are only
+            # shortcuts, so starting afresh changes no result.
+            for table in self.cache.values():
+                table.clear()
+            self._size = 0
+        themes = self.coder.automatic(question_id, text, language)
+        code = OpenText(self.tally, question_id, text, themes, reviewed=False)
+        self.cache.setdefault((question_id, language), {})[text] = code
+        self._size += 1
+        return code
+
+    def reviewed(self, question_id: str, text: str, themes: Iterable[str]) -> OpenText:
+        """A text a researcher has coded by hand (never cached: the override is per answer)."""
+        return OpenText(self.tally, question_id, text, frozenset(themes), reviewed=True)
+
+    def quote(self, code: OpenText, group: str) -> None:
+        """Offer the text as a quote for each of its themes; remember when none takes more."""
+        room = False
+        for theme in code.themes:
+            room |= self.tally.quote(code.question_id, theme, group, code.text)
+        if not room:
+            code.quoted.add(group)
