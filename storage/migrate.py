@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy.engine import Connection
 
 from storage.engine import WRITE_OPTION, build_engine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
 def alembic_config() -> Config:
     """An Alembic configuration pointing at our migrations (no alembic.ini needed)."""
+    # Imported here: Alembic costs every `perceptions` command a quarter second at start-up.
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
@@ -33,6 +38,8 @@ async def upgrade(database_url: str, *, revision: str = "head") -> None:
 
 def _upgrade(connection: Connection, revision: str) -> None:
     """Run Alembic on a connection we already opened (see migrations/env.py)."""
+    from alembic import command
+
     config = alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, revision)
