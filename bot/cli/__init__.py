@@ -28,4 +28,7 @@ def main() -> None:
     )
     # httpx logs request URLs at INFO, and Bot API URLs contain the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # Migrations and the job scheduler narrate every step at INFO; only trouble is worth a line.
+    for chatty in ("alembic", "apscheduler"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     cli(prog_name="perceptions")
