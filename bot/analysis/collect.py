@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import chain
+from operator import attrgetter
 
 from bot.analysis.records import (
     COMPLETED,
@@ -51,7 +52,7 @@ def completion_order(interviews: Iterable[InterviewRecord]) -> list[InterviewRec
     """Completed interviews with a completion time, first finished first."""
     return sorted(
         (i for i in interviews if i.status == COMPLETED and i.completed_at is not None),
-        key=lambda i: (i.completed_at, i.interview_id),
+        key=attrgetter("completed_at", "interview_id"),
     )
 
 

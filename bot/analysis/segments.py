@@ -34,12 +34,17 @@ def segment_masks(found: Collected) -> dict[tuple[str, str], np.ndarray]:
     size = found.tally.size
     masks: dict[tuple[str, str], np.ndarray] = {}
     for question_id, values in sorted(found.segments.items()):
+        by_keys: dict[tuple[str, ...], list[int]] = {}  # few distinct answers, many people
         for position, keys in values.items():
+            by_keys.setdefault(keys, []).append(position)
+        for keys, positions in by_keys.items():
             for key in keys:
                 if key == TOP2:
                     continue
-                mask = masks.setdefault((question_id, key), np.zeros(size, dtype=bool))
-                mask[position] = True
+                mask = masks.get((question_id, key))
+                if mask is None:
+                    mask = masks[(question_id, key)] = np.zeros(size, dtype=bool)
+                mask[positions] = True
     sources: dict[str, list[int]] = {}
     for interview_id, position in found.positions.items():
         source = found.interviews[interview_id].source or NO_SOURCE

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from scipy import stats as sps
+from scipy import special
 
 Test = Literal["wald", "fisher", "none"]
 ALPHA = 0.05
@@ -58,7 +58,7 @@ def row_stats(a: int, n_doers: int, b: int, n_nondoers: int, prevalence: float =
         log_or = math.log(a * d / (b * c))
         se = math.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
         z = log_or / se
-        p_value = 2 * float(sps.norm.sf(abs(z)))
+        p_value = 2 * float(special.ndtr(-abs(z)))  # the normal tail, as scipy.stats.norm.sf
         ci_low, ci_high = math.exp(log_or - Z95 * se), math.exp(log_or + Z95 * se)
         test: Test = "wald"
     else:
@@ -85,8 +85,11 @@ def _untestable(a: int, n_doers: int, b: int, n_nondoers: int, prevalence: float
 
 def fisher_p(a: int, n_doers: int, b: int, n_nondoers: int) -> float:
     """Two-sided Fisher's exact p of a of nD vs b of nN."""
+    # Imported here: scipy.stats takes a second to import, and most rows need only the Wald test.
+    from scipy.stats import fisher_exact
+
     table = [[a, n_doers - a], [b, n_nondoers - b]]
-    return float(sps.fisher_exact(table).pvalue)
+    return float(fisher_exact(table).pvalue)
 
 
 def n_minus_one_chi2(a: int, c: int, b: int, d: int) -> tuple[float | None, float | None]:
@@ -96,7 +99,7 @@ def n_minus_one_chi2(a: int, c: int, b: int, d: int) -> tuple[float | None, floa
     if margins == 0:
         return None, None
     chi2 = (a * d - b * c) ** 2 * (n - 1) / margins
-    return chi2, float(sps.chi2.sf(chi2, 1))
+    return chi2, float(special.chdtrc(1, chi2))  # the χ² tail, as scipy.stats.chi2.sf
 
 
 def relative_risk(
