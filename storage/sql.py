@@ -38,7 +38,7 @@ from storage.rows import (
 )
 from storage.sql_advance import AdvanceStatements, Unchanged, delete_answers
 from storage.sql_study import StudyQueries
-from storage.sqlite_writer import SqliteWriter
+from storage.sqlite_thread import SqliteThread
 
 _FINISHED = {InterviewStatus.COMPLETED}
 T = TypeVar("T")
@@ -47,11 +47,15 @@ T = TypeVar("T")
 class SqlRepository(StudyQueries, Repository):
     """`Repository` over an async SQLAlchemy engine."""
 
-    def __init__(self, engine: AsyncEngine, sqlite_writer: SqliteWriter | None = None) -> None:
-        """Wrap an engine made by `storage.engine.build_engine` (+ its writer for SQLite)."""
+    def __init__(self, engine: AsyncEngine,
+                 sqlite_threads: tuple[SqliteThread, SqliteThread] | None = None) -> None:
+        """Wrap an engine made by `storage.engine.build_engine` (+ for SQLite: writer, reader)."""
         self._engine = engine
         self._writer = engine.execution_options(**{WRITE_OPTION: True})
-        self._sqlite_writer = sqlite_writer
+        self._sqlite_writer: SqliteThread | None = None
+        self._sqlite_reader: SqliteThread | None = None
+        if sqlite_threads is not None:
+            self._sqlite_writer, self._sqlite_reader = sqlite_threads
         self._dialect_insert = sqlite.insert if is_sqlite(engine.url) else postgresql.insert
         self._advance = AdvanceStatements(self._insert)
 
@@ -66,14 +70,22 @@ class SqlRepository(StudyQueries, Repository):
         async with self._writer.begin() as conn:
             return await conn.run_sync(work)
 
+    async def _read(self, work: Callable[[Connection], T]) -> T:
+        """Run `work`, which only reads, in one hop (a thread of its own on SQLite)."""
+        if self._sqlite_reader is not None:
+            return await self._sqlite_reader.run(work)
+        async with self._engine.connect() as conn:
+            return await conn.run_sync(work)
+
     def _insert(self, table: Any) -> Any:
         """A dialect INSERT that understands ON CONFLICT."""
         return self._dialect_insert(table)
 
     async def close(self) -> None:
         """Release the database connections."""
-        if self._sqlite_writer is not None:
+        if self._sqlite_writer is not None and self._sqlite_reader is not None:
             self._sqlite_writer.close()
+            self._sqlite_reader.close()
         await self._engine.dispose()
 
     # Scripts and respondents
@@ -110,18 +122,14 @@ class SqlRepository(StudyQueries, Repository):
 
     async def get_script_version(self, *, version_id: int) -> ScriptVersionRecord | None:
         """The script text an interview was started on."""
-        async with self._engine.connect() as conn:
-            row = (
-                await conn.execute(select(SCRIPT_VERSION).where(SCRIPT_VERSION.c.id == version_id))
-            ).one_or_none()
+        stmt = select(SCRIPT_VERSION).where(SCRIPT_VERSION.c.id == version_id)
+        row = await self._read(lambda conn: conn.execute(stmt).one_or_none())
         return None if row is None else rows.script_version(row)
 
     async def get_respondent(self, *, pseudonym: str) -> RespondentRecord | None:
         """The respondent with this pseudonym, if any."""
-        async with self._engine.connect() as conn:
-            row = (
-                await conn.execute(select(RESPONDENT).where(RESPONDENT.c.pseudonym == pseudonym))
-            ).one_or_none()
+        stmt = select(RESPONDENT).where(RESPONDENT.c.pseudonym == pseudonym)
+        row = await self._read(lambda conn: conn.execute(stmt).one_or_none())
         return None if row is None else rows.respondent(row)
 
     async def get_or_create_respondent(
@@ -230,8 +238,7 @@ class SqlRepository(StudyQueries, Repository):
     async def _one_interview(self, *where: Any) -> InterviewRecord | None:
         """The newest interview matching `where`."""
         stmt = select(INTERVIEW).where(*where).order_by(INTERVIEW.c.id.desc()).limit(1)
-        async with self._engine.connect() as conn:
-            row = (await conn.execute(stmt)).one_or_none()
+        row = await self._read(lambda conn: conn.execute(stmt).one_or_none())
         return None if row is None else rows.interview(row)
 
     async def advance(
@@ -348,5 +355,7 @@ def create_repository(database_url: str, **engine_options: Any) -> SqlRepository
     """A repository for the URL (no connection is opened until first use)."""
     normalise_url(database_url)  # fail early, with a readable message, on a bad scheme
     engine = build_engine(database_url, **engine_options)
-    writer = SqliteWriter(database_url) if is_sqlite(engine.url) else None
-    return SqlRepository(engine, writer)
+    if not is_sqlite(engine.url):
+        return SqlRepository(engine)
+    threads = (SqliteThread(database_url, write=True), SqliteThread(database_url, write=False))
+    return SqlRepository(engine, threads)

@@ -1,4 +1,4 @@
-"""The SQLite writer commits queued transactions together, yet each succeeds or fails alone."""
+"""The SQLite writer thread commits queued transactions together, yet each succeeds or fails alone."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from storage.sqlite_writer import SqliteWriter
+from storage.sqlite_thread import SqliteThread
 
 
 class Refused(Exception):
@@ -34,7 +34,7 @@ def insert(value: int, *, fail: bool = False, hold: float = 0.0,
 
 
 async def test_queued_transactions_commit_together_and_fail_alone(tmp_path: Path) -> None:
-    writer = SqliteWriter(f"sqlite:///{tmp_path / 'w.db'}")
+    writer = SqliteThread(f"sqlite:///{tmp_path / 'w.db'}", write=True)
     await writer.run(lambda conn: conn.execute(text("CREATE TABLE t (v INTEGER)")))
     try:
         first = asyncio.create_task(writer.run(insert(0, hold=0.2)))
@@ -56,7 +56,7 @@ async def test_queued_transactions_commit_together_and_fail_alone(tmp_path: Path
 
 
 async def test_a_lone_failing_transaction_stores_nothing(tmp_path: Path) -> None:
-    writer = SqliteWriter(f"sqlite:///{tmp_path / 'w.db'}")
+    writer = SqliteThread(f"sqlite:///{tmp_path / 'w.db'}", write=True)
     await writer.run(lambda conn: conn.execute(text("CREATE TABLE t (v INTEGER)")))
     try:
         with pytest.raises(Refused):
