@@ -112,6 +112,8 @@ async def build(db: Path, total: int) -> None:
 async def stages(db: Path) -> None:
     """Each stage of the report on its own: read, adapt, analyse, render."""
     from bot.analysis import analyse
+    from bot.analysis.sweep import MERGED_ROWS
+    from bot.report.build import grouped
     from bot.report.records import answer_columns, interview_record
     from bot.report.render_json import render_json
 
@@ -135,7 +137,7 @@ async def stages(db: Path) -> None:
         lap("read answers (bulk batches)")
     finally:
         await repository.close()
-    columns = [answer_columns(b) for b in batches]
+    columns = [answer_columns(g) for g in grouped(iter(batches), MERGED_ROWS)]
     lap("adapt to analysis columns")
     analyse(script, found, columns=columns, with_segments=False, with_emerging=False)
     lap("analyse, bare tabulation")

@@ -88,7 +88,7 @@ class AnswerColumns:
         return len(self.interview_ids)
 
 
-def answer_columns(answers: Iterable[AnswerRecord], batch: int = 4096) -> Iterator[AnswerColumns]:
+def answer_columns(answers: Iterable[AnswerRecord], batch: int = 50_000) -> Iterator[AnswerColumns]:
     """Records as batches of columns (an answer's language is its interview's)."""
     it = iter(answers)
     while chunk := list(islice(it, batch)):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from itertools import compress, repeat
+from dataclasses import fields
+from itertools import chain, compress, repeat
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
+
+MERGED_ROWS = 50_000  # rows the pass takes at once: NumPy's per-call cost is then negligible
+COLUMNS = tuple(f.name for f in fields(AnswerColumns))
 
 # What the pass does with a question's answers.
 OPEN, CLOSED, OTHER = 0, 1, 2
@@ -56,6 +60,15 @@ def pick(items: Sequence[T], where: Ints) -> list[T]:
     if len(where) == 1:
         return [items[int(where[0])]]
     return list(itemgetter(*where.tolist())(items))
+
+
+def merged(batches: Sequence[AnswerColumns]) -> AnswerColumns:
+    """Several batches as one."""
+    if len(batches) == 1:
+        return batches[0]
+    return AnswerColumns(*(
+        list(chain.from_iterable(getattr(b, name) for b in batches)) for name in COLUMNS
+    ))  # fmt: skip
 
 
 class Sweep:
@@ -100,10 +113,17 @@ class Sweep:
         self.new_uncoded: list[tuple[int, str, list[str]]] = []
 
     def run(self, batches: Iterable[AnswerColumns]) -> None:
-        """Every batch in turn."""
+        """Every batch in turn, small ones merged (each batch costs some NumPy calls a question)."""
+        waiting: list[AnswerColumns] = []
+        size = 0
         for batch in batches:
-            if len(batch):
-                self.batch(batch)
+            waiting.append(batch)
+            size += len(batch)
+            if size >= MERGED_ROWS:
+                self.batch(merged(waiting))
+                waiting, size = [], 0
+        if size:
+            self.batch(merged(waiting))
 
     def batch(self, batch: AnswerColumns) -> None:
         """One batch: small ints per row, then each question's rows together."""

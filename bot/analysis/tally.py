@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
@@ -19,6 +20,7 @@ QUOTE_MAX_CHARS = 280
 Mask = npt.NDArray[np.bool_]
 Counts = npt.NDArray[np.int64]
 Ints = npt.NDArray[np.int64]
+Incidence = tuple[sparse.csc_matrix, sparse.csr_matrix, sparse.csc_matrix]
 
 
 class Mentions:
@@ -51,7 +53,7 @@ class Tally:
     """Mentions of counted interviews (completed, doer or non-doer), counted per group on demand."""
 
     # A closed answer ticks a few keys at once (answered, options, top-2 box): the pass records one
-    # combination id per answer, and NumPy expands combinations into columns once at the end.
+    # combination id per answer, and a sparse product spreads combinations over their columns.
 
     def __init__(self) -> None:
         self.columns: dict[tuple[str, str], int] = {}
@@ -61,7 +63,7 @@ class Tally:
         self._combo_columns: list[tuple[int, ...]] = []
         self._groups = array("b")  # 1 doer, 0 non-doer, per counted interview position
         self._quotes: dict[tuple[int, str], list[str]] = {}
-        self._matrix: tuple[tuple[int, int, int, int], sparse.csc_matrix] | None = None
+        self._matrix: tuple[tuple[int, int, int, int], Incidence] | None = None
         self._unmasked: tuple[tuple[int, int, int, int], tuple[Counts, Counts]] | None = None
 
     @property
@@ -123,38 +125,43 @@ class Tally:
         if mask is not None:
             keep_d, keep_n = keep_d & mask, keep_n & mask
         by_group = np.stack([keep_d, keep_n], axis=1).astype(np.int64)  # positions × 2
-        # (columns × positions) @ (positions × 2): one sparse product counts both groups.
-        both = np.asarray(self._incidence() @ by_group, dtype=np.int64)
+        # Sparse products count both groups at once: combinations said, spread over their
+        # columns, plus the themes counted once an interview.
+        combos, spread, once = self._incidence()
+        both = np.asarray(spread @ (combos @ by_group) + once @ by_group, dtype=np.int64)
         counts = (both[:, 0].copy(), both[:, 1].copy())
         if mask is None:
             self._unmasked = (state, counts)
         return counts
 
     def _state(self) -> tuple[int, int, int, int]:
-        return (
-            len(self._groups),
-            len(self.columns),
-            self.said.size,
-            self.said_once.size,
-        )
+        return (len(self._groups), len(self.columns), self.said.size, self.said_once.size)
 
-    def _incidence(self) -> sparse.csc_matrix:
-        """Columns × positions: how often each interview mentioned each column (built once)."""
+    def _incidence(self) -> Incidence:
+        """Combinations × positions, columns × combinations, columns × positions (built once)."""
         state = self._state()
         if self._matrix is not None and self._matrix[0] == state:
             return self._matrix[1]
-        shape = (len(self.columns), len(self._groups))
-        rows, cols = self._expand(self.said)
-        # Repeated (column, position) pairs add up, as counting every mention did.
-        said = sparse.csc_matrix((np.ones(len(rows), np.int64), (cols, rows)), shape=shape)
+        size, width, kinds = len(self._groups), len(self.columns), len(self._combo_columns)
+        positions, combos = self.said.arrays()
+        # Repeated (combination, position) pairs add up, as counting every mention did.
+        said = sparse.csc_matrix(
+            (np.ones(len(positions), np.int32), (combos, positions)), shape=(kinds, size)
+        )
+        lengths = np.fromiter(map(len, self._combo_columns), np.int64, kinds)
+        flat = np.fromiter(chain.from_iterable(self._combo_columns), np.int64, int(lengths.sum()))
+        spread = sparse.csr_matrix(
+            (np.ones(len(flat), np.int32), (flat, np.repeat(np.arange(kinds), lengths))),
+            shape=(width, kinds),
+        )
         rows, cols = self._expand(self.said_once)
-        once = sparse.csc_matrix((np.ones(len(rows), np.int64), (cols, rows)), shape=shape)
+        once = sparse.csc_matrix((np.ones(len(rows), np.int32), (cols, rows)), shape=(width, size))
         # A theme said in the main answer and again in a probe counts once for the interview.
         once.sum_duplicates()
         once.data[:] = 1
-        matrix = (said + once).tocsc()
-        self._matrix = (state, matrix)
-        return matrix
+        matrices = (said, spread, once)
+        self._matrix = (state, matrices)
+        return matrices
 
     def _expand(self, mentions: Mentions) -> tuple[Ints, Ints]:
         """(position, column) pairs from (position, combination) pairs."""

@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from bot.analysis import Summary, analyse
 from bot.analysis.records import AnswerKey, InterviewRecord
+from bot.analysis.sweep import MERGED_ROWS
 from bot.report.records import answer_columns, interview_record, override_records
 from bot.script import Script
 from storage import Repository
@@ -37,7 +38,7 @@ async def load_summary(
     version = await script_version(repository, script, list(version_ids))
     loop = asyncio.get_running_loop()
     batches = aiter(repository.stream_answer_batches(study_id=study_id))
-    columns = (answer_columns(rows) for rows in _pull(loop, batches))
+    columns = (answer_columns(group) for group in grouped(_pull(loop, batches), MERGED_ROWS))
     # The analysis is CPU-bound and synchronous: it runs in a worker thread and pulls batches of
     # answers from the event loop, so the whole study never sits in memory at once.
     return await asyncio.to_thread(
@@ -71,6 +72,20 @@ async def _answer_keys(
         for answer_id, interview_id, _, _, _, question_id, probe, *_ in rows
         if answer_id in answer_ids
     }
+
+
+def grouped(batches: Iterator[list[T]], size: int) -> Iterator[list[list[T]]]:
+    """Consecutive batches gathered until they hold at least `size` items."""
+    group: list[list[T]] = []
+    count = 0
+    for batch in batches:
+        group.append(batch)
+        count += len(batch)
+        if count >= size:
+            yield group
+            group, count = [], 0
+    if group:
+        yield group
 
 
 async def _next(stream: AsyncIterator[T]) -> T | None:

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from itertools import chain
 from operator import itemgetter
 
 from bot.analysis import records as analysis
 from storage import AnswerRow, CodingOverrideRecord, InterviewRecord, StoredAnswer
 
-# Where each of the analysis's columns sits in `AnswerRow`.
-_FIELD = {
-    "interview_ids": itemgetter(1),
-    "question_ids": itemgetter(5),
-    "probes": itemgetter(6),
-    "raws": itemgetter(7),
-    "values": itemgetter(8),
-    "answered_at": itemgetter(9),
-}
-_COLUMNS = ("interview_ids", "question_ids", "probes", "raws", "values", "answered_at")
+# Where the analysis's columns sit in `AnswerRow`: interview id, question id, probe, raw text,
+# value, answered at.
+_FIELDS = tuple(itemgetter(i) for i in (1, 5, 6, 7, 8, 9))
 
 
 def interview_record(interview: InterviewRecord, default_language: str) -> analysis.InterviewRecord:
@@ -46,11 +40,13 @@ def answer_record(answer: StoredAnswer, language: str) -> analysis.AnswerRecord:
     )
 
 
-def answer_columns(rows: Sequence[AnswerRow]) -> analysis.AnswerColumns:
-    """A batch of the bulk read's plain answer tuples as the analysis's columns."""
+def answer_columns(batches: Sequence[Sequence[AnswerRow]]) -> analysis.AnswerColumns:
+    """Batches of the bulk read's plain answer tuples as one batch of the analysis's columns."""
     # Once per answer of the study, so in C: no record, no datetime (the analysis only compares
     # the ISO text, which sorts like the time), no language (the analysis reads the interview's).
-    return analysis.AnswerColumns(*(list(map(_FIELD[name], rows)) for name in _COLUMNS))
+    return analysis.AnswerColumns(
+        *(list(chain.from_iterable(map(field, rows) for rows in batches)) for field in _FIELDS)
+    )
 
 
 def override_record(
