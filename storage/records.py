@@ -121,6 +121,17 @@ class StoredAnswer:
 # enums and a datetime per answer cost more than the export's whole formatting.
 AnswerRow = tuple[int, int, str, str | None, str, str, int, str | None, AnswerValue, str]
 
+# An answer as the long CSV export needs it, shaped by the database so that the export touches
+# each value once: (interview_id, question_id, probe, raw_text, value, answered_at). `value` is
+# the stored JSON text ("null" for no value; a JSON number may come as the number), or None
+# when it is raw_text itself as a JSON string (most open answers). answered_at is UTC text in
+# the form "2024-05-01 09:30:00.000000".
+LongAnswerRow = tuple[int, str, int, str | None, str | int | float | None, str]
+
+# Answers for the long export with the interviews they belong to: interview id → (pseudonym,
+# group, status) as stored text, for at least every interview the answers mention.
+LongAnswerBatch = tuple[dict[int, tuple[str, str | None, str]], list[LongAnswerRow]]
+
 
 @dataclass(frozen=True, slots=True)
 class CodingOverrideRecord:

@@ -17,6 +17,7 @@ from storage.records import (
     InterviewRecord,
     InterviewStatus,
     Keep,
+    LongAnswerBatch,
     RespondentRecord,
     ScriptVersionRecord,
     StoredAnswer,
@@ -145,6 +146,12 @@ class Repository(ABC):
         self, *, study_id: str, batch_size: int = 5000
     ) -> AsyncIterator[list[AnswerRow]]:
         """`stream_answers` in lists of up to `batch_size` plain rows: the fast path for exports."""
+
+    @abstractmethod
+    def stream_long_batches(
+        self, *, study_id: str, batch_size: int = 5000
+    ) -> AsyncIterator[LongAnswerBatch]:
+        """`stream_answers` as `LongAnswerRow` batches of up to `batch_size`: the long export's read."""
 
     @abstractmethod
     def stream_interviews(self, *, study_id: str) -> AsyncIterator[InterviewRecord]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
@@ -13,10 +14,12 @@ from storage import rows, sqlite_read
 from storage.engine import is_sqlite
 from storage.records import (
     AnswerRow,
+    AnswerValue,
     CodingOverrideRecord,
     Group,
     InterviewRecord,
     InterviewStatus,
+    LongAnswerBatch,
     StoredAnswer,
     StudyCounts,
 )
@@ -109,6 +112,18 @@ class StudyQueries:
             async for batch in result.partitions():
                 yield [rows.plain_answer(row) for row in batch]
 
+    async def stream_long_batches(
+        self, *, study_id: str, batch_size: int = 5000
+    ) -> AsyncIterator[LongAnswerBatch]:
+        """`stream_answers` as `LongAnswerRow` batches of up to `batch_size`: the long export's read."""
+        database = self._engine.url.database
+        if is_sqlite(self._engine.url) and database and database != ":memory:":
+            async for batch in sqlite_read.stream_long_batches(database, study_id, batch_size):
+                yield batch
+            return
+        async for plain in self.stream_answer_batches(study_id=study_id, batch_size=batch_size):
+            yield _long_batch(plain)
+
     def _sql(self, stmt: Select[Any]) -> sqlite_read.Query:
         """A statement as SQL text and positional parameters for the plain driver."""
         compiled = stmt.compile(dialect=self._engine.dialect)
@@ -144,6 +159,24 @@ class StudyQueries:
                     created_at=row.created_at,
                 )
         return latest
+
+
+def _long_batch(plain: list[AnswerRow]) -> LongAnswerBatch:
+    """Plain rows (values decoded) as the long export's rows, for backends without a fast path."""
+    interviews = {r[1]: (r[2], r[3], r[4]) for r in plain}
+    return interviews, [
+        (iid, qid, probe, raw, _json_or_same(value, raw), f"{at[:10]} {at[11:26]}")
+        for _, iid, _, _, _, qid, probe, raw, value, at in plain
+    ]
+
+
+def _json_or_same(value: AnswerValue, raw: str | None) -> str | int | float | None:
+    """A decoded value as `LongAnswerRow` holds it: None for raw_text itself, else JSON text."""
+    if value.__class__ is str and value == raw:
+        return None
+    if value.__class__ in (int, float):
+        return value
+    return json.dumps(value)
 
 
 def _answers(study_id: str, *, with_interview: bool = True) -> Select[Any]:

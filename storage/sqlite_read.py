@@ -10,13 +10,15 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from storage.engine import BUSY_TIMEOUT_MS
-from storage.records import AnswerRow
+from storage.records import AnswerRow, LongAnswerBatch
+
+T = TypeVar("T")
 
 # SQLAlchemy's SQLite DATETIME text: "2024-05-01 09:30:00.000000", always UTC here.
 _STORED_LENGTH = 26
@@ -32,8 +34,33 @@ def iso_utc(stored: str) -> str:
     return aware.isoformat(timespec="microseconds")
 
 
+def stored_utc(stored: str) -> str:
+    """A stored SQLite timestamp as UTC text in SQLAlchemy's form, "YYYY-MM-DD HH:MM:SS.ffffff"."""
+    return iso_utc(stored)[:26].replace("T", " ")
+
+
 Query = tuple[str, Sequence[Any]]
 """SQL text with its positional parameters."""
+
+# The long export's answers, shaped in SQL so that Python touches each value once (see
+# `LongAnswerRow`). A value that is its raw text as JSON (most open answers) comes back as NULL:
+# the export then writes the raw text's cell twice instead of decoding the JSON. json_quote
+# escapes less than Python's json.dumps (non-ASCII), which only sends such values the slow way.
+# Timestamps in SQLAlchemy's own form pass through; any other form is converted by Python.
+LONG_ANSWERS = """
+SELECT a.interview_id, a.question_id, a.probe, a.raw_text,
+    CASE WHEN a.value IS NULL THEN 'null'
+        WHEN a.raw_text IS NOT NULL AND a.value = json_quote(a.raw_text) THEN NULL
+        ELSE a.value END,
+    CASE WHEN a.answered_at GLOB '????-??-?? ??:??:??.[0-9][0-9][0-9][0-9][0-9][0-9]'
+        THEN a.answered_at ELSE stored_utc(a.answered_at) END
+FROM answer AS a JOIN interview AS i ON i.id = a.interview_id
+WHERE i.study_id = ?
+ORDER BY i.id, a.id
+"""
+LONG_INTERVIEWS = """
+SELECT id, pseudonym, "group", status FROM interview WHERE study_id = ? ORDER BY id
+"""
 
 
 def answer_rows(
@@ -70,6 +97,7 @@ class _AnswerReader:
             uri, uri=True, check_same_thread=False, isolation_level=None,
             timeout=BUSY_TIMEOUT_MS / 1000,
         )
+        self._conn.create_function("stored_utc", 1, stored_utc, deterministic=True)
         self._conn.execute("BEGIN")
         self._answers = self._conn.execute(answers[0], tuple(answers[1]))
         self._interviews = self._conn.execute(interviews[0], tuple(interviews[1]))
@@ -79,10 +107,22 @@ class _AnswerReader:
 
     def batch(self) -> list[AnswerRow]:
         """The next batch; empty at the end."""
+        raw, interviews = self._fetch(1)
+        return answer_rows(raw, interviews) if raw else []
+
+    def long_batch(self) -> LongAnswerBatch | None:
+        """The next batch of `LONG_ANSWERS` rows with their interviews; None at the end."""
+        raw, interviews = self._fetch(0)
+        if not raw:
+            return None
+        return {i: (p, g, s) for i, (_, p, g, s) in interviews.items()}, raw
+
+    def _fetch(self, at: int) -> tuple[list[Any], dict[int, tuple[Any, ...]]]:
+        """The next answers (their interview id in column `at`) and the interviews they need."""
         raw = self._answers.fetchmany(self._size)
         if not raw:
-            return []
-        last = raw[-1][1]
+            return [], {}
+        last = raw[-1][at]
         # Interviews come in id order like the answers: take those up to the batch's last one,
         # keeping the previous batch's last one, whose answers may continue here.
         interviews = {} if self._latest is None else {self._latest[0]: self._latest}
@@ -95,24 +135,41 @@ class _AnswerReader:
             interviews[row[0]] = self._latest = row
             row = None
         self._ahead = row
-        return answer_rows(raw, interviews)
+        return raw, interviews
 
     def close(self) -> None:
         """End the read transaction and close the file."""
         self._conn.close()
 
 
-async def stream_answer_rows(
+def stream_answer_rows(
     path: str, answers: Query, interviews: Query, batch_size: int
 ) -> AsyncIterator[list[AnswerRow]]:
     """Merge the answer and interview queries on the file at `path`, a batch a worker hop."""
-    reader = await asyncio.to_thread(_AnswerReader, path, answers, interviews, batch_size)
+    return _read_ahead(
+        lambda: _AnswerReader(path, answers, interviews, batch_size), _AnswerReader.batch
+    )
+
+
+def stream_long_batches(path: str, study_id: str, batch_size: int) -> AsyncIterator[LongAnswerBatch]:
+    """The study's answers as `LongAnswerRow`s with their interviews, a batch a worker hop."""
+    answers, interviews = (LONG_ANSWERS, [study_id]), (LONG_INTERVIEWS, [study_id])
+    return _read_ahead(
+        lambda: _AnswerReader(path, answers, interviews, batch_size), _AnswerReader.long_batch
+    )
+
+
+async def _read_ahead(
+    open_reader: Callable[[], _AnswerReader], read: Callable[[_AnswerReader], T | None]
+) -> AsyncIterator[T]:
+    """Open a reader in a worker thread and `read` it until it gives nothing ([] or None)."""
+    reader = await asyncio.to_thread(open_reader)
     # The next batch is read while the caller works on this one: SQLite releases the GIL while
     # it steps, and the caller's writes release it too.
-    ahead = asyncio.ensure_future(asyncio.to_thread(reader.batch))
+    ahead = asyncio.ensure_future(asyncio.to_thread(read, reader))
     try:
         while batch := await ahead:
-            ahead = asyncio.ensure_future(asyncio.to_thread(reader.batch))
+            ahead = asyncio.ensure_future(asyncio.to_thread(read, reader))
             yield batch
     finally:
         if not ahead.done():  # the caller stopped early: let the read finish before closing

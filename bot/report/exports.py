@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import AsyncIterator, Callable, Sequence
 from enum import StrEnum
 from typing import IO, TYPE_CHECKING
@@ -72,18 +73,21 @@ async def export_csv(
 async def _long(
     repository: Repository, script: Script, out: IO[str], labels: bool, tick: Progress
 ) -> int:
-    # The hot loop of the biggest export (a million answers is an ordinary study): each line is
-    # built as one string, with what repeats (an interview's cells, a question's value
-    # formatting) worked out once. `tests/exports` holds it to `csv.writer`'s exact output.
+    # The hot loop of the biggest export (a million answers is an ordinary study): the database
+    # hands over each answer shaped for it (`LongAnswerRow`), each line is built as one string,
+    # and what repeats (an interview's cells, a question's cell, a choice's cell) is worked out
+    # once. `tests/exports` holds it to `csv.writer`'s exact output.
     out.write(_csv_line(LONG_HEADER))
     # Question id → (its cell, how to write its values).
     questions = {q.id: (csv_field(q.id), answer_cell(script, q, labels)) for q in script.questions}
-    rows, interview, start = 0, None, ""
-    async for batch in repository.stream_answer_batches(study_id=script.study_id):
+    choices: dict[tuple[object, ...], str] = {}
+    rows, interview, start = 0, -1, ""
+    async for interviews, batch in repository.stream_long_batches(study_id=script.study_id):
         lines = []
-        for _, iid, pseudonym, group, status, qid, probe, raw, value, at in batch:
+        for iid, qid, probe, raw, value, at in batch:
             if iid != interview:
                 interview = iid
+                pseudonym, group, status = interviews[iid]
                 start = f"{csv_field(pseudonym)},{iid},{csv_field(status)},{csv_field(group or '')},"
                 tick(1)
             known = questions.get(qid)
@@ -91,16 +95,48 @@ async def _long(
                 known = questions[qid] = (csv_field(qid), plain_answer)
             question, form = known
             raw_cell = safe_field(raw) if raw else ""
-            if form is plain_answer and value == raw:
+            if value is None and form is plain_answer:
                 value_cell = raw_cell  # an open answer's value is its text: format it once
             else:
-                v = form(value)
-                value_cell = csv_field(v) if v.__class__ is str else str(v)
-            # answered_at is ISO text in UTC; the export shows it to the second.
-            lines.append(f"{start}{question},{probe},{raw_cell},{value_cell},{at[:19]}+00:00\r\n")
+                value_cell = _value_cell(choices, qid, form, raw, value)
+            # answered_at is "YYYY-MM-DD HH:MM:SS.ffffff" in UTC; the export shows the second.
+            lines.append(f"{start}{question},{probe},{raw_cell},{value_cell},{at[:10]}T{at[11:19]}+00:00\r\n")
         out.write("".join(lines))
         rows += len(lines)
     return rows
+
+
+# Choice cells remembered per export: enough for every option and pick a study has, a bound
+# for a script whose "choices" are in fact free text.
+_CHOICES_KEPT = 10_000
+
+
+def _value_cell(
+    choices: dict[tuple[object, ...], str],
+    qid: str,
+    form: Callable[[object], str | int | float],
+    raw: str | None,
+    value: str | int | float | None,
+) -> str:
+    """The value cell of a `LongAnswerRow` that is not an open answer's own text."""
+    # Numbers are never remembered: 1 and 1.0 are equal keys but may be written differently.
+    if value.__class__ is not str and value is not None:
+        return _written(form(value))
+    key = (qid, value) if value is not None else (qid, None, raw)
+    known = choices.get(key)
+    if known is None:
+        decoded = raw if value is None else json.loads(value)
+        if form is plain_answer and decoded == raw:
+            return safe_field(decoded) if decoded else ""  # open text JSON escaped differently
+        known = _written(form(decoded))
+        if form is not plain_answer and len(choices) < _CHOICES_KEPT:
+            choices[key] = known
+    return known
+
+
+def _written(cell: str | int | float) -> str:
+    """A cell as the CSV text `csv.writer` gives it."""
+    return csv_field(cell) if cell.__class__ is str else str(cell)
 
 
 def _csv_line(cells: Sequence[object]) -> str:
