@@ -29,12 +29,13 @@ class EchoBenchResult:
     throughput: float
     p50_ms: float
     p99_ms: float
+    cpu_ms: float  # CPU time of this process per update: with a remote fake, the bot's own cost
 
     def report(self) -> str:
         """One line for the console."""
         return (f"{self.updates} updates from {self.chats} chats, sendMessage {self.send_latency_ms:.0f}"
                 f" ms: {self.throughput:.0f} updates/s, latency p50 {self.p50_ms:.0f} ms,"
-                f" p99 {self.p99_ms:.0f} ms ({self.seconds:.2f} s)")
+                f" p99 {self.p99_ms:.0f} ms ({self.seconds:.2f} s; CPU {self.cpu_ms:.1f} ms/update)")
 
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -82,7 +83,7 @@ async def run_echo_benchmark(*, updates: int = 2000, chats: int = 200, send_late
             assert application.updater is not None
             await application.updater.start_polling(poll_interval=0)
             messages = [(n % chats + 1, f"{n % chats + 1}:{n}") for n in range(updates)]
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             if rate is None:
                 pushes = await fake.push(messages)
             else:
@@ -94,12 +95,14 @@ async def run_echo_benchmark(*, updates: int = 2000, chats: int = 200, send_late
             await fake.wait_for_calls("sendMessage", updates, timeout)
             replies = await fake.calls("sendMessage")
             seconds = max(c.at for c in replies) - start
+            cpu = time.process_time() - cpu
             await application.updater.stop()
             await application.stop()
     pushed = {text: at for (_, text), (_, at) in zip(messages, pushes, strict=True)}
     latencies = [(c.at - pushed[c.text or ""]) * 1000 for c in replies]
     return EchoBenchResult(updates, chats, send_latency * 1000, seconds, updates / seconds,
-                           statistics.median(latencies), percentile(latencies, 0.99))
+                           statistics.median(latencies), percentile(latencies, 0.99),
+                           cpu * 1000 / updates)
 
 
 def main() -> None:

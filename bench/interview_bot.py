@@ -107,7 +107,7 @@ async def run_interview_benchmark(*, chats: int = 200, send_latency: float = 0.0
                 assert application.updater is not None
                 await application.updater.start_polling(poll_interval=0)
                 messages = [(chat, turn) for turn in TURNS for chat in range(1, chats + 1)]
-                start = time.perf_counter()
+                start, cpu = time.perf_counter(), time.process_time()
                 pushed = {update_id: (chat, at) for (chat, _), (update_id, at)
                           in zip(messages, await fake.push(messages), strict=True)}
                 waited = asyncio.get_running_loop().time()
@@ -115,6 +115,7 @@ async def run_interview_benchmark(*, chats: int = 200, send_latency: float = 0.0
                     if asyncio.get_running_loop().time() - waited > limit:
                         raise TimeoutError(f"{len(processor.done)} of {len(pushed)} updates done")
                     await asyncio.sleep(0.05)
+                cpu = time.process_time() - cpu
                 await application.updater.stop()
                 await application.stop()
             replies = await fake.calls("sendMessage")
@@ -132,7 +133,7 @@ async def run_interview_benchmark(*, chats: int = 200, send_latency: float = 0.0
         "p50": statistics.median(latencies), "p99": percentile(latencies, 0.99),
         "in_order": in_order, "answers": len(stored), "expected": chats * ANSWERS_PER_CHAT,
         "complete_chats": sum(1 for n in per_chat.values() if n == ANSWERS_PER_CHAT),
-        "typing": typing,
+        "typing": typing, "cpu_ms": cpu * 1000 / len(pushed),
     }
 
 
@@ -171,9 +172,12 @@ async def one_round(postgres: bool, remote: bool) -> tuple[EchoBenchResult, dict
     print(f"echo bot      : {echo.report()}")
     print(f"interview bot : {bot['updates']} updates from 200 chats, sendMessage 50 ms: "
           f"{bot['throughput']:.0f} updates/s, latency p50 {bot['p50']:.0f} ms, "
-          f"p99 {bot['p99']:.0f} ms ({bot['seconds']:.2f} s; {bot['typing']} typing actions)")
+          f"p99 {bot['p99']:.0f} ms ({bot['seconds']:.2f} s; CPU {bot['cpu_ms']:.1f} ms/update; "
+          f"{bot['typing']} typing actions)")
     print(f"ratio         : {ratio:.2f}× the echo bot's throughput (target ≥ {TARGET:.2f}): "
           f"{'PASS' if ratio >= TARGET else 'MISS'}")
+    print(f"bot CPU       : {bot['cpu_ms'] / echo.cpu_ms:.2f}× the echo bot's per update "
+          "(steadier than throughput on a shared machine)")
     print(f"order kept    : {'yes' if bot['in_order'] else 'NO'} (every chat saw the same replies "
           "in the same order)")
     print(f"answers in database: {bot['answers']}/{bot['expected']} "
