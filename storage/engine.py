@@ -38,7 +38,10 @@ def build_engine(database_url: str, **engine_options: Any) -> AsyncEngine:
     """Create the async engine; for SQLite also create the file's directory and set pragmas."""
     url = normalise_url(database_url)
     if not is_sqlite(url):
-        return create_async_engine(url, pool_pre_ping=True, **engine_options)
+        # A pool about as large as the bot's concurrency would be (256 updates at once) keeps
+        # answers from queueing for a connection; PostgreSQL allows 100 connections by default.
+        options = {"pool_size": 20, "max_overflow": 30, **engine_options}
+        return create_async_engine(url, pool_pre_ping=True, **options)
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(url, **engine_options)
