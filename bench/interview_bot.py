@@ -177,7 +177,7 @@ async def one_round(postgres: bool, remote: bool) -> tuple[EchoBenchResult, dict
     print(f"ratio         : {ratio:.2f}× the echo bot's throughput (target ≥ {TARGET:.2f}): "
           f"{'PASS' if ratio >= TARGET else 'MISS'}")
     print(f"bot CPU       : {bot['cpu_ms'] / echo.cpu_ms:.2f}× the echo bot's per update "
-          "(steadier than throughput on a shared machine)")
+          "(this process's CPU time; noisy too on a shared machine)")
     print(f"order kept    : {'yes' if bot['in_order'] else 'NO'} (every chat saw the same replies "
           "in the same order)")
     print(f"answers in database: {bot['answers']}/{bot['expected']} "
