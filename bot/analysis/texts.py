@@ -7,7 +7,9 @@ from collections.abc import Iterable
 from bot.analysis.coding import Coder
 from bot.analysis.tally import Tally
 
-CACHE_MAX = 500_000  # distinct (question, language, text) entries; beyond it, start afresh
+CACHE_MAX = 200_000  # distinct (question, language, text) entries; beyond it, start afresh
+# A question's set of themes, its tally combination (-1 for none) and its (question, theme) pairs.
+ThemeSet = tuple[frozenset[str], int, tuple[tuple[str, str], ...]]
 
 
 class OpenText:
@@ -25,16 +27,12 @@ class OpenText:
         "uncoded",
     )
 
-    def __init__(
-        self, tally: Tally, question_id: str, text: str, themes: frozenset[str], reviewed: bool
-    ) -> None:
+    def __init__(self, question_id: str, text: str, theme_set: ThemeSet, reviewed: bool) -> None:
         self.question_id = question_id
         self.text = text
-        self.themes = themes
-        self.pairs = tuple((question_id, t) for t in sorted(themes))
-        self.combo = tally.combo(question_id, sorted(themes)) if themes else -1
+        self.themes, self.combo, self.pairs = theme_set
         self.blank = not text.strip()
-        self.uncoded = not themes and not reviewed and not self.blank
+        self.uncoded = not self.themes and not reviewed and not self.blank
         self.before = False  # its themes are already among those before the saturation window
         self.quoted: set[str] = set()  # groups for which every theme already has its quotes
 
@@ -47,6 +45,18 @@ class TextCodes:
         # (question, language) → text → its coding; the pass looks texts up itself, in bulk.
         self.cache: dict[tuple[str, str], dict[str, OpenText]] = {}
         self._size = 0
+        # Far fewer sets of themes than texts: each is worked out once.
+        self._sets: dict[tuple[str, frozenset[str]], ThemeSet] = {}
+
+    def theme_set(self, question_id: str, themes: frozenset[str]) -> ThemeSet:
+        """The shared description of these themes of a question."""
+        found = self._sets.get((question_id, themes))
+        if found is None:
+            ordered = sorted(themes)
+            combo = self.tally.combo(question_id, ordered) if themes else -1
+            found = (themes, combo, tuple((question_id, t) for t in ordered))
+            self._sets[(question_id, themes)] = found
+        return found
 
     def code(self, question_id: str, language: str, text: str) -> OpenText:
         """Code a text not yet in the cache, and cache it."""
@@ -57,14 +67,16 @@ class TextCodes:
                 table.clear()
             self._size = 0
         themes = self.coder.automatic(question_id, text, language)
-        code = OpenText(self.tally, question_id, text, themes, reviewed=False)
+        code = OpenText(question_id, text, self.theme_set(question_id, themes), reviewed=False)
         self.cache.setdefault((question_id, language), {})[text] = code
         self._size += 1
         return code
 
     def reviewed(self, question_id: str, text: str, themes: Iterable[str]) -> OpenText:
         """A text a researcher has coded by hand (never cached: the override is per answer)."""
-        return OpenText(self.tally, question_id, text, frozenset(themes), reviewed=True)
+        return OpenText(
+            question_id, text, self.theme_set(question_id, frozenset(themes)), reviewed=True
+        )
 
     def quote(self, code: OpenText, group: str) -> None:
         """Offer the text as a quote for each of its themes; remember when none takes more."""
