@@ -113,6 +113,10 @@ class Repository(ABC):
         """
 
     @abstractmethod
+    async def update_applied(self, *, interview_id: int, update_id: int) -> bool:
+        """Whether `advance` already applied this Telegram update to this interview."""
+
+    @abstractmethod
     async def clear_answers(self, *, interview_id: int) -> int:
         """Forget an interview's answers (the respondent restarted); returns how many."""
 

@@ -279,6 +279,18 @@ class SqlRepository(StudyQueries, Repository):
             return False
         return True
 
+    async def update_applied(self, *, interview_id: int, update_id: int) -> bool:
+        """Whether `advance` already applied this Telegram update to this interview."""
+        query = select(APPLIED_UPDATE.c.update_id).where(
+            APPLIED_UPDATE.c.interview_id == interview_id,
+            APPLIED_UPDATE.c.update_id == update_id,
+        )
+
+        def work(conn: Connection) -> bool:
+            return conn.execute(query).first() is not None
+
+        return await self._read(work)
+
     async def clear_answers(self, *, interview_id: int) -> int:
         """Forget an interview's answers (the respondent restarted); returns how many."""
         def work(conn: Connection) -> int:

@@ -51,6 +51,17 @@ class AdvanceStatements:
         # Their coding overrides go by the foreign key's ON DELETE CASCADE, one statement less
         # per answer: PostgreSQL always applies it, and every SQLite connection of ours turns
         # foreign_keys on (`tune_sqlite`); the contract tests check it on both.
+        # A researcher's coding of a main answer that the respondent then changed (after /back)
+        # describes words no longer stored: it goes. Re-giving the same text keeps it.
+        changed_main = select(ANSWER.c.id).where(
+            ANSWER.c.interview_id == bindparam("b_interview"),
+            ANSWER.c.question_id == bindparam("b_question"),
+            ANSWER.c.probe == 0,
+            ANSWER.c.raw_text.is_distinct_from(bindparam("b_raw")),
+        )
+        self.drop_stale_coding = delete(CODING_OVERRIDE).where(
+            CODING_OVERRIDE.c.answer_id.in_(changed_main)
+        )
         self.drop_probes = delete(ANSWER).where(
             ANSWER.c.interview_id == bindparam("b_interview"),
             ANSWER.c.question_id == bindparam("b_question"),
@@ -89,5 +100,8 @@ class AdvanceStatements:
                      for a in answers if a["probe"] == 0]
             if mains:
                 conn.execute(self.drop_probes, mains)
+                texts = [{"b_interview": interview_id, "b_question": a["question_id"],
+                          "b_raw": a["raw_text"]} for a in answers if a["probe"] == 0]
+                conn.execute(self.drop_stale_coding, texts)
         if answers:
             conn.execute(self.upsert, list(answers))

@@ -124,9 +124,11 @@ class InterviewService:
         state = State.from_dict(record.state)
         turn = handle(script, state, event)
         if not turn.changed:
-            return Outcome(state.language, messages=turn.messages)
+            return await self._redelivered(record, update_id) or Outcome(
+                state.language, messages=turn.messages
+            )
         if not await self._commit(record, turn, update_id):
-            return None
+            return await self._redelivered(record, update_id)
         await self._note_consent(pseudonym, state, turn)
         return Outcome(
             turn.state.language,
@@ -134,6 +136,22 @@ class InterviewService:
             keyboard=turn.keyboard,
             chosen=_chosen_label(script, state, event) if turn.keyboard is None else None,
         )
+
+    async def _redelivered(self, record: InterviewRecord, update_id: int | None) -> Outcome | None:
+        """An update stored before a crash, delivered again: ask the current question again.
+
+        The bot may have died between committing the answer and sending the next question; a
+        silent bot would leave the respondent waiting forever. None if it is not a redelivery.
+        """
+        if update_id is None or not await self.repository.update_applied(
+            interview_id=record.id, update_id=update_id
+        ):
+            return None
+        fresh = await self.repository.get_interview(interview_id=record.id) or record
+        self._open.remember(fresh)
+        script = await self.catalog.for_version(fresh.script_version_id)
+        state = State.from_dict(fresh.state)
+        return Outcome(state.language, messages=prompt(script, state))
 
     async def current(self, person: Person, note: str, update_id: int | None) -> Outcome:
         """A note (e.g. "unknown command") and the current question again; nothing changes."""

@@ -31,19 +31,36 @@ async def begin(
     pseudonym = pseudonymise(user_id, KEY)
     await repo.get_or_create_respondent(pseudonym=pseudonym, language="en", source="qr", now=now)
     return await repo.start_interview(
-        pseudonym=pseudonym, study_id=study_id, script_version_id=version.id,
-        state={"step": 0}, now=now, source="qr", language="en",
+        pseudonym=pseudonym,
+        study_id=study_id,
+        script_version_id=version.id,
+        state={"step": 0},
+        now=now,
+        source="qr",
+        language="en",
     )
 
 
 async def answer(
-    repo: Repository, interview: InterviewRecord, step: int, now: datetime, *answers: AnswerRecord,
-    update_id: int | None = None, status: InterviewStatus = ACTIVE, group: Group | None = None,
+    repo: Repository,
+    interview: InterviewRecord,
+    step: int,
+    now: datetime,
+    *answers: AnswerRecord,
+    update_id: int | None = None,
+    status: InterviewStatus = ACTIVE,
+    group: Group | None = None,
 ) -> bool:
     """Advance the interview from `step` with the given answers."""
     return await repo.advance(
-        interview_id=interview.id, expected_step=step, new_state={"step": step + 1},
-        status=status, group=group, now=now, answers=answers, update_id=update_id,
+        interview_id=interview.id,
+        expected_step=step,
+        new_state={"step": step + 1},
+        status=status,
+        group=group,
+        now=now,
+        answers=answers,
+        update_id=update_id,
     )
 
 
@@ -112,15 +129,24 @@ async def test_advance_applies_once_per_step_and_a_stale_step_changes_nothing(
 
     assert await answer(repo, interview, 0, later, AnswerRecord("q1", "yes", "Yes"))
     stale = await repo.advance(
-        interview_id=interview.id, expected_step=0, new_state={"step": 99},
-        status=InterviewStatus.COMPLETED, group=Group.DOER, now=later + timedelta(minutes=5),
+        interview_id=interview.id,
+        expected_step=0,
+        new_state={"step": 99},
+        status=InterviewStatus.COMPLETED,
+        group=Group.DOER,
+        now=later + timedelta(minutes=5),
         answers=[AnswerRecord("q1", "no", "No"), AnswerRecord("q2", "x")],
     )
     stored = await repo.get_interview(interview_id=interview.id)
 
     assert stale is False
     assert stored is not None
-    assert (stored.step, stored.state, stored.status, stored.group) == (1, {"step": 1}, ACTIVE, None)
+    assert (stored.step, stored.state, stored.status, stored.group) == (
+        1,
+        {"step": 1},
+        ACTIVE,
+        None,
+    )
     assert (stored.updated_at, stored.completed_at) == (later, None)
     assert await answers_of(repo) == [(interview.id, "q1", 0, "yes")]
 
@@ -136,6 +162,18 @@ async def test_a_redelivered_update_is_applied_once(repo: Repository, now: datet
     stored = await repo.get_interview(interview_id=interview.id)
     assert stored is not None
     assert stored.step == 1
+
+
+async def test_the_repository_tells_which_updates_it_applied(
+    repo: Repository, now: datetime
+) -> None:
+    interview = await begin(repo, now)
+    await answer(repo, interview, 0, now, AnswerRecord("q1", "yes"), update_id=500)
+    # A stale tap (update 501) is refused and leaves no trace: only 500 counts as applied.
+    assert not await answer(repo, interview, 0, now, AnswerRecord("q1", "no"), update_id=501)
+
+    assert await repo.update_applied(interview_id=interview.id, update_id=500)
+    assert not await repo.update_applied(interview_id=interview.id, update_id=501)
 
 
 async def test_answering_again_after_back_replaces_the_earlier_answer(
@@ -192,14 +230,25 @@ async def test_restart_clears_earlier_answers_in_the_same_transition(
 
     # A stale restart changes nothing, answers included: the clearing is part of the transition.
     stale = await repo.advance(
-        interview_id=interview.id, expected_step=0, new_state={"step": 0}, status=ACTIVE,
-        group=None, now=now, clear_answers=True,
+        interview_id=interview.id,
+        expected_step=0,
+        new_state={"step": 0},
+        status=ACTIVE,
+        group=None,
+        now=now,
+        clear_answers=True,
     )
     assert stale is False
     assert len(await answers_of(repo)) == 3
     restarted = await repo.advance(
-        interview_id=interview.id, expected_step=1, new_state={"step": 0}, status=ACTIVE,
-        group=None, now=now, answers=[AnswerRecord("consent", "yes")], clear_answers=True,
+        interview_id=interview.id,
+        expected_step=1,
+        new_state={"step": 0},
+        status=ACTIVE,
+        group=None,
+        now=now,
+        answers=[AnswerRecord("consent", "yes")],
+        clear_answers=True,
     )
 
     assert restarted is True
@@ -294,6 +343,25 @@ async def test_latest_coding_override_wins(repo: Repository, now: datetime) -> N
     assert (overrides[answer_id].themes, overrides[answer_id].coder) == (("cost", "access"), "ben")
 
 
+async def test_coding_of_a_changed_answer_goes_and_of_the_same_answer_stays(
+    repo: Repository, now: datetime
+) -> None:
+    interview = await begin(repo, now)
+    await answer(
+        repo, interview, 0, now, AnswerRecord("q1", "soap is expensive", "soap is expensive")
+    )
+    await answer(repo, interview, 1, now, AnswerRecord("q2", "at the tap", "at the tap"))
+    first, second = await collect_answers(repo)
+    for stored in (first, second):
+        await repo.set_coding_override(answer_id=stored.id, themes=["x"], coder="ana", now=now)
+
+    # After /back the respondent writes q1 differently, and gives q2 word for word again.
+    await answer(repo, interview, 2, now, AnswerRecord("q1", "no soap nearby", "no soap nearby"))
+    await answer(repo, interview, 3, now, AnswerRecord("q2", "at the tap", "at the tap"))
+
+    assert list(await repo.coding_overrides(study_id="handwashing")) == [second.id]
+
+
 async def collect_answers(repo: Repository) -> list[Any]:
     """Every stored answer record of the handwashing study."""
     return [a async for a in repo.stream_answers(study_id="handwashing")]
@@ -319,8 +387,11 @@ async def test_streaming_a_large_study_spans_many_batches(repo: Repository, now:
     version = await repo.register_script(study_id="big", title="Big", text="x", now=now)
     imported = [
         ImportedInterview(
-            pseudonym=pseudonymise(n, KEY), status=InterviewStatus.COMPLETED, group=Group.DOER,
-            started_at=now, completed_at=now,
+            pseudonym=pseudonymise(n, KEY),
+            status=InterviewStatus.COMPLETED,
+            group=Group.DOER,
+            started_at=now,
+            completed_at=now,
             answers=[AnswerRecord(f"q{q:02}", q) for q in range(25)],
         )
         for n in range(100)
@@ -340,8 +411,11 @@ async def test_import_is_all_or_nothing(repo: Repository, now: datetime) -> None
 
     def completed(n: int, value: Any) -> ImportedInterview:
         return ImportedInterview(
-            pseudonym=pseudonymise(n, KEY), status=InterviewStatus.COMPLETED,
-            group=Group.NON_DOER, started_at=now, completed_at=now,
+            pseudonym=pseudonymise(n, KEY),
+            status=InterviewStatus.COMPLETED,
+            group=Group.NON_DOER,
+            started_at=now,
+            completed_at=now,
             answers=[AnswerRecord("q1", value)],
         )
 
@@ -364,8 +438,12 @@ async def test_import_is_all_or_nothing(repo: Repository, now: datetime) -> None
 async def test_import_refuses_two_answers_to_one_question(repo: Repository, now: datetime) -> None:
     version = await repo.register_script(study_id="paper", title="Paper", text="x", now=now)
     twice = ImportedInterview(
-        pseudonym="p1", status=InterviewStatus.COMPLETED, group=None, started_at=now,
-        completed_at=now, answers=[AnswerRecord("q1", "a"), AnswerRecord("q1", "b")],
+        pseudonym="p1",
+        status=InterviewStatus.COMPLETED,
+        group=None,
+        started_at=now,
+        completed_at=now,
+        answers=[AnswerRecord("q1", "a"), AnswerRecord("q1", "b")],
     )
 
     with pytest.raises(ValueError, match="same question twice"):
