@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 
 from analysis_fakes import StudyBuilder, planted_study
 
-from bot.analysis import CodingOverride, analyse
+from bot.analysis import CodingOverride, Summary, analyse
 from bot.analysis.records import AnswerColumns, AnswerRecord, answer_columns
 from bot.script import Script
 
 
-def _json(summary: object) -> str:
-    return json.dumps(summary.to_jsonable(), sort_keys=False)  # type: ignore[attr-defined]
+def _json(summary: Summary) -> str:
+    return json.dumps(summary.to_jsonable())
 
 
 def _shuffled_between_interviews(answers: list[AnswerRecord]) -> list[AnswerRecord]:
