@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import IO
+from functools import update_wrapper
+from typing import IO, Concatenate, ParamSpec
 
 from bot.engine import (
     CONSENT,
@@ -31,6 +32,7 @@ from bot.script import Script
 from storage import AnswerRecord, Group, InterviewRecord, InterviewStatus, Repository, pseudonymise
 
 log = logging.getLogger(__name__)
+P = ParamSpec("P")
 
 _STORED_STATUS = {
     Status.consent: InterviewStatus.ACTIVE,
@@ -48,6 +50,31 @@ _RECENT_UPDATES = 10_000
 def utc_now() -> datetime:
     """The default clock."""
     return datetime.now(UTC)
+
+
+def _once_per_update(
+    method: Callable[Concatenate[InterviewService, P], Awaitable[Outcome]],
+) -> Callable[Concatenate[InterviewService, P], Awaitable[Outcome]]:
+    """Handle each Telegram update once per process; a failed attempt does not count.
+
+    The last argument of the method is the update id. An attempt that raised (say, the database
+    was down) is forgotten, so the redelivery Telegram sends later is handled, not dropped.
+    """
+
+    async def once(self: InterviewService, /, *args: P.args, **kwargs: P.kwargs) -> Outcome:
+        update_id = kwargs.get("update_id", args[-1] if args else None)
+        key = update_id if isinstance(update_id, int) else None
+        if not self._first_time(key):
+            return Outcome(language="en", duplicate=True)
+        try:
+            return await method(self, *args, **kwargs)
+        except BaseException:
+            if key is not None:
+                self._recent.pop(key, None)
+            raise
+
+    update_wrapper(once, method)
+    return once
 
 
 class InterviewService:
@@ -78,10 +105,9 @@ class InterviewService:
 
     # ---- respondents ---------------------------------------------------------------------------
 
+    @_once_per_update
     async def start(self, person: Person, payload: str | None, update_id: int | None) -> Outcome:
         """/start: resume the open interview, or begin the study the deep link names."""
-        if not self._first_time(update_id):
-            return Outcome(language="en", duplicate=True)
         pseudonym = self._who(person)
         choice = self.catalog.choose(payload) if payload else None
         record = await self._find_open(pseudonym, prefer=choice.study_id if choice else None)
@@ -97,10 +123,9 @@ class InterviewService:
             return Outcome(state.language, messages=prompt(script, state))
         return await self._begin(person, pseudonym, choice)
 
+    @_once_per_update
     async def answer(self, person: Person, event: Input, update_id: int | None) -> Outcome:
         """A typed answer, a tapped button, /back, /skip, /restart or something unreadable."""
-        if not self._first_time(update_id):
-            return Outcome(language="en", duplicate=True)
         pseudonym = self._who(person)
         remembered = pseudonym in self._open
         record = await self._find_open(pseudonym)
@@ -153,10 +178,9 @@ class InterviewService:
         state = State.from_dict(fresh.state)
         return Outcome(state.language, messages=prompt(script, state))
 
+    @_once_per_update
     async def current(self, person: Person, note: str, update_id: int | None) -> Outcome:
         """A note (e.g. "unknown command") and the current question again; nothing changes."""
-        if not self._first_time(update_id):
-            return Outcome(language="en", duplicate=True)
         record = await self._find_open(self._who(person))
         if record is None:
             return Outcome(await self.language_of(person), notes=(Note(note), Note("help")))
@@ -164,10 +188,9 @@ class InterviewService:
         state = State.from_dict(record.state)
         return Outcome(state.language, notes=(Note(note),), messages=prompt(script, state))
 
+    @_once_per_update
     async def pause(self, person: Person, update_id: int | None) -> Outcome:
         """/stop: pause the interview (no reminders) until the respondent writes again."""
-        if not self._first_time(update_id):
-            return Outcome(language="en", duplicate=True)
         pseudonym = self._who(person)
         record = await self._find_open(pseudonym)
         if record is None:
@@ -178,10 +201,9 @@ class InterviewService:
                              update_id)
         return Outcome(state.language, notes=(Note("paused"),))
 
+    @_once_per_update
     async def change_language(self, person: Person, code: str, update_id: int | None) -> Outcome:
         """Switch the respondent's language and re-ask the current question in it."""
-        if not self._first_time(update_id):
-            return Outcome(language="en", duplicate=True)
         pseudonym = self._who(person)
         await self.repository.update_respondent(pseudonym=pseudonym, language=code)
         record = await self._find_open(pseudonym)

@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-
 from bot.engine import Command, TextInput
 from bot.interviews import InterviewService, Person, ScriptCatalog
-from storage import Repository, create_repository, upgrade
+from storage import Repository
 
 DIALOGS = Path(__file__).resolve().parents[2] / "dialogs"
 STUDY = "cycling_to_work"
 KEY = "test-pseudonym-key"
 ANA = Person(4242, "en")
-
-
-@pytest.fixture
-async def repository(tmp_path: Path) -> AsyncIterator[Repository]:
-    """A migrated SQLite database of its own."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
-    await upgrade(url)
-    repository = create_repository(url)
-    yield repository
-    await repository.close()
 
 
 async def service_on(repository: Repository) -> InterviewService:
