@@ -43,3 +43,22 @@ def _upgrade(connection: Connection, revision: str) -> None:
     config = alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, revision)
+
+
+async def downgrade(database_url: str, *, revision: str) -> None:
+    """Take the database at `database_url` back to `revision`, in one transaction."""
+    engine = build_engine(database_url)
+    try:
+        async with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
+            await conn.run_sync(_downgrade, revision)
+    finally:
+        await engine.dispose()
+
+
+def _downgrade(connection: Connection, revision: str) -> None:
+    """Run Alembic's downgrade on a connection we already opened."""
+    from alembic import command
+
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.downgrade(config, revision)

@@ -98,6 +98,9 @@ class Respondent(StorageModel, table=True):
     opted_out_at: datetime | None = _when()
     blocked_at: datetime | None = _when()
     created_at: datetime = _when(nullable=False)
+    # The chat, encrypted under a key kept outside the database, so one reminder can reach it
+    # after a restart; set only once the respondent consented.
+    chat_ref: str | None = Field(default=None, max_length=255)
 
 
 class Interview(StorageModel, table=True):

@@ -57,8 +57,12 @@ class Repository(ABC):
         consent_at: datetime | Keep | None = KEEP,
         opted_out_at: datetime | Keep | None = KEEP,
         blocked_at: datetime | Keep | None = KEEP,
+        chat_ref: str | Keep | None = KEEP,
     ) -> bool:
-        """Change the given fields (None clears one); False if there is no such respondent."""
+        """Change the given fields (None clears one); False if there is no such respondent.
+
+        `chat_ref` is an opaque, already encrypted reference to the respondent's chat.
+        """
 
     @abstractmethod
     async def start_interview(
@@ -132,6 +136,10 @@ class Repository(ABC):
 
         Respondents who opted out or blocked the bot are left out.
         """
+
+    @abstractmethod
+    async def respondent_chat_refs(self, *, pseudonyms: Sequence[str]) -> dict[str, str]:
+        """The stored chat reference of each of these respondents that has one, by pseudonym."""
 
     @abstractmethod
     async def mark_reminded(self, *, interview_id: int, now: datetime) -> None:

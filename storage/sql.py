@@ -161,6 +161,7 @@ class SqlRepository(StudyQueries, Repository):
         consent_at: datetime | Keep | None = KEEP,
         opted_out_at: datetime | Keep | None = KEEP,
         blocked_at: datetime | Keep | None = KEEP,
+        chat_ref: str | Keep | None = KEEP,
     ) -> bool:
         """Change the given fields (None clears one); False if there is no such respondent."""
         changes = {
@@ -170,6 +171,7 @@ class SqlRepository(StudyQueries, Repository):
                 ("consent_at", consent_at),
                 ("opted_out_at", opted_out_at),
                 ("blocked_at", blocked_at),
+                ("chat_ref", chat_ref),
             )
             if value is not KEEP
         }
@@ -320,6 +322,19 @@ class SqlRepository(StudyQueries, Repository):
 
         result = await self._write(work)
         return bool(result.rowcount > 0)
+
+    async def respondent_chat_refs(self, *, pseudonyms: Sequence[str]) -> dict[str, str]:
+        """The stored chat reference of each of these respondents that has one, by pseudonym."""
+        if not pseudonyms:
+            return {}
+        stmt = select(RESPONDENT.c.pseudonym, RESPONDENT.c.chat_ref).where(
+            RESPONDENT.c.pseudonym.in_(list(pseudonyms)), RESPONDENT.c.chat_ref.is_not(None)
+        )
+
+        def work(conn: Connection) -> dict[str, str]:
+            return {row.pseudonym: row.chat_ref for row in conn.execute(stmt)}
+
+        return await self._read(work)
 
     async def mark_reminded(self, *, interview_id: int, now: datetime) -> None:
         """Note that a reminder was sent, so the same idle spell is not reminded twice."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import JSON, String, Table, select
 
+from bot.interviews.chat_ref import ChatRefKey, seal
 from storage import AnswerRecord, Group, InterviewStatus, Repository, pseudonymise
 from storage.engine import build_engine
 from storage.models import metadata
@@ -15,7 +16,7 @@ KEY = "erasure-key"
 
 
 async def interview_with_everything(repo: Repository, user_id: int, now: datetime) -> str:
-    """A respondent with answers, probes, a coding override and applied updates.
+    """A respondent with a chat reference, answers, probes, a coding override and applied updates.
 
     The pseudonym is also written into every free-text field they fill, so a leftover row of
     theirs anywhere shows up in a text scan.
@@ -23,7 +24,8 @@ async def interview_with_everything(repo: Repository, user_id: int, now: datetim
     pseudonym = pseudonymise(user_id, KEY)
     version = await repo.register_script(study_id="s", title="S", text="s", now=now)
     await repo.get_or_create_respondent(pseudonym=pseudonym, language="en", source="qr", now=now)
-    await repo.update_respondent(pseudonym=pseudonym, consent_at=now)
+    await repo.update_respondent(pseudonym=pseudonym, consent_at=now,
+                                 chat_ref=seal(user_id, ChatRefKey(KEY)))
     interview = await repo.start_interview(
         pseudonym=pseudonym, study_id="s", script_version_id=version.id,
         state={"step": 0, "note": pseudonym}, now=now,
@@ -90,11 +92,15 @@ async def test_erasure_leaves_no_row_about_the_respondent(
 ) -> None:
     erased = await interview_with_everything(repo, 111, now)
     kept = await interview_with_everything(repo, 222, now)
+    [chat_ref] = (await repo.respondent_chat_refs(pseudonyms=[erased])).values()
     assert await rows_mentioning(database_url, erased)  # the scan does see their data
+    assert await rows_mentioning(database_url, chat_ref)
 
     assert await repo.erase_respondent(pseudonym=erased)
 
     assert await rows_mentioning(database_url, erased) == []
+    assert await rows_mentioning(database_url, chat_ref) == []  # the respondent row went with it
+    assert list(await repo.respondent_chat_refs(pseudonyms=[erased, kept])) == [kept]
     assert await orphans(database_url) == []
     assert await repo.get_respondent(pseudonym=erased) is None
     assert {a.pseudonym async for a in repo.stream_answers(study_id="s")} == {kept}

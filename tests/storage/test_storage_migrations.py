@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
 from storage import upgrade
 from storage.engine import build_engine
+from storage.migrate import downgrade
 from storage.models import metadata
 
 
@@ -39,3 +41,50 @@ async def test_upgrading_an_empty_database_matches_the_models(empty_database_url
 
     assert differences == []
     assert tables == set(metadata.tables) | {"alembic_version"}
+
+
+async def respondent_columns_and_interviews(database_url: str) -> tuple[set[str], int]:
+    """The respondent table's columns, and how many interviews are stored."""
+    engine = build_engine(database_url)
+    try:
+        async with engine.connect() as conn:
+            columns = await conn.run_sync(
+                lambda c: {column["name"] for column in inspect(c).get_columns("respondent")}
+            )
+            count = (await conn.execute(text("SELECT count(*) FROM interview"))).scalar_one()
+    finally:
+        await engine.dispose()
+    return columns, count
+
+
+async def test_the_chat_reference_column_comes_and_goes_without_losing_interviews(
+    empty_database_url: str,
+) -> None:
+    now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    await upgrade(empty_database_url, revision="0001")
+    # Plain SQL: the repository already speaks the newest schema.
+    engine = build_engine(empty_database_url)
+    try:
+        async with engine.begin() as conn:
+            for statement in (
+                "INSERT INTO study (id, title) VALUES ('s', 'S')",
+                "INSERT INTO script_version (id, study_id, sha256, text, created_at)"
+                " VALUES (1, 's', 'x', 's', :now)",
+                "INSERT INTO respondent (pseudonym, created_at) VALUES ('p', :now)",
+                "INSERT INTO interview (pseudonym, study_id, script_version_id, state, step,"
+                " status, started_at, updated_at) VALUES ('p', 's', 1, '{}', 0, 'active', :now, :now)",
+            ):
+                await conn.execute(text(statement), {"now": now})
+    finally:
+        await engine.dispose()
+
+    await upgrade(empty_database_url)
+    assert await respondent_columns_and_interviews(empty_database_url) == (
+        {"pseudonym", "language", "source", "consent_at", "opted_out_at", "blocked_at",
+         "created_at", "chat_ref"}, 1)
+
+    # Going back must not rebuild `respondent`: on SQLite that would cascade into interviews.
+    await downgrade(empty_database_url, revision="0001")
+    columns, interviews = await respondent_columns_and_interviews(empty_database_url)
+    assert "chat_ref" not in columns
+    assert interviews == 1
