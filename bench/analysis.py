@@ -113,7 +113,7 @@ def main() -> None:
     tab = time.perf_counter() - start
 
     start = time.perf_counter()
-    emerging = emerging_by_question({q: [a.raw for a in kept] for q, kept in found.uncoded.items()})
+    emerging = emerging_by_question({q: list(kept) for q, kept in found.uncoded.items()})
     clustering = time.perf_counter() - start
 
     start = time.perf_counter()
