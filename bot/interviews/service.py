@@ -25,6 +25,7 @@ from bot.engine import (
     set_language,
 )
 from bot.interviews.catalog import ScriptCatalog, StudyChoice
+from bot.interviews.chats import Chats
 from bot.interviews.open_interviews import OpenInterviews
 from bot.interviews.outcome import Note, Outcome, Person, Reminder, StudyStats
 from bot.interviews.reminders import ReminderPolicy
@@ -96,8 +97,8 @@ class InterviewService:
         self.reminders = reminders or ReminderPolicy()
         # Routing hint only (the state lives in SQL): which study a respondent last talked in.
         self._study_hint: dict[str, str] = {}
-        # Chats seen since the process started, for reminders; memory only, never stored.
-        self._chats: dict[str, int] = {}
+        # Chats to remind: seen by this process, or sealed in storage when the respondent consented.
+        self._chats = Chats(repository, pseudonym_key)
         # Update ids handled lately: a redelivered update must not re-run even a harmless re-ask.
         self._recent: OrderedDict[int, None] = OrderedDict()
         # Open interviews as last committed here: most updates then cost one write and no read.
@@ -235,7 +236,7 @@ class InterviewService:
         await self.repository.erase_respondent(pseudonym=pseudonym)
         self._open.forget(pseudonym)
         self._study_hint.pop(pseudonym, None)
-        self._chats.pop(pseudonym, None)
+        self._chats.forget(pseudonym)
         return Outcome(lang, notes=(Note("deleted"),))
 
     async def language_of(self, person: Person) -> str:
@@ -252,8 +253,10 @@ class InterviewService:
     async def blocked(self, person: Person) -> None:
         """The respondent blocked the bot: stop writing to them (until they come back)."""
         pseudonym = self._who(person)
-        self._chats.pop(pseudonym, None)
-        await self.repository.update_respondent(pseudonym=pseudonym, blocked_at=self._clock())
+        self._chats.forget(pseudonym)
+        # No reminder can reach them, so the chat reference is of no more use.
+        await self.repository.update_respondent(pseudonym=pseudonym, blocked_at=self._clock(),
+                                                chat_ref=None)
 
     # ---- researchers ---------------------------------------------------------------------------
 
@@ -286,12 +289,13 @@ class InterviewService:
         if self.reminders.quiet(now):
             return []
         idle = await self.repository.idle_interviews(idle_since=now - self.reminders.after)
+        chats = await self._chats.reachable([record.pseudonym for record in idle])
         due = []
         for record in idle:
             # Marked even when we cannot reach the chat, so unreachable interviews do not fill
             # every batch; writing again starts a new idle spell anyway.
             await self.repository.mark_reminded(interview_id=record.id, now=now)
-            chat_id = self._chats.get(record.pseudonym)
+            chat_id = chats.get(record.pseudonym)
             state = State.from_dict(record.state)
             if chat_id is None or state.status != Status.active:
                 continue
@@ -303,7 +307,7 @@ class InterviewService:
 
     def _who(self, person: Person) -> str:
         pseudonym = pseudonymise(person.user_id, self._key)
-        self._chats[pseudonym] = person.user_id
+        self._chats.saw(pseudonym, person.user_id)
         return pseudonym
 
     def _first_time(self, update_id: int | None) -> bool:
@@ -418,9 +422,12 @@ class InterviewService:
             return
         now = self._clock()
         if turn.state.status == Status.declined:  # never remind someone who said no
-            await self.repository.update_respondent(pseudonym=pseudonym, opted_out_at=now)
+            await self.repository.update_respondent(pseudonym=pseudonym, opted_out_at=now,
+                                                    chat_ref=None)
         elif turn.state.status != Status.consent:
-            await self.repository.update_respondent(pseudonym=pseudonym, consent_at=now)
+            # Only now is the chat worth keeping (sealed): for one reminder after a restart.
+            await self.repository.update_respondent(pseudonym=pseudonym, consent_at=now,
+                                                    chat_ref=self._chats.sealed(pseudonym))
 
 
 def _chosen_label(script: Script, state: State, event: Input) -> str | None:
