@@ -29,10 +29,13 @@ class InFlight:
     # Finished, but above the offset Telegram knows: a refetch returns them, and they are skipped.
     finished: set[int] = field(default_factory=set)
     last: int | None = None
+    # Every update below this finished and was forgotten. A call sent before the offset moved
+    # past them still returns them; without the floor they would be processed a second time.
+    floor: int = 0
 
     def begin(self, update_id: int) -> bool:
         """Take a fetched update; False if it is running or finished already (a refetch)."""
-        if update_id in self.running or update_id in self.finished:
+        if update_id < self.floor or update_id in self.running or update_id in self.finished:
             return False
         self.running.add(update_id)
         self.last = update_id if self.last is None else max(self.last, update_id)
@@ -45,6 +48,7 @@ class InFlight:
         offset = self.offset
         if offset is not None:
             self.finished = {u for u in self.finished if u >= offset}
+            self.floor = offset
 
     @property
     def offset(self) -> int | None:
@@ -57,6 +61,11 @@ class InFlight:
     def busy(self) -> bool:
         """Whether any update is still processing."""
         return bool(self.running)
+
+    @property
+    def unconfirmed(self) -> int:
+        """Fetched updates at or above the offset: getUpdates returns these first, again."""
+        return len(self.running) + len(self.finished)
 
 
 @dataclass
@@ -79,28 +88,39 @@ class Backoff:
 
 @dataclass
 class Poller:
-    """Fetches updates and processes them concurrently (per-chat order kept by the processor)."""
+    """Fetches updates and processes them concurrently (per-chat order kept by the processor).
+
+    While updates are in flight, getUpdates from the lowest of them answers at once with them
+    again, so a long poll is impossible. The poller calls again only when a call can bring
+    something new: a full window once `refill` of its places were freed by finished updates
+    (or, after a pause, once any was); a partial one (Telegram had nothing more) after a pause
+    that doubles from `first_pause` to `longest_pause` while nothing new comes.
+    """
 
     application: AnyApplication
-    limit: int = 100
+    limit: int = 100  # updates a call returns at most (Telegram allows 1-100)
     timeout: int = 10  # long-poll seconds while nothing is in flight
-    busy_interval: float = 0.1  # re-poll pause while updates are in flight (see `_pause`)
+    refill: int = 25  # freed places in a full window that make a call worth it at once
+    first_pause: float = 0.05  # while busy, the first wait before asking for new updates
+    longest_pause: float = 0.5  # the longest such wait: how late a new update may start
     drain_seconds: float = 10.0  # on shutdown, how long in-flight updates may still finish
     outage_retry: float = 1.0  # pause before processing an update again after a storage outage
     tracker: InFlight = field(default_factory=InFlight)
+    calls: int = 0  # getUpdates calls made
     refetched: int = 0  # returned again while running or finished but not yet confirmed
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
-    _progress: asyncio.Event = field(default_factory=asyncio.Event)
+    _finished: asyncio.Event = field(default_factory=asyncio.Event)
     _stopping: bool = False
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll until `stop` is set, then let in-flight updates finish (bounded) and confirm."""
-        backoff = Backoff()
+        failures = Backoff()
+        pause = Backoff(self.first_pause, self.longest_pause)
         stopped: asyncio.Future[Any] = asyncio.ensure_future(stop.wait())
         try:
             while not stop.is_set():
                 try:
-                    fresh = await self._poll_unless(stopped)
+                    polled = await self._poll_unless(stopped)
                 except InvalidToken:
                     raise  # retrying cannot help; initialize() reports it before we get here
                 except RetryAfter as error:
@@ -108,29 +128,33 @@ class Poller:
                     continue
                 except TelegramError as error:
                     # Only the class is logged: request URLs hold the bot token.
-                    wait = backoff.next()
+                    wait = failures.next()
                     log.warning("getUpdates failed (%s); retrying in %.1f s",
                                 error.__class__.__name__, wait)
                     await self._sleep(stopped, wait)
                     continue
-                if fresh is None:  # stopped while polling
+                if polled is None:  # stopped while polling
                     break
-                backoff.reset()
-                if not fresh and self.tracker.busy:
-                    await self._pause(stopped)
+                failures.reset()
+                fresh, full = polled
+                if fresh:
+                    pause.reset()
+                if self.tracker.busy:
+                    await self._until_worth_polling(stopped, full=full, seconds=pause.next())
         finally:
             stopped.cancel()
             await self._drain()
 
-    async def _poll(self) -> int:
-        """One getUpdates call; start every new update; how many were new."""
+    async def _poll(self) -> tuple[int, bool]:
+        """One getUpdates call; start every new update; how many were new, and if it was full."""
         busy = self.tracker.busy
-        # While updates are in flight the offset points at them, so Telegram answers at once
-        # with them: a long poll is impossible, and `_pause` spaces the calls instead.
+        # While updates are in flight the offset points at them and Telegram answers at once:
+        # no long poll then (`_until_worth_polling` spaces the calls instead).
         updates = await self.application.bot.get_updates(
             offset=self.tracker.offset, limit=self.limit, timeout=0 if busy else self.timeout,
             allowed_updates=Update.ALL_TYPES,
         )
+        self.calls += 1
         fresh = 0
         for update in updates:
             if self.tracker.begin(update.update_id):
@@ -140,7 +164,29 @@ class Poller:
                 task.add_done_callback(self._tasks.discard)
             else:
                 self.refetched += 1
-        return fresh
+        return fresh, len(updates) >= self.limit
+
+    async def _until_worth_polling(self, stopped: asyncio.Future[Any], *, full: bool,
+                                   seconds: float) -> None:
+        """Wait until a call can bring new updates, everything finished, or stop."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        while self.tracker.busy and not stopped.done():
+            late = loop.time() >= deadline
+            if full:
+                # Telegram returns the unconfirmed updates first: only freed places hold new ones.
+                room = self.limit - self.tracker.unconfirmed
+                if room >= self.refill or (late and room > 0):
+                    return
+            elif late:
+                return
+            self._finished.clear()
+            finished: asyncio.Future[Any] = asyncio.ensure_future(self._finished.wait())
+            try:
+                await asyncio.wait({finished, stopped}, return_when=asyncio.FIRST_COMPLETED,
+                                   timeout=None if late else deadline - loop.time())
+            finally:
+                finished.cancel()
 
     async def _process(self, update: Update) -> None:
         """Process one update in its chat's turn; mark it finished unless shutdown cut it off."""
@@ -153,10 +199,8 @@ class Poller:
             result = Result.FAILED
         if result is Result.OUTAGE:
             return  # storage still down at shutdown: the next process gets it again
-        offset = self.tracker.offset
         self.tracker.end(update.update_id)
-        if self.tracker.offset != offset:
-            self._progress.set()
+        self._finished.set()
 
     async def _attempts(self, update: Update) -> Result:
         """Handle the update; while storage is down, try again (holding the chat's turn)."""
@@ -167,16 +211,6 @@ class Poller:
             log.warning("storage unavailable for update %s; retrying in %.1f s",
                         update.update_id, self.outage_retry)
             await asyncio.sleep(self.outage_retry)
-
-    async def _pause(self, stopped: asyncio.Future[Any]) -> None:
-        """Wait until the offset moves (the oldest update finished) or a short while passes."""
-        self._progress.clear()
-        progress: asyncio.Future[Any] = asyncio.ensure_future(self._progress.wait())
-        try:
-            await asyncio.wait({progress, stopped}, timeout=self.busy_interval,
-                               return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            progress.cancel()
 
     async def _drain(self) -> None:
         """Let in-flight updates finish for a while, cancel the rest, confirm what finished."""
@@ -196,7 +230,7 @@ class Poller:
             with contextlib.suppress(TelegramError, OSError):
                 await self.application.bot.get_updates(offset=offset, limit=1, timeout=0)
 
-    async def _poll_unless(self, stopped: asyncio.Future[Any]) -> int | None:
+    async def _poll_unless(self, stopped: asyncio.Future[Any]) -> tuple[int, bool] | None:
         """Poll once unless stop comes first (then cancel the call and return None)."""
         task: asyncio.Future[Any] = asyncio.ensure_future(self._poll())
         await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
@@ -205,8 +239,8 @@ class Poller:
             with contextlib.suppress(asyncio.CancelledError, TelegramError):
                 await task
             return None
-        fresh: int = task.result()
-        return fresh
+        polled: tuple[int, bool] = task.result()
+        return polled
 
     async def _sleep(self, stopped: asyncio.Future[Any], seconds: float) -> None:
         await asyncio.wait({stopped}, timeout=seconds)

@@ -60,6 +60,21 @@ def test_a_refetched_update_is_not_started_twice() -> None:
     assert flight.offset == 5
 
 
+def test_an_answer_sent_before_the_offset_moved_starts_nothing_twice() -> None:
+    flight = InFlight()
+    for update_id in (5, 6):
+        flight.begin(update_id)
+    # getUpdates(offset=5) is on its way; meanwhile both finish and are forgotten.
+    flight.end(5)
+    flight.end(6)
+    assert flight.finished == set()
+
+    # Telegram answers the call made with offset 5: 5 and 6 again, and the new 7.
+    started = [u for u in (5, 6, 7) if flight.begin(u)]
+
+    assert started == [7]
+
+
 def test_finished_updates_below_the_offset_are_forgotten() -> None:
     flight = InFlight()
     for update_id in range(1, 101):
