@@ -13,7 +13,7 @@ _INFO = b"perceptions chat reference v1"
 
 
 class ChatRefKey:
-    """The Fernet key for chat references, derived from the pseudonym key (never that key itself)."""
+    """The Fernet key for chat references, derived from the pseudonym key (never that key)."""
 
     def __init__(self, pseudonym_key: str) -> None:
         """Derive the key with HKDF-SHA256; like the pseudonym key, it never enters the database."""
