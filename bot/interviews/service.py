@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
-from functools import update_wrapper
-from typing import IO, Concatenate, ParamSpec
+from typing import IO
 
 from bot.engine import (
     CONSENT,
@@ -26,56 +24,23 @@ from bot.engine import (
 )
 from bot.interviews.catalog import ScriptCatalog, StudyChoice
 from bot.interviews.chats import Chats
+from bot.interviews.once import RecentUpdates, once_per_update
 from bot.interviews.open_interviews import OpenInterviews
 from bot.interviews.outcome import Note, Outcome, Person, Reminder, StudyStats
 from bot.interviews.reminders import ReminderPolicy
+from bot.interviews.statuses import stored_status
 from bot.script import Script
 from storage import AnswerRecord, Group, InterviewRecord, InterviewStatus, Repository, pseudonymise
 
 log = logging.getLogger(__name__)
-P = ParamSpec("P")
 
-_STORED_STATUS = {
-    Status.consent: InterviewStatus.ACTIVE,
-    Status.active: InterviewStatus.ACTIVE,
-    Status.completed: InterviewStatus.COMPLETED,
-    Status.screened_out: InterviewStatus.SCREENED_OUT,
-    Status.excluded: InterviewStatus.EXCLUDED,
-    Status.declined: InterviewStatus.DECLINED,
-}
 # A declined or abandoned interview is no reason to refuse a fresh /start.
 _STARTABLE = frozenset({InterviewStatus.DECLINED, InterviewStatus.ABANDONED})
-_RECENT_UPDATES = 10_000
 
 
 def utc_now() -> datetime:
     """The default clock."""
     return datetime.now(UTC)
-
-
-def _once_per_update(
-    method: Callable[Concatenate[InterviewService, P], Awaitable[Outcome]],
-) -> Callable[Concatenate[InterviewService, P], Awaitable[Outcome]]:
-    """Handle each Telegram update once per process; a failed attempt does not count.
-
-    The last argument of the method is the update id. An attempt that raised (say, the database
-    was down) is forgotten, so the redelivery Telegram sends later is handled, not dropped.
-    """
-
-    async def once(self: InterviewService, /, *args: P.args, **kwargs: P.kwargs) -> Outcome:
-        update_id = kwargs.get("update_id", args[-1] if args else None)
-        key = update_id if isinstance(update_id, int) else None
-        if not self._first_time(key):
-            return Outcome(language="en", duplicate=True)
-        try:
-            return await method(self, *args, **kwargs)
-        except BaseException:
-            if key is not None:
-                self._recent.pop(key, None)
-            raise
-
-    update_wrapper(once, method)
-    return once
 
 
 class InterviewService:
@@ -100,13 +65,13 @@ class InterviewService:
         # Chats to remind: seen by this process, or sealed in storage when the respondent consented.
         self._chats = Chats(repository, pseudonym_key)
         # Update ids handled lately: a redelivered update must not re-run even a harmless re-ask.
-        self._recent: OrderedDict[int, None] = OrderedDict()
+        self.recent = RecentUpdates()
         # Open interviews as last committed here: most updates then cost one write and no read.
         self._open = OpenInterviews()
 
     # ---- respondents ---------------------------------------------------------------------------
 
-    @_once_per_update
+    @once_per_update
     async def start(self, person: Person, payload: str | None, update_id: int | None) -> Outcome:
         """/start: resume the open interview, or begin the study the deep link names."""
         pseudonym = self._who(person)
@@ -124,7 +89,7 @@ class InterviewService:
             return Outcome(state.language, messages=prompt(script, state))
         return await self._begin(person, pseudonym, choice)
 
-    @_once_per_update
+    @once_per_update
     async def answer(self, person: Person, event: Input, update_id: int | None) -> Outcome:
         """A typed answer, a tapped button, /back, /skip, /restart or something unreadable."""
         pseudonym = self._who(person)
@@ -179,7 +144,7 @@ class InterviewService:
         state = State.from_dict(fresh.state)
         return Outcome(state.language, messages=prompt(script, state))
 
-    @_once_per_update
+    @once_per_update
     async def current(self, person: Person, note: str, update_id: int | None) -> Outcome:
         """A note (e.g. "unknown command") and the current question again; nothing changes."""
         record = await self._find_open(self._who(person))
@@ -189,7 +154,7 @@ class InterviewService:
         state = State.from_dict(record.state)
         return Outcome(state.language, notes=(Note(note),), messages=prompt(script, state))
 
-    @_once_per_update
+    @once_per_update
     async def pause(self, person: Person, update_id: int | None) -> Outcome:
         """/stop: pause the interview (no reminders) until the respondent writes again."""
         pseudonym = self._who(person)
@@ -202,7 +167,7 @@ class InterviewService:
                              update_id)
         return Outcome(state.language, notes=(Note("paused"),))
 
-    @_once_per_update
+    @once_per_update
     async def change_language(self, person: Person, code: str, update_id: int | None) -> Outcome:
         """Switch the respondent's language and re-ask the current question in it."""
         pseudonym = self._who(person)
@@ -310,16 +275,6 @@ class InterviewService:
         self._chats.saw(pseudonym, person.user_id)
         return pseudonym
 
-    def _first_time(self, update_id: int | None) -> bool:
-        if update_id is None:
-            return True
-        if update_id in self._recent:
-            return False
-        self._recent[update_id] = None
-        if len(self._recent) > _RECENT_UPDATES:
-            self._recent.popitem(last=False)
-        return True
-
     async def _find_open(self, pseudonym: str, prefer: str | None = None) -> InterviewRecord | None:
         remembered = self._open.get(pseudonym, prefer)
         if remembered is not None:
@@ -389,7 +344,7 @@ class InterviewService:
         notes: tuple[Note, ...] = ()
         if record.status == InterviewStatus.PAUSED:
             state = replace(state, step=state.step + 1)
-            await self._move(record, state, _STORED_STATUS[state.status], update_id)
+            await self._move(record, state, stored_status(state.status), update_id)
             notes = (Note("resumed"),)
         return Outcome(state.language, notes=notes, messages=prompt(script, state))
 
@@ -402,11 +357,11 @@ class InterviewService:
                       status: InterviewStatus | None = None) -> bool:
         """Persist a turn with compare-and-set on the stored step; False if stale or replayed."""
         state, now = turn.state, self._clock()
-        new_state, stored_status = state.to_dict(), status or _STORED_STATUS[state.status]
+        new_state, stored = state.to_dict(), status or stored_status(state.status)
         group = Group(state.group) if state.group else None
         applied = await self.repository.advance(
             interview_id=record.id, expected_step=record.step, new_state=new_state,
-            status=stored_status, group=group, now=now,
+            status=stored, group=group, now=now,
             answers=[AnswerRecord(a.question_id, a.value, a.raw or None, a.probe)
                      for a in turn.answers],
             update_id=update_id, clear_answers=turn.cleared,
@@ -414,7 +369,7 @@ class InterviewService:
         if not applied:
             self._open.forget(record.pseudonym)
             return False
-        self._open.advanced(record, state=new_state, status=stored_status, group=group, now=now)
+        self._open.advanced(record, state=new_state, status=stored, group=group, now=now)
         return True
 
     async def _note_consent(self, pseudonym: str, before: State, turn: Turn) -> None:

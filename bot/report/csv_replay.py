@@ -12,18 +12,13 @@ from datetime import datetime
 
 from bot.engine import CONSENT, DONE, Command, Input, Pick, State, Status, TextInput, begin, handle
 from bot.engine.state import AnswerEvent
+from bot.interviews.statuses import stored_status
 from bot.report.csv_import import CsvImportError, CsvProblem, CsvRow, read_wide_csv
 from bot.script import QuestionType, Script
 from storage import AnswerRecord, Group, ImportedInterview, InterviewStatus, Repository
 
 # A row whose file status says it stopped part-way is imported as abandoned: it never resumes.
 UNFINISHED = frozenset({InterviewStatus.ACTIVE, InterviewStatus.PAUSED, InterviewStatus.ABANDONED})
-_STATUS = {
-    Status.completed: InterviewStatus.COMPLETED,
-    Status.screened_out: InterviewStatus.SCREENED_OUT,
-    Status.excluded: InterviewStatus.EXCLUDED,
-    Status.declined: InterviewStatus.DECLINED,
-}
 
 
 @dataclass(frozen=True)
@@ -61,7 +56,8 @@ def replay(row: CsvRow, script: Script, now: datetime) -> tuple[ImportedIntervie
         if state.current == before.current and state.probes == before.probes:
             raise CsvImportError([CsvProblem(row.number, question.id, "the bot did not accept "
                                              f"'{row.raw[question.id]}' here.")])
-    status = _STATUS.get(state.status, InterviewStatus.ABANDONED)
+    # Rows that stop before the end were abandoned on paper: the bot must never resume them.
+    status = InterviewStatus.ABANDONED if not state.status.ended else stored_status(state.status)
     answers = [AnswerRecord(e.question_id, e.value, e.raw, e.probe) for e in events.values()]
     notes = _notes(row, script, events, status, state)
     for (question_id, probe), text in sorted(row.probes.items()):

@@ -6,20 +6,13 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.engine import CONSENT, Command, Input, Pick, Status, TextInput, begin, handle
+from bot.engine import CONSENT, Command, Input, Pick, TextInput, begin, handle
+from bot.interviews.statuses import stored_status
 from bot.script import Script
-from storage import AnswerRecord, Group, InterviewStatus, Repository, create_repository, upgrade
+from storage import AnswerRecord, Group, Repository, create_repository, upgrade
 
 HERE = Path(__file__).parent
 START = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
-_STATUS = {
-    Status.consent: InterviewStatus.ACTIVE,
-    Status.active: InterviewStatus.ACTIVE,
-    Status.completed: InterviewStatus.COMPLETED,
-    Status.screened_out: InterviewStatus.SCREENED_OUT,
-    Status.excluded: InterviewStatus.EXCLUDED,
-    Status.declined: InterviewStatus.DECLINED,
-}
 
 
 async def fresh_repository(path: Path) -> Repository:
@@ -57,7 +50,7 @@ async def record(
         turn = handle(script, state, TextInput(event) if isinstance(event, str) else event)
         moved = await repository.advance(
             interview_id=interview.id, expected_step=step, new_state=turn.state.to_dict(),
-            status=_STATUS[turn.state.status],
+            status=stored_status(turn.state.status),
             group=Group(turn.state.group) if turn.state.group else None,
             now=now + timedelta(seconds=step + 1),
             answers=[AnswerRecord(a.question_id, a.value, a.raw, a.probe) for a in turn.answers],
