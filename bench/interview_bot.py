@@ -5,8 +5,10 @@ prints throughput and p50/p99 latency (update pushed → its last reply reaching
 then checks that every chat's replies came in order and every answer is in the database.
 The fake runs in a process of its own for both bots (Telegram is a remote server too), unless
 `--same-process`; the bot under test, its database driver and PTB share this process.
+Both bots fetch updates as production does, through the at-least-once `Poller` (confirming an
+update only once processed), unless `--updater` (PTB's Updater, for comparison).
 
-Run: `.venv/bin/python -m bench.interview_bot [--postgres] [--rounds N] [--same-process]`
+Run: `.venv/bin/python -m bench.interview_bot [--postgres] [--rounds N] [--same-process] [--updater]`
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from pydantic import SecretStr
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bench.echo_bot import EchoBenchResult, percentile, run_echo_benchmark
+from bench.echo_bot import EchoBenchResult, delivering, percentile, run_echo_benchmark
 from bench.remote_fake import Call, FakeServer
 from bot.interviews import InterviewService, ScriptCatalog
 from bot.interviews.service import utc_now
@@ -87,7 +89,7 @@ async def database(postgres: bool) -> AsyncIterator[str]:
 
 async def run_interview_benchmark(*, chats: int = 200, send_latency: float = 0.05,
                                   postgres: bool = False, remote: bool = True,
-                                  limit: float = 300.0) -> dict[str, Any]:
+                                  updater: bool = False, limit: float = 300.0) -> dict[str, Any]:
     """Push every chat's ten messages at once; time, then verify order and storage."""
     async with database(postgres) as url:
         await upgrade(url)
@@ -101,22 +103,18 @@ async def run_interview_benchmark(*, chats: int = 200, send_latency: float = 0.0
             # No global 30 msg/s cap: the fake is local, and the echo baseline has none either.
             processor = TimedProcessor(256)
             application = build_application(settings, service, base_url=fake.base_url,
-                                            overall_max_rate=0, processor=processor)
+                                            overall_max_rate=0, processor=processor,
+                                            updater=updater)
             async with application:
                 await application.start()
-                assert application.updater is not None
-                await application.updater.start_polling(poll_interval=0)
-                messages = [(chat, turn) for turn in TURNS for chat in range(1, chats + 1)]
-                start, cpu = time.perf_counter(), time.process_time()
-                pushed = {update_id: (chat, at) for (chat, _), (update_id, at)
-                          in zip(messages, await fake.push(messages), strict=True)}
-                waited = asyncio.get_running_loop().time()
-                while len(processor.done) < len(pushed):
-                    if asyncio.get_running_loop().time() - waited > limit:
-                        raise TimeoutError(f"{len(processor.done)} of {len(pushed)} updates done")
-                    await asyncio.sleep(0.05)
-                cpu = time.process_time() - cpu
-                await application.updater.stop()
+                async with delivering(application, updater=updater):
+                    messages = [(chat, turn) for turn in TURNS for chat in range(1, chats + 1)]
+                    start, cpu = time.perf_counter(), time.process_time()
+                    pushed = {update_id: (chat, at) for (chat, _), (update_id, at)
+                              in zip(messages, await fake.push(messages), strict=True)}
+                    await _all_done(processor, len(pushed), limit)
+                    cpu = time.process_time() - cpu
+                    polling = await fake.polling()
                 await application.stop()
             replies = await fake.calls("sendMessage")
             typing = len(await fake.calls("sendChatAction"))
@@ -133,8 +131,18 @@ async def run_interview_benchmark(*, chats: int = 200, send_latency: float = 0.0
         "p50": statistics.median(latencies), "p99": percentile(latencies, 0.99),
         "in_order": in_order, "answers": len(stored), "expected": chats * ANSWERS_PER_CHAT,
         "complete_chats": sum(1 for n in per_chat.values() if n == ANSWERS_PER_CHAT),
-        "typing": typing, "cpu_ms": cpu * 1000 / len(pushed),
+        "typing": typing, "cpu_ms": cpu * 1000 / len(pushed), "polling": polling,
     }
+
+
+async def _all_done(processor: TimedProcessor, count: int, limit: float) -> None:
+    """Wait until the processor finished `count` updates (at most `limit` seconds)."""
+    loop = asyncio.get_running_loop()
+    waited = loop.time()
+    while len(processor.done) < count:
+        if loop.time() - waited > limit:
+            raise TimeoutError(f"{len(processor.done)} of {count} updates done")
+        await asyncio.sleep(0.05)
 
 
 def _latencies(pushed: dict[int, tuple[int, float]], done: dict[int, float],
@@ -162,18 +170,20 @@ def _load() -> str:
     return " ".join(f"{n:.2f}" for n in os.getloadavg())
 
 
-async def one_round(postgres: bool, remote: bool) -> tuple[EchoBenchResult, dict[str, Any]]:
+async def one_round(postgres: bool, remote: bool,
+                    updater: bool) -> tuple[EchoBenchResult, dict[str, Any]]:
     """Echo first, then the interview bot, with the same settings; prints both."""
     print(f"load average  : {_load()} (2 cores; before the round)")
-    echo = await run_echo_benchmark(updates=2000, chats=200, send_latency=0.05, remote=remote)
+    echo = await run_echo_benchmark(updates=2000, chats=200, send_latency=0.05, remote=remote,
+                                    updater=updater)
     bot = await run_interview_benchmark(chats=200, send_latency=0.05, postgres=postgres,
-                                        remote=remote)
+                                        remote=remote, updater=updater)
     ratio = bot["throughput"] / echo.throughput
     print(f"echo bot      : {echo.report()}")
     print(f"interview bot : {bot['updates']} updates from 200 chats, sendMessage 50 ms: "
           f"{bot['throughput']:.0f} updates/s, latency p50 {bot['p50']:.0f} ms, "
           f"p99 {bot['p99']:.0f} ms ({bot['seconds']:.2f} s; CPU {bot['cpu_ms']:.1f} ms/update; "
-          f"{bot['typing']} typing actions)")
+          f"{bot['typing']} typing actions; {bot['polling'].report()})")
     print(f"ratio         : {ratio:.2f}× the echo bot's throughput (target ≥ {TARGET:.2f}): "
           f"{'PASS' if ratio >= TARGET else 'MISS'}")
     print(f"bot CPU       : {bot['cpu_ms'] / echo.cpu_ms:.2f}× the echo bot's per update "
@@ -185,15 +195,16 @@ async def one_round(postgres: bool, remote: bool) -> tuple[EchoBenchResult, dict
     return echo, bot
 
 
-async def main_async(postgres: bool, remote: bool, rounds: int) -> None:
+async def main_async(postgres: bool, remote: bool, rounds: int, updater: bool) -> None:
     """`rounds` rounds of echo then interview bot, in one process; then the median ratio."""
     print(f"database      : {'PostgreSQL' if postgres else 'SQLite (WAL)'}; fake Bot API "
-          f"{'in its own process' if remote else 'in this process'}")
+          f"{'in its own process' if remote else 'in this process'}; updates fetched by "
+          f"{'PTB Updater (confirms before processing)' if updater else 'Poller (production)'}")
     ratios = []
     for n in range(1, rounds + 1):
         if rounds > 1:
             print(f"--- round {n} of {rounds}")
-        echo, bot = await one_round(postgres, remote)
+        echo, bot = await one_round(postgres, remote, updater)
         ratios.append(bot["throughput"] / echo.throughput)
     if rounds > 1:
         median = statistics.median(ratios)
@@ -210,10 +221,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1, help="echo + interview rounds to run")
     parser.add_argument("--same-process", action="store_true",
                         help="run the fake Bot API in the bot's process (the old design)")
+    parser.add_argument("--updater", action="store_true",
+                        help="fetch with PTB's Updater instead of our at-least-once Poller")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    asyncio.run(main_async(args.postgres, not args.same_process, args.rounds))
+    asyncio.run(main_async(args.postgres, not args.same_process, args.rounds, args.updater))
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.testing.fake_bot_api import FakeBotApi
+from bot.testing.fake_objects import JSON
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,13 +38,50 @@ class Call:
     at: float
 
 
+@dataclass(frozen=True)
+class Polling:
+    """What fetching updates cost: getUpdates calls, and update copies handed out again."""
+
+    calls: int
+    copies: int  # updates in all the answers together
+    unique: int  # distinct updates among them
+
+    @property
+    def refetched(self) -> int:
+        """Copies of updates the bot had been handed before (at-least-once polling's price)."""
+        return self.copies - self.unique
+
+    def report(self) -> str:
+        """One phrase for the console."""
+        return f"{self.calls} getUpdates calls, {self.refetched} re-fetched update copies"
+
+
+class CountingFakeBotApi(FakeBotApi):
+    """The fake Telegram, also counting the updates each getUpdates answer carried."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.copies = 0
+        self.handed: set[int] = set()
+
+    async def _get_updates(self, params: JSON) -> list[JSON]:
+        updates = await super()._get_updates(params)
+        self.copies += len(updates)
+        self.handed.update(u["update_id"] for u in updates)
+        return updates
+
+    def polling(self) -> Polling:
+        """The counts so far."""
+        return Polling(self.get_updates_count, self.copies, len(self.handed))
+
+
 class FakeServer:
     """The fake Bot API, in this process (`remote=False`) or a child process; same interface."""
 
     def __init__(self, *, remote: bool) -> None:
         """Choose where the fake runs; `async with` starts and stops it."""
         self.remote = remote
-        self._local: FakeBotApi | None = None
+        self._local: CountingFakeBotApi | None = None
         self._child: asyncio.subprocess.Process | None = None
         self._session: aiohttp.ClientSession | None = None
         self._control = ""
@@ -51,7 +89,7 @@ class FakeServer:
 
     async def __aenter__(self) -> Self:
         if not self.remote:
-            self._local = await FakeBotApi().__aenter__()
+            self._local = await CountingFakeBotApi().__aenter__()
             self.base_url = self._local.base_url
             return self
         self._child = await asyncio.create_subprocess_exec(
@@ -112,6 +150,12 @@ class FakeServer:
             return _calls(self._local, method)
         return [Call(*row) for row in await self._ask("calls", method)]
 
+    async def polling(self) -> Polling:
+        """getUpdates calls and update copies so far."""
+        if self._local is not None:
+            return self._local.polling()
+        return Polling(*await self._ask("polling"))
+
     async def texts(self) -> dict[int, list[str | None]]:
         """Each chat's bot messages (texts, edits applied), oldest first."""
         if self._local is not None:
@@ -143,7 +187,7 @@ def _texts(fake: FakeBotApi) -> dict[int, list[str | None]]:
 
 async def _serve() -> None:
     """The child: the fake plus its control API, until stdin closes."""
-    async with FakeBotApi() as fake:
+    async with CountingFakeBotApi() as fake:
 
         async def latency(request: web.Request) -> web.Response:
             method, seconds = await request.json()
@@ -168,9 +212,13 @@ async def _serve() -> None:
         async def texts(_request: web.Request) -> web.Response:
             return web.json_response(_texts(fake))
 
+        async def polling(_request: web.Request) -> web.Response:
+            counts = fake.polling()
+            return web.json_response([counts.calls, counts.copies, counts.unique])
+
         app = web.Application(client_max_size=64 * 1024 * 1024)
         for name, handler in (("latency", latency), ("push", push), ("wait", wait),
-                              ("calls", calls), ("texts", texts)):
+                              ("calls", calls), ("texts", texts), ("polling", polling)):
             app.router.add_post(f"/{name}", handler)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
