@@ -134,6 +134,41 @@ LongAnswerBatch = tuple[dict[int, tuple[str, str | None, str]], list[LongAnswerR
 
 
 @dataclass(frozen=True, slots=True)
+class InterviewHeader:
+    """An interview without its engine state or pseudonym: what a report reads of each one."""
+
+    id: int
+    status: InterviewStatus
+    group: Group | None
+    source: str | None
+    language: str | None
+    started_at: datetime
+    completed_at: datetime | None
+    script_version_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerColumnBatch:
+    """Consecutive answers of a study column by column (the i-th of each list is one answer).
+
+    An interview's answers may continue in the next batch. `values` are the stored JSON texts ("null" for no value; a
+    JSON number may come as the number), for the caller to decode once per distinct text.
+    `answered_at` is UTC text "YYYY-MM-DD HH:MM:SS.ffffff" on every backend, so that comparing
+    the texts compares the times.
+    """
+
+    interview_ids: list[int]
+    question_ids: list[str]
+    probes: list[int]
+    raw_texts: list[str | None]
+    values: list[str | int | float | None]
+    answered_at: list[str]
+
+    def __len__(self) -> int:
+        return len(self.interview_ids)
+
+
+@dataclass(frozen=True, slots=True)
 class CodingOverrideRecord:
     """A researcher's themes for one answer."""
 

@@ -9,11 +9,13 @@ from typing import Any
 
 from storage.records import (
     KEEP,
+    AnswerColumnBatch,
     AnswerRecord,
     AnswerRow,
     CodingOverrideRecord,
     Group,
     ImportedInterview,
+    InterviewHeader,
     InterviewRecord,
     InterviewStatus,
     Keep,
@@ -168,6 +170,18 @@ class Repository(ABC):
     @abstractmethod
     def stream_interviews(self, *, study_id: str) -> AsyncIterator[InterviewRecord]:
         """Every interview of the study in start order; streamed."""
+
+    @abstractmethod
+    def stream_interview_headers(
+        self, *, study_id: str, batch_size: int = 50_000
+    ) -> AsyncIterator[list[InterviewHeader]]:
+        """Every interview of the study in start order, without its state, in lists."""
+
+    @abstractmethod
+    def stream_answer_columns(
+        self, *, study_id: str, batch_size: int = 50_000
+    ) -> AsyncIterator[AnswerColumnBatch]:
+        """`stream_answers`' order in column batches of about `batch_size` answers: the report's read."""
 
     @abstractmethod
     async def set_coding_override(

@@ -7,16 +7,18 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, String, Text, cast, func, or_, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import rows, sqlite_read
 from storage.engine import is_sqlite
 from storage.records import (
+    AnswerColumnBatch,
     AnswerRow,
     AnswerValue,
     CodingOverrideRecord,
     Group,
+    InterviewHeader,
     InterviewRecord,
     InterviewStatus,
     LongAnswerBatch,
@@ -124,6 +126,66 @@ class StudyQueries:
         async for plain in self.stream_answer_batches(study_id=study_id, batch_size=batch_size):
             yield _long_batch(plain)
 
+    async def stream_answer_columns(
+        self, *, study_id: str, batch_size: int = 50_000
+    ) -> AsyncIterator[AnswerColumnBatch]:
+        """`stream_answers`' order in column batches of about `batch_size` answers: the report's read."""
+        database = self._engine.url.database
+        if is_sqlite(self._engine.url) and database and database != ":memory:":
+            async for columns in sqlite_read.stream_answer_columns(database, study_id, batch_size):
+                yield columns
+            return
+        on_sqlite = is_sqlite(self._engine.url)
+        stmt = (
+            select(
+                ANSWER.c.interview_id, ANSWER.c.question_id, ANSWER.c.probe, ANSWER.c.raw_text,
+                # The JSON as stored, not decoded: the caller decodes each distinct text once.
+                type_coerce(ANSWER.c.value, String) if on_sqlite else cast(ANSWER.c.value, Text),
+                _stored_text(ANSWER.c.answered_at, on_sqlite=on_sqlite),
+            )
+            .join(INTERVIEW, INTERVIEW.c.id == ANSWER.c.interview_id)
+            .where(INTERVIEW.c.study_id == study_id)
+            .order_by(INTERVIEW.c.id, ANSWER.c.id)
+            .execution_options(yield_per=batch_size)
+        )
+        async with self._engine.connect() as conn:
+            async for batch in (await conn.stream(stmt)).partitions():
+                ids, questions, probes, raws, values, times = map(list, zip(*batch, strict=True))
+                if on_sqlite:  # in memory, for tests: written by other means is possible
+                    times = [sqlite_read.stored_utc(t) for t in times]
+                yield AnswerColumnBatch(ids, questions, probes, raws, values, times)
+
+    async def stream_interview_headers(
+        self, *, study_id: str, batch_size: int = 50_000
+    ) -> AsyncIterator[list[InterviewHeader]]:
+        """Every interview of the study in start order, without its state, in lists."""
+        database = self._engine.url.database
+        if is_sqlite(self._engine.url) and database and database != ":memory:":
+            async for headers in sqlite_read.stream_interview_headers(
+                database, study_id, batch_size
+            ):
+                yield headers
+            return
+        stmt = (
+            select(
+                INTERVIEW.c.id, INTERVIEW.c.status, INTERVIEW.c.group, INTERVIEW.c.source,
+                INTERVIEW.c.language, INTERVIEW.c.started_at, INTERVIEW.c.completed_at,
+                INTERVIEW.c.script_version_id,
+            )
+            .where(INTERVIEW.c.study_id == study_id)
+            .order_by(INTERVIEW.c.id)
+            .execution_options(yield_per=batch_size)
+        )
+        async with self._engine.connect() as conn:
+            async for batch in (await conn.stream(stmt)).partitions():
+                yield [
+                    InterviewHeader(
+                        id, InterviewStatus(status), rows.group_or_none(group), source, language,
+                        started, completed, version,
+                    )
+                    for id, status, group, source, language, started, completed, version in batch
+                ]
+
     def _sql(self, stmt: Select[Any]) -> sqlite_read.Query:
         """A statement as SQL text and positional parameters for the plain driver."""
         compiled = stmt.compile(dialect=self._engine.dialect)
@@ -159,6 +221,13 @@ class StudyQueries:
                     created_at=row.created_at,
                 )
         return latest
+
+
+def _stored_text(column: Any, *, on_sqlite: bool) -> ColumnElement[str]:
+    """A timestamp column as UTC text "YYYY-MM-DD HH:MM:SS.ffffff", which sorts like the time."""
+    if on_sqlite:
+        return type_coerce(column, String)  # stored as such by the ORM
+    return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD HH24:MI:SS.US")
 
 
 def _long_batch(plain: list[AnswerRow]) -> LongAnswerBatch:

@@ -9,7 +9,6 @@ from typing import TypeVar
 
 from bot.analysis import Summary, analyse
 from bot.analysis.records import AnswerKey, InterviewRecord
-from bot.analysis.sweep import MERGED_ROWS
 from bot.report.records import answer_columns, interview_record, override_records
 from bot.script import Script
 from storage import Repository
@@ -30,17 +29,19 @@ async def load_summary(
     default_language = script.languages[0]
     interviews: list[InterviewRecord] = []
     version_ids: dict[int, None] = {}  # in order of first use
-    async for stored in repository.stream_interviews(study_id=study_id):
-        interviews.append(interview_record(stored, default_language))
-        version_ids.setdefault(stored.script_version_id)
+    async for headers in repository.stream_interview_headers(study_id=study_id):
+        for header in headers:
+            interviews.append(interview_record(header, default_language))
+            version_ids.setdefault(header.script_version_id)
     stored_overrides = await repository.coding_overrides(study_id=study_id)
     keys = await _answer_keys(repository, study_id, set(stored_overrides))
     version = await script_version(repository, script, list(version_ids))
     loop = asyncio.get_running_loop()
-    batches = aiter(repository.stream_answer_batches(study_id=study_id))
-    columns = (answer_columns(group) for group in grouped(_pull(loop, batches), MERGED_ROWS))
+    batches = aiter(repository.stream_answer_columns(study_id=study_id))
+    columns = map(answer_columns, _pull(loop, batches))
     # The analysis is CPU-bound and synchronous: it runs in a worker thread and pulls batches of
-    # answers from the event loop, so the whole study never sits in memory at once.
+    # answers from the event loop, so the whole study never sits in memory at once. The next
+    # batch is read meanwhile, mostly inside SQLite, which runs without the GIL.
     return await asyncio.to_thread(
         analyse, script, interviews, (), override_records(stored_overrides, keys),
         columns=columns, lang=lang, script_version=version, with_emerging=with_emerging,
@@ -72,20 +73,6 @@ async def _answer_keys(
         for answer_id, interview_id, _, _, _, question_id, probe, *_ in rows
         if answer_id in answer_ids
     }
-
-
-def grouped(batches: Iterator[list[T]], size: int) -> Iterator[list[list[T]]]:
-    """Consecutive batches gathered until they hold at least `size` items."""
-    group: list[list[T]] = []
-    count = 0
-    for batch in batches:
-        group.append(batch)
-        count += len(batch)
-        if count >= size:
-            yield group
-            group, count = [], 0
-    if group:
-        yield group
 
 
 async def _next(stream: AsyncIterator[T]) -> T | None:

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
-from itertools import chain
-from operator import itemgetter
 
 from bot.analysis import records as analysis
-from storage import AnswerRow, CodingOverrideRecord, InterviewRecord, StoredAnswer
+from storage import (
+    AnswerColumnBatch,
+    CodingOverrideRecord,
+    InterviewHeader,
+    InterviewRecord,
+    StoredAnswer,
+)
 
-# Where the analysis's columns sit in `AnswerRow`: interview id, question id, probe, raw text,
-# value, answered at.
-_FIELDS = tuple(itemgetter(i) for i in (1, 5, 6, 7, 8, 9))
 
-
-def interview_record(interview: InterviewRecord, default_language: str) -> analysis.InterviewRecord:
+def interview_record(
+    interview: InterviewRecord | InterviewHeader, default_language: str
+) -> analysis.InterviewRecord:
     """A stored interview as the analysis sees it (its pseudonym stays behind)."""
     return analysis.InterviewRecord(
         interview_id=interview.id,
@@ -40,13 +43,23 @@ def answer_record(answer: StoredAnswer, language: str) -> analysis.AnswerRecord:
     )
 
 
-def answer_columns(batches: Sequence[Sequence[AnswerRow]]) -> analysis.AnswerColumns:
-    """Batches of the bulk read's plain answer tuples as one batch of the analysis's columns."""
+def answer_columns(batch: AnswerColumnBatch) -> analysis.AnswerColumns:
+    """A batch of stored answer columns as the analysis's columns, values decoded."""
     # Once per answer of the study, so in C: no record, no datetime (the analysis only compares
-    # the ISO text, which sorts like the time), no language (the analysis reads the interview's).
+    # the stored UTC text, which sorts like the time), no language (it reads the interview's).
     return analysis.AnswerColumns(
-        *(list(chain.from_iterable(map(field, rows) for rows in batches)) for field in _FIELDS)
-    )
+        batch.interview_ids, batch.question_ids, batch.probes, batch.raw_texts,
+        decoded(batch.values), batch.answered_at,
+    )  # fmt: skip
+
+
+def decoded(values: Sequence[str | int | float | None]) -> list[analysis.AnswerValue]:
+    """Stored JSON texts (a number may come as the number, None as SQL NULL) decoded."""
+    # One json.loads for the whole batch: faster than once per distinct text, even when most
+    # texts repeat (closed answers), and no cache that grows with the study's open answers.
+    texts = [v if v.__class__ is str else "null" if v is None else repr(v) for v in values]
+    result: list[analysis.AnswerValue] = json.loads(f"[{','.join(texts)}]")
+    return result
 
 
 def override_record(
