@@ -110,10 +110,10 @@ async def build(db: Path, total: int) -> None:
 
 
 async def stages(db: Path) -> None:
-    """Each stage of the report on its own: read, adapt, analyse, render."""
+    """Each stage of the report on its own: read, adapt, analyse, render; then read and analyse
+    overlapped, as the command does."""
     from bot.analysis import analyse
-    from bot.analysis.sweep import MERGED_ROWS
-    from bot.report.build import grouped
+    from bot.report.build import load_summary
     from bot.report.records import answer_columns, interview_record
     from bot.report.render_json import render_json
 
@@ -124,29 +124,34 @@ async def stages(db: Path) -> None:
     def lap(name: str) -> None:
         nonlocal clock
         now = time.perf_counter()
-        print(f"  {name:<28} {now - clock:6.2f} s")
+        print(f"  {name:<36} {now - clock:6.2f} s")
         clock = now
 
     try:
         found = [
             interview_record(i, "en")
-            async for i in repository.stream_interviews(study_id=script.study_id)
+            async for headers in repository.stream_interview_headers(study_id=script.study_id)
+            for i in headers
         ]
-        lap("read interviews")
-        batches = [b async for b in repository.stream_answer_batches(study_id=script.study_id)]
-        lap("read answers (bulk batches)")
+        lap("read interviews (no state)")
+        batches = [b async for b in repository.stream_answer_columns(study_id=script.study_id)]
+        lap("read answers (column batches)")
+        columns = [answer_columns(b) for b in batches]
+        lap("adapt to analysis columns")
+        analyse(script, found, columns=columns, with_segments=False, with_emerging=False)
+        lap("analyse, bare tabulation")
+        analyse(script, found, columns=columns, with_emerging=False)
+        lap("analyse, with segments")
+        summary = analyse(script, found, columns=columns)
+        lap("analyse, full")
+        render_json(summary)
+        lap("render json")
+        del batches, columns
+        clock = time.perf_counter()
+        await load_summary(repository, script)
+        lap("load_summary (read beside analysis)")
     finally:
         await repository.close()
-    columns = [answer_columns(g) for g in grouped(iter(batches), MERGED_ROWS)]
-    lap("adapt to analysis columns")
-    analyse(script, found, columns=columns, with_segments=False, with_emerging=False)
-    lap("analyse, bare tabulation")
-    analyse(script, found, columns=columns, with_emerging=False)
-    lap("analyse, with segments")
-    summary = analyse(script, found, columns=columns)
-    lap("analyse, full")
-    render_json(summary)
-    lap("render json")
 
 
 def main() -> None:

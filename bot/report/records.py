@@ -55,8 +55,9 @@ def answer_columns(batch: AnswerColumnBatch) -> analysis.AnswerColumns:
 
 def decoded(values: Sequence[str | int | float | None]) -> list[analysis.AnswerValue]:
     """Stored JSON texts (a number may come as the number, None as SQL NULL) decoded."""
-    # One json.loads for the whole batch: faster than once per distinct text, even when most
-    # texts repeat (closed answers), and no cache that grows with the study's open answers.
+    # One json.loads for the whole batch. Measured on the 100k bench: faster than decoding
+    # each distinct text once (hashing every text costs about as much as parsing it), and no
+    # cache that grows with the study's open answers.
     texts = [v if v.__class__ is str else "null" if v is None else repr(v) for v in values]
     result: list[analysis.AnswerValue] = json.loads(f"[{','.join(texts)}]")
     return result

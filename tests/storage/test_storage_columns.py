@@ -62,8 +62,10 @@ async def import_study(repo: Repository, now: datetime, study_id: str, count: in
         study_id=study_id, script_version_id=version.id, now=now,
         interviews=[
             ImportedInterview(
-                pseudonym=f"{study_id}-{n}", status=InterviewStatus.COMPLETED,
-                group=Group.DOER if n % 2 else None, started_at=now, completed_at=now,
+                pseudonym=f"{study_id}-{n}",
+                status=InterviewStatus.COMPLETED if n % 4 else InterviewStatus.ABANDONED,
+                group=Group.DOER if n % 2 else None, started_at=now,
+                completed_at=now + timedelta(minutes=n, microseconds=n) if n % 4 else None,
                 language="en" if n % 3 else None, source="poster" if n % 2 else None,
                 answers=[] if n % 7 == 0 else [
                     AnswerRecord(
