@@ -151,9 +151,8 @@ class InterviewHeader:
 class AnswerColumnBatch:
     """Consecutive answers of a study column by column (the i-th of each list is one answer).
 
-    An interview's answers may continue in the next batch. `values` are the stored JSON texts ("null" for no value; a
-    JSON number may come as the number), for the caller to decode once per distinct text.
-    `answered_at` is UTC text "YYYY-MM-DD HH:MM:SS.ffffff" on every backend, so that comparing
+    An interview's answers may continue in the next batch. Values are decoded (in bulk, one
+    JSON parse a batch). `answered_at` is UTC text "YYYY-MM-DD HH:MM:SS.ffffff" on every backend, so that comparing
     the texts compares the times.
     """
 
@@ -161,7 +160,7 @@ class AnswerColumnBatch:
     question_ids: list[str]
     probes: list[int]
     raw_texts: list[str | None]
-    values: list[str | int | float | None]
+    values: list[AnswerValue]
     answered_at: list[str]
 
     def __len__(self) -> int:

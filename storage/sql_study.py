@@ -139,7 +139,7 @@ class StudyQueries:
         stmt = (
             select(
                 ANSWER.c.interview_id, ANSWER.c.question_id, ANSWER.c.probe, ANSWER.c.raw_text,
-                # The JSON as stored, not decoded: the caller decodes each distinct text once.
+                # The JSON as stored, decoded below a batch at a time.
                 type_coerce(ANSWER.c.value, String) if on_sqlite else cast(ANSWER.c.value, Text),
                 _stored_text(ANSWER.c.answered_at, on_sqlite=on_sqlite),
             )
@@ -153,7 +153,7 @@ class StudyQueries:
                 ids, questions, probes, raws, values, times = map(list, zip(*batch, strict=True))
                 if on_sqlite:  # in memory, for tests: written by other means is possible
                     times = [sqlite_read.stored_utc(t) for t in times]
-                yield AnswerColumnBatch(ids, questions, probes, raws, values, times)
+                yield AnswerColumnBatch(ids, questions, probes, raws, _decoded(values), times)
 
     async def stream_interview_headers(
         self, *, study_id: str, batch_size: int = 50_000
@@ -221,6 +221,13 @@ class StudyQueries:
                     created_at=row.created_at,
                 )
         return latest
+
+
+def _decoded(values: list[Any]) -> list[AnswerValue]:
+    """Stored JSON texts (SQLite may give a number as such, or SQL NULL) decoded in one call."""
+    texts = [v if v.__class__ is str else "null" if v is None else repr(v) for v in values]
+    decoded: list[AnswerValue] = json.loads(f"[{','.join(texts)}]")
+    return decoded
 
 
 def _stored_text(column: Any, *, on_sqlite: bool) -> ColumnElement[str]:

@@ -82,14 +82,16 @@ def _aware_text(column: str) -> str:
 # analysis instead of taking the GIL back at every row, and Python splits each text in C instead
 # of building seven objects a row. The subquery's ORDER BY stays (SQLite drops one only under an
 # outer ORDER BY or a join), so the aggregates see the rows in order; the contract test checks it.
-# Integers and fixed-format times cannot hold a comma; other texts travel as JSON arrays. A REAL
-# goes as text with 17 digits: SQLite 3.40's JSON writes only 15, which would change the value.
+# Integers and fixed-format times cannot hold a comma; texts travel as JSON arrays; the stored
+# JSON values, joined by commas, are a JSON array already, which Python decodes in one call.
+# A REAL is written with 17 digits (so it reads back as the same number); SQL NULL as null.
 COLUMN_ANSWERS = """
 SELECT count(*), group_concat(interview_id), group_concat(probe), json_group_array(question_id),
-    json_group_array(raw_text), json_group_array(value), group_concat(answered_at)
+    json_group_array(raw_text), group_concat(value), group_concat(answered_at)
 FROM (
     SELECT a.interview_id, a.probe, a.question_id, a.raw_text,
-        CASE typeof(a.value) WHEN 'real' THEN printf('%!.17g', a.value) ELSE a.value END AS value,
+        CASE typeof(a.value) WHEN 'real' THEN printf('%!.17g', a.value)
+            WHEN 'null' THEN 'null' ELSE a.value END AS value,
         CASE WHEN length(a.answered_at) = 26 AND substr(a.answered_at, 11, 1) = ' '
             THEN a.answered_at ELSE stored_utc(a.answered_at) END AS answered_at
     FROM interview AS i JOIN answer AS a ON a.interview_id = i.id
@@ -225,7 +227,7 @@ class _ColumnReader:
                 return AnswerColumnBatch(
                     # Integers as a JSON array: json.loads parses them faster than int() can.
                     json.loads(f"[{ids}]"), json.loads(question_ids), json.loads(f"[{probes}]"),
-                    json.loads(raw_texts), json.loads(values),
+                    json.loads(raw_texts), json.loads(f"[{values}]"),
                     times.split(","),
                 )  # fmt: skip
         return None

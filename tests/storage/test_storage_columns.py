@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 
 from storage import (
@@ -24,16 +23,10 @@ VALUES: list[AnswerValue] = [
 ]  # fmt: skip
 
 
-def decoded(value: str | int | float | None) -> AnswerValue:
-    """A stored JSON text decoded (numbers may already be numbers, SQL NULL is None)."""
-    decoded_value: AnswerValue = json.loads(value) if isinstance(value, str) else value
-    return decoded_value
-
-
 def rows(batches: list[AnswerColumnBatch]) -> list[tuple[object, ...]]:
     """Every answer of the batches as (interview, question, probe, raw, value, answered_at)."""
     return [
-        (i, q, p, r, decoded(v), at)
+        (i, q, p, r, v, at)
         for b in batches
         for i, q, p, r, v, at in zip(
             b.interview_ids, b.question_ids, b.probes, b.raw_texts, b.values, b.answered_at,
