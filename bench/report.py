@@ -113,7 +113,7 @@ async def stages(db: Path) -> None:
     """Each stage of the report on its own: read, adapt, analyse, render; then read and analyse
     overlapped, as the command does."""
     from bot.analysis import analyse
-    from bot.report.build import load_summary
+    from bot.report.build import ANSWER_BATCH, load_summary
     from bot.report.records import answer_columns, interview_record
     from bot.report.render_json import render_json
 
@@ -134,7 +134,12 @@ async def stages(db: Path) -> None:
             for i in headers
         ]
         lap("read interviews (no state)")
-        batches = [b async for b in repository.stream_answer_columns(study_id=script.study_id)]
+        batches = [
+            b
+            async for b in repository.stream_answer_columns(
+                study_id=script.study_id, batch_size=ANSWER_BATCH
+            )
+        ]
         lap("read answers (column batches)")
         columns = [answer_columns(b) for b in batches]
         lap("adapt to analysis columns")
