@@ -14,20 +14,14 @@ from playwright import async_api as playwright_api
 from bot.settings import Settings
 from bot.web.research import create_research_app
 from storage import Repository
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
 from tests.exports.recording import HERE
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 SCREENSHOT_ENV = "RESEARCH_SCREENSHOT"  # where to keep the screenshot (default: tmp_path)
 
 pytestmark = pytest.mark.browser
 
-if not CHROMIUM.exists() and os.environ.get("REQUIRE_BROWSER") != "1":
-    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); "
-                "set REQUIRE_BROWSER=1 to fail instead", allow_module_level=True)
+require_chromium()
 
 
 @pytest.fixture

@@ -11,18 +11,13 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from playwright import async_api as playwright_api
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
+
 SCREENSHOT_ENV = "SANDBOX_SCREENSHOT"  # where to keep the screenshot (default: tmp_path)
 
 pytestmark = pytest.mark.browser
 
-if not CHROMIUM.exists() and os.environ.get("REQUIRE_BROWSER") != "1":
-    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); "
-                "set REQUIRE_BROWSER=1 to fail instead", allow_module_level=True)
+require_chromium()
 
 
 
