@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from bot.analysis import AnswerRecord, InterviewRecord
 from bot.analysis.records import AnswerValue
+from tests.planted import planted_answers
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -52,36 +52,8 @@ class StudyBuilder:
 
 def planted_study(seed: int = 7) -> StudyBuilder:
     """90 respondents: traffic danger is the planted barrier, driving the planted competitor."""
-    rng = random.Random(seed)
     study = StudyBuilder()
-
-    def hard_answer(doer: bool) -> str:
-        parts = []
-        if rng.random() < (0.1 if doer else 0.7):
-            parts.append(rng.choice(["the traffic scares me", "roads are unsafe", "too dangerous"]))
-        if rng.random() < 0.35:
-            parts.append(rng.choice(["rain", "cold mornings", "the weather"]))
-        if rng.random() < 0.2:
-            parts.append(rng.choice(["kids to drop at school", "school run with the kids"]))
-        return " and ".join(parts) or rng.choice(["nothing really", "not sure"])
-
-    for i in range(90):
-        doer = i % 2 == 0
-        answers: dict[str, AnswerValue] = {
-            "age": 30,
-            "days": 4 if doer else 0,
-            "stage": "act" if doer else rng.choice(["pre", "act"]),
-            "hard": hard_answer(doer),
-            "good": rng.choice(["good for my health", "saves money", "fresh air"]),
-            "approve": rng.choice(["yes", "no"]),
-            "remember": rng.randint(1, 5),
-        }
-        if not doer:
-            # Planted competitor: most non-doers drive, fewer take the bus, few walk.
-            answers["instead"] = (
-                ["car"] if i % 6 != 1 else ["bus", "walk"] if i % 12 == 1 else ["bus"]
-            )
-            answers["like"] = rng.choice(["it's warm and dry", "quick", "comfortable seats"])
+    for i, doer, answers in planted_answers(seed):
         study.interview("completed", "doer" if doer else "non_doer", answers,
                         source="poster" if i < 30 else None, minutes=8 + i % 5)  # fmt: skip
     return study

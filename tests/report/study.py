@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from storage import (
     create_repository,
     upgrade,
 )
+from tests.planted import planted_answers
 
 # The analysis tests' study script: a coded self-efficacy question, closed determinants, a segment
 # question and two competing-behaviour questions.
@@ -59,40 +59,14 @@ def _interview(
 
 
 def planted_interviews(seed: int = 7) -> list[ImportedInterview]:
-    """90 completed (45 doers, 45 non-doers) and 3 others.
+    """The planted study (see `tests/planted.py`): 90 completed and 3 others.
 
-    Planted: traffic danger is said by 70% of non-doers and 10% of doers (the barrier); most
-    non-doers drive instead (the competitor). The first non-doer's answer carries a <script> tag.
+    The first non-doer's answer carries a <script> tag, which every rendering must escape.
     """
-    rng = random.Random(seed)
-
-    def hard(doer: bool) -> str:
-        parts = []
-        if rng.random() < (0.1 if doer else 0.7):
-            parts.append(rng.choice(["the traffic scares me", "roads are unsafe", "too dangerous"]))
-        if rng.random() < 0.35:
-            parts.append(rng.choice(["rain", "cold mornings", "the weather"]))
-        if rng.random() < 0.2:
-            parts.append(rng.choice(["kids to drop at school", "school run with the kids"]))
-        return " and ".join(parts) or rng.choice(["nothing really", "not sure"])
-
     interviews = []
-    for i in range(90):
-        doer = i % 2 == 0
-        answers: dict[str, AnswerValue] = {
-            "age": 30,
-            "days": 4 if doer else 0,
-            "stage": "act" if doer else rng.choice(["pre", "act"]),
-            "hard": SCRIPT_QUOTE if i == 1 else hard(doer),
-            "good": rng.choice(["good for my health", "saves money", "fresh air"]),
-            "approve": rng.choice(["yes", "no"]),
-            "remember": rng.randint(1, 5),
-        }
-        if not doer:
-            answers["instead"] = (
-                ["car"] if i % 6 != 1 else ["bus", "walk"] if i % 12 == 1 else ["bus"]
-            )
-            answers["like"] = rng.choice(["it's warm and dry", "quick", "comfortable seats"])
+    for i, doer, answers in planted_answers(seed):
+        if i == 1:
+            answers["hard"] = SCRIPT_QUOTE
         group = Group.DOER if doer else Group.NON_DOER
         interviews.append(_interview(i, InterviewStatus.COMPLETED, group, answers,
                                      "poster" if i < 30 else None))  # fmt: skip
