@@ -109,8 +109,8 @@ def _open(output: Path | None, bom: bool) -> Iterator[IO[str]]:
 def import_(study: str, csv_file: Path) -> None:
     """Import answers collected elsewhere from a wide CSV (the layout `export --format wide`
     writes); nothing is stored unless every row is valid."""
-    from bot.report.csv_import import CsvImportError
-    from bot.report.csv_replay import ImportResult, import_csv
+    from bot.imports.csv_replay import ImportResult, import_csv
+    from bot.imports.problems import CsvImportError
     from storage import Repository
 
     settings = load_settings()

@@ -19,41 +19,13 @@ from datetime import UTC, datetime
 
 from bot.engine.answers import Invalid, check_selection, read_text
 from bot.engine.state import Value
+from bot.imports.problems import NOT_UTF8, CsvImportError, CsvProblem
 from bot.report.csv_cells import METADATA, SEPARATOR, WideColumn, unsafe_text, wide_columns
 from bot.script import CompiledQuestion, Script
 from storage import InterviewStatus
 
 _PSEUDONYM = re.compile(r"[0-9a-f]{64}")
 _PICKED = {"1": True, "0": False, "yes": True, "no": False, "true": True, "false": False}
-NOT_UTF8 = (
-    "the file is not UTF-8 text (line {line} has a character saved in another encoding). "
-    "Save it again as "
-    "“CSV UTF-8” (Excel: File → Save As → CSV UTF-8; LibreOffice: character set Unicode (UTF-8))."
-)
-
-
-@dataclass(frozen=True, order=True)
-class CsvProblem:
-    """One thing wrong with the file; row 0 means the file as a whole."""
-
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = [f"row {self.row}"] if self.row else []
-        where += [f"column `{self.column}`"] if self.column else []
-        return f"{', '.join(where)}: {self.message}" if where else self.message
-
-
-class CsvImportError(ValueError):
-    """A file that cannot be imported; `problems` lists every reason."""
-
-    def __init__(self, problems: list[CsvProblem]) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
-
-
 @dataclass
 class CsvRow:
     """One data row, read and checked: metadata plus each question's parsed answer."""
@@ -284,8 +256,6 @@ def _plain(number: float | None) -> str:
 
 
 __all__ = [
-    "CsvImportError",
-    "CsvProblem",
     "CsvRow",
     "parse_cell",
     "pseudonym_for",

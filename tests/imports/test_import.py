@@ -6,8 +6,9 @@ import io
 
 import pytest
 
-from bot.report.csv_import import CsvImportError, pseudonym_for
-from bot.report.csv_replay import import_csv
+from bot.imports.csv_import import pseudonym_for
+from bot.imports.csv_replay import import_csv
+from bot.imports.problems import CsvImportError
 from bot.report.exports import export_csv
 from bot.script import Script
 from storage import InterviewStatus, Repository

@@ -12,8 +12,9 @@ from datetime import datetime
 
 from bot.engine import CONSENT, DONE, Command, Input, Pick, State, Status, TextInput, begin, handle
 from bot.engine.state import AnswerEvent
+from bot.imports.csv_import import CsvRow, read_wide_csv
+from bot.imports.problems import CsvImportError, CsvProblem
 from bot.interviews.statuses import stored_status
-from bot.report.csv_import import CsvImportError, CsvProblem, CsvRow, read_wide_csv
 from bot.script import QuestionType, Script
 from storage import AnswerRecord, Group, ImportedInterview, InterviewStatus, Repository
 
