@@ -44,7 +44,13 @@ async def open_database(url: str, *, announce: bool = True) -> AsyncIterator[Rep
         say(f"Database: {label}")
     if is_sqlite(normalise_url(url)):
         # A local SQLite file belongs to this installation: it keeps itself current.
-        await upgrade(url)
+        try:
+            await upgrade(url)
+        except OSError as error:  # its folder cannot be made
+            raise click.ClickException(
+                f"Cannot create {label} ({error.strerror or error}): set DATABASE_URL to a file "
+                "in a folder you can write to."
+            ) from None
     else:
         state = await schema_state(url)
         if not state.up_to_date:
