@@ -48,13 +48,16 @@ def test_keygen_writes_a_strong_key_into_env_and_never_prints_it(
     assert made.status == 0, made.output
     text = env_file.read_text()
     key = re.search(r"^PSEUDONYM_KEY=(\S+)$", text, re.M)
-    assert key is not None and len(key.group(1)) >= 32
+    assert key is not None
+    assert len(key.group(1)) >= 32
     assert key.group(1) not in made.output
-    assert text.startswith("TELEGRAM_BOT_TOKEN=\n") and text.endswith("TIMEZONE=UTC\n")
+    assert text.startswith("TELEGRAM_BOT_TOKEN=\n")
+    assert text.endswith("TIMEZONE=UTC\n")
     assert oct(env_file.stat().st_mode & 0o777) == "0o600"
 
     refused = perceptions("keygen")
-    assert refused.status == 1 and "--force" in refused.output
+    assert refused.status == 1
+    assert "--force" in refused.output
     assert env_file.read_text() == text  # a key in use is never replaced silently
 
 
@@ -87,7 +90,8 @@ async def test_the_real_bot_starts_with_a_banner(fake_bot_api: FakeBotApi, workd
     assert lines[0] == "Bot @perceptions_test_bot — polling Telegram for updates."
     assert "Database: SQLite file ./data/perceptions.db." in banner
     assert "  cycling_to_work — Getting to work by bike\n" in banner
-    assert "kerbside_recycling — " in banner and "(default: /start without a link)" in banner
+    assert "kerbside_recycling — " in banner
+    assert "(default: /start without a link)" in banner
     assert "https://t.me/perceptions_test_bot?start=cycling_to_work " in banner
     assert "https://t.me/perceptions_test_bot?start=cycling_to_work__poster" in banner
     assert TOKEN not in banner + errors.decode()
