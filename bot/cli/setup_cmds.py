@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli.common import SYSTEM_DATABASES
+from bot.cli.common import SYSTEM_DATABASES, say
 from bot.cli.errors import DATABASE
 from bot.settings import DEFAULT_PSEUDONYM_KEY, MIN_KEY_LENGTH, load_settings
 
@@ -83,6 +83,39 @@ def keygen(env_file: Path, force: bool) -> None:
                "somewhere safe, outside the database: without it pseudonyms cannot be matched.")
 
 
-COMMANDS: list[click.Command] = [db, keygen]
+@click.command("links")
+@click.argument("study")
+@click.option("--source", help="Where the link is shown (poster, flyer_market, radio…): kept with "
+              "each interview started from it, so fieldwork can compare channels.")
+@click.option("--bot", "username", metavar="USERNAME",
+              help="The bot's @username (default: asked from Telegram with TELEGRAM_BOT_TOKEN).")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("links"), show_default=True,
+              help="Folder for the QR codes (PNG for print, SVG for design tools).")
+def links(study: str, source: str | None, username: str | None, output: Path) -> None:
+    """Print a study's link and write its QR code, for posters and flyers."""
+    import segno
+
+    from bot.cli import startup
+    from bot.cli.common import study_script
+
+    settings = load_settings()
+    script = study_script(settings, study)
+    if username is None:
+        if settings.telegram_bot_token is None:
+            raise click.ClickException("give the bot's name with --bot YOUR_BOT, or set "
+                                       "TELEGRAM_BOT_TOKEN so Telegram can tell it.")
+        username = asyncio.run(startup.telegram_username(settings))
+    link = startup.deep_link(username.lstrip("@"), script.study_id, source)
+    output.mkdir(parents=True, exist_ok=True)
+    name = output / (f"{script.study_id}__{source}" if source else script.study_id)
+    code = segno.make(link, error="m")
+    code.save(f"{name}.png", scale=10, border=4)
+    code.save(f"{name}.svg", scale=10, border=4, title=link)
+    click.echo(link)
+    say(f"QR code written to {name}.png and {name}.svg")
+
+
+COMMANDS: list[click.Command] = [db, keygen, links]
 
 

@@ -97,3 +97,21 @@ async def test_the_real_bot_starts_with_a_banner(fake_bot_api: FakeBotApi, workd
     assert TOKEN not in banner + errors.decode()
     assert bot.returncode in (0, 130), errors.decode()  # Ctrl-C before or after polling began
     assert "Traceback" not in errors.decode()
+
+
+def test_links_prints_a_deep_link_and_writes_its_qr_code(
+    perceptions: Perceptions, workdir: Path
+) -> None:
+    ran = perceptions("links", "cycling_to_work", "--source", "poster", "--bot", "@cycle_study_bot")
+    assert ran.status == 0, ran.output
+    assert ran.stdout == "https://t.me/cycle_study_bot?start=cycling_to_work__poster\n"
+    png = workdir / "links" / "cycling_to_work__poster.png"
+    svg = workdir / "links" / "cycling_to_work__poster.svg"
+    assert png.read_bytes().startswith(b"\x89PNG")
+    assert "https://t.me/cycle_study_bot?start=cycling_to_work__poster" in svg.read_text()
+
+
+def test_a_link_source_telegram_would_refuse(perceptions: Perceptions) -> None:
+    ran = perceptions("links", "cycling_to_work", "--source", "market day!", "--bot", "b")
+    assert ran.status == 1
+    assert "letters, digits, _ or -" in ran.output
