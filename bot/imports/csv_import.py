@@ -1,31 +1,37 @@
-"""Reading a wide CSV of answers collected elsewhere (paper, KoboToolbox) against a study's script.
+"""Reading a wide CSV of answers collected elsewhere (paper, KoboToolbox, ODK) against a script.
 
-The layout is the wide export's (`bot.report.csv_cells.wide_header`); choice cells may hold labels
-(in any of the script's languages) or codes. Every problem is collected, each naming its row (as
-a spreadsheet numbers it: the header is row 1) and column, so one round of fixes is enough.
+The file is streamed: rows are read, checked and handed on one at a time, so memory stays flat
+however long the file. Header cells are read by `bot.imports.columns`; choice cells may hold
+codes or labels in any of the script's languages, multiple choices one cell of space-separated
+codes (KoboToolbox) or of labels, or one 0/1 column per option. Every problem names its row (as
+a spreadsheet numbers it: the header is row 1) and column.
 """
 
 from __future__ import annotations
 
 import csv
-import difflib
 import hashlib
 import hmac
-import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import IO
 
 from bot.engine.answers import Invalid, check_selection, read_text
 from bot.engine.state import Value
+from bot.imports.columns import Layout
 from bot.imports.problems import NOT_UTF8, CsvImportError, CsvProblem
-from bot.report.csv_cells import METADATA, SEPARATOR, WideColumn, unsafe_text, wide_columns
-from bot.script import CompiledQuestion, Script
+from bot.report.csv_cells import SEPARATOR, unsafe_text
+from bot.script import CompiledQuestion, QuestionType, Script
 from storage import InterviewStatus
 
 _PSEUDONYM = re.compile(r"[0-9a-f]{64}")
 _PICKED = {"1": True, "0": False, "yes": True, "no": False, "true": True, "false": False}
+OWN_ID_MAX = 100
+_CACHED = 50_000  # distinct cells remembered per study (closed questions have few)
+
+
 @dataclass
 class CsvRow:
     """One data row, read and checked: metadata plus each question's parsed answer."""
@@ -39,6 +45,7 @@ class CsvRow:
     language: str
     started_at: datetime | None
     completed_at: datetime | None
+    own_id: str | None = None
     answers: dict[str, Value] = field(default_factory=dict)  # question id → parsed value
     raw: dict[str, str] = field(default_factory=dict)  # question id → the cell as typed
     probes: dict[tuple[str, int], str] = field(default_factory=dict)
@@ -57,149 +64,213 @@ def pseudonym_for(respondent: str, key: str) -> str:
     return hmac.new(key.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
 
-def read_wide_csv(data: bytes, script: Script, *, key: str) -> list[CsvRow]:
-    """Every row of a wide CSV, checked against the script; raises `CsvImportError` with all problems."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CsvImportError([CsvProblem(0, "", NOT_UTF8.format(line=data[: exc.start].count(b"\n") + 1))]) from None
-    if not text.strip():
+def records(stream: IO[bytes]) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header, then each non-empty data row with its number; raises `CsvImportError`.
+
+    `;` or `,` is told from the header line (Excel writes `;` in many locales).
+    """
+    lines = _decoded(stream)
+    first = next(lines, "")
+    if not first.strip():
         raise CsvImportError([CsvProblem(0, "", "the file is empty; it needs a header row.")])
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","  # Excel in many locales
-    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    header = [name.strip() for name in records[0]]
-    body = [(n, r) for n, r in enumerate(records[1:], start=2) if any(c.strip() for c in r)]
-    columns = {c.name: c for c in wide_columns(script)}
-    problems = _header_problems(header, columns, script)
-    if not body:
-        problems.append(CsvProblem(0, "", "the file has a header but no rows of answers."))
-    if problems:
-        raise CsvImportError(problems)
-    rows: list[CsvRow] = []
-    seen: dict[str, int] = {}
-    for number, record in body:
-        if len(record) > len(header):
-            problems.append(CsvProblem(number, "", f"has {len(record)} cells but the header "
-                                       f"names only {len(header)} columns."))
-            continue
-        cells = {name: unsafe_text(value.strip()) for name, value in zip(header, record, strict=False)}
-        row = _row(number, cells, columns, script, key, problems)
-        if row is None:
-            continue
-        if row.pseudonym in seen:
-            problems.append(CsvProblem(number, "respondent", f"'{row.respondent}' is already "
-                                       f"in row {seen[row.pseudonym]}; one row per respondent."))
-        seen.setdefault(row.pseudonym, number)
-        rows.append(row)
-    if problems:
-        raise CsvImportError(sorted(problems))
-    return rows
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        reader = csv.reader(_chain(first, lines), delimiter=delimiter)
+        next(reader)
+        for number, record in enumerate(reader, start=2):
+            if any(cell.strip() for cell in record):
+                yield number, record
+
+    header = [name.strip() for name in next(csv.reader([first], delimiter=delimiter))]
+    return header, rows()
 
 
-def _header_problems(
-    header: list[str], columns: dict[str, WideColumn], script: Script
-) -> list[CsvProblem]:
-    known = [*METADATA, *columns]
-    problems = []
-    for name in header:
-        if header.count(name) > 1:
-            problems.append(CsvProblem(1, name, "appears twice in the header."))
-        elif name not in known:
-            close = difflib.get_close_matches(name, known, n=1)
-            hint = f" Did you mean `{close[0]}`?" if close else ""
-            problems.append(CsvProblem(1, name, f"is not a question or metadata column of "
-                                       f"study `{script.study_id}`.{hint}"))
-    if "respondent" not in header:
-        problems.append(CsvProblem(1, "respondent", "is missing; every row needs a respondent id."))
-    return sorted(set(problems))
-
-
-def _row(
-    number: int,
-    cells: dict[str, str],
-    columns: dict[str, WideColumn],
-    script: Script,
-    key: str,
-    problems: list[CsvProblem],
-) -> CsvRow | None:
-    before = len(problems)
-
-    def bad(column: str, message: str) -> None:
-        problems.append(CsvProblem(number, column, message))
-
-    respondent = cells.get("respondent", "")
-    if not respondent:
-        bad("respondent", "is empty; every row needs a respondent id.")
-    language = cells.get("language") or script.languages[0]
-    if language not in script.languages:
-        bad("language", f"'{language}' is not one of the study's languages "
-            f"({', '.join(script.languages)}).")
-        language = script.languages[0]
-    status: InterviewStatus | None = None
-    if cells.get("status"):
+def _decoded(stream: IO[bytes]) -> Iterator[str]:
+    """The file's lines as text, the byte-order mark dropped; a line not in UTF-8 is a problem."""
+    for number, raw in enumerate(stream, start=1):
         try:
-            status = InterviewStatus(cells["status"])
-        except ValueError:
-            bad("status", f"'{cells['status']}' is not a status; use one of "
-                f"{', '.join(s.value for s in InterviewStatus)}, or leave it empty.")
-    row = CsvRow(
-        number=number,
-        respondent=respondent,
-        pseudonym=pseudonym_for(respondent, key) if respondent else "",
-        status=status,
-        group=cells.get("group", ""),
-        source=cells.get("source") or None,
-        language=language,
-        started_at=_when(cells, "started_at", bad),
-        completed_at=_when(cells, "completed_at", bad),
-    )
-    picks: dict[str, list[str]] = {}
-    unreadable: set[str] = set()  # multiple choices with a bad cell: counting picks would mislead
-    for name, value in cells.items():
-        column = columns.get(name)
-        if column is None or not value:
-            continue
-        question = column.question
-        if column.probe:
-            row.probes[(question.id, column.probe)] = value
-        elif column.option is not None:
-            picked = _PICKED.get(value.lower())
-            if picked is None:
-                bad(name, f"'{value}' should be 1 (picked) or 0 (not picked).")
-                unreadable.add(question.id)
-            chosen = picks.setdefault(question.id, [])
-            if picked:
-                chosen.append(column.option)
-        else:
-            parsed = parse_cell(script, question, value, language)
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise CsvImportError([CsvProblem(0, "", NOT_UTF8.format(line=number))]) from None
+        yield line.removeprefix("\ufeff") if number == 1 else line
+
+
+def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
+    yield first
+    yield from rest
+
+
+class RowReader:
+    """Reads data rows against a layout, remembering how each distinct closed answer parses."""
+
+    def __init__(self, script: Script, layout: Layout, *, key: str) -> None:
+        self.script = script
+        self.layout = layout
+        self.key = key
+        self._parsed: dict[tuple[str, str, str], Value | Invalid] = {}
+        combined = {c.question.id for c in layout.answers if c.option is None and not c.probe}
+        self._split = [c for c in layout.answers if c.option is not None]
+        self._cells = [c for c in layout.answers if c.option is None]
+        self._has_combined = combined
+
+    def read(self, number: int, record: list[str], bad: Callable[[CsvProblem], None]) -> CsvRow | None:
+        """The row checked, or None after telling `bad` every problem it has."""
+        failed = False
+
+        def problem(column: str, message: str) -> None:
+            nonlocal failed
+            failed = True
+            bad(CsvProblem(number, column, message))
+
+        if len(record) > self.layout.width:
+            problem("", f"has {len(record)} cells but the header names only "
+                    f"{self.layout.width} columns.")
+            return None
+        cells = [unsafe_text(cell.strip()) for cell in record]
+        cells += [""] * (self.layout.width - len(cells))
+        row = self._metadata(number, cells, problem)
+        for column in self._cells:
+            value = cells[column.index]
+            if not value:
+                continue
+            question = column.question
+            if column.probe:
+                row.probes[(question.id, column.probe)] = value
+                continue
+            parsed = self._parse(question, value, row.language)
             if isinstance(parsed, Invalid):
-                bad(name, f"'{value}' {parsed.message}")
+                problem(column.name, f"'{value}' {parsed.message}")
             else:
                 row.answers[question.id], row.raw[question.id] = parsed, value
-    for question_id, chosen in picks.items():
-        if question_id in unreadable:
+        self._picks(row, cells, problem)
+        return None if failed else row
+
+    def _metadata(self, number: int, cells: list[str], problem: Callable[[str, str], None]) -> CsvRow:
+        script = self.script
+
+        def first(name: str) -> str:
+            return next((cells[i] for i in self.layout.meta.get(name, ()) if cells[i]), "")
+
+        own = first("own_id").removeprefix("uuid:")
+        respondent = first("respondent") or own
+        if not respondent:
+            problem("respondent", "is empty; every row needs a respondent id.")
+        own_id = own or (respondent if respondent and not _PSEUDONYM.fullmatch(respondent) else "")
+        if len(own_id) > OWN_ID_MAX:
+            problem("respondent", f"is longer than {OWN_ID_MAX} characters.")
+        language = first("language") or script.languages[0]
+        if language not in script.languages:
+            problem("language", f"'{language}' is not one of the study's languages "
+                    f"({', '.join(script.languages)}).")
+            language = script.languages[0]
+        status: InterviewStatus | None = None
+        if first("status"):
+            try:
+                status = InterviewStatus(first("status"))
+            except ValueError:
+                problem("status", f"'{first('status')}' is not a status; use one of "
+                        f"{', '.join(s.value for s in InterviewStatus)}, or leave it empty.")
+        return CsvRow(
+            number=number,
+            respondent=respondent,
+            pseudonym=pseudonym_for(respondent, self.key) if respondent else "",
+            status=status,
+            group=first("group"),
+            source=first("source") or None,
+            language=language,
+            started_at=_when(first("started_at"), "started_at", problem),
+            completed_at=_when(first("completed_at") or first("submitted_at"), "completed_at",
+                               problem),
+            own_id=own_id or None,
+        )
+
+    def _parse(self, question: CompiledQuestion, value: str, lang: str) -> Value | Invalid:
+        if question.type == QuestionType.text:
+            return parse_cell(self.script, question, value, lang)
+        key = (question.id, lang, value)
+        found = self._parsed.get(key)
+        if found is None:
+            found = self._closed(question, value, lang)
+            if len(self._parsed) < _CACHED:
+                self._parsed[key] = found
+        return found
+
+    def _closed(self, question: CompiledQuestion, value: str, lang: str) -> Value | Invalid:
+        if question.type == QuestionType.multiple_choice:
+            # KoboToolbox and ODK write the picked choices' names separated by spaces.
+            codes = value.split()
+            names = {o.value for o in question.options}
+            if len(codes) > 1 and all(code in names for code in codes):
+                picked = check_selection(self.script, question, codes, lang)
+                if isinstance(picked, Invalid):
+                    return Invalid(researcher_words(self.script, question, picked, lang))
+                return picked
+        return parse_cell(self.script, question, value, lang)
+
+    def _picks(self, row: CsvRow, cells: list[str], problem: Callable[[str, str], None]) -> None:
+        """Multiple choices given as one 0/1 column per option (when no single cell has them)."""
+        picks: dict[str, list[str]] = {}
+        unreadable: set[str] = set()  # a bad cell: counting the picks would mislead
+        for column in self._split:
+            question, value = column.question, cells[column.index]
+            if not value or question.id in row.answers or (question.id in self._has_combined and (
+                    cells[self._combined_index(question.id)])):
+                continue
+            picked = _PICKED.get(value.lower())
+            if picked is None and column.option is not None:
+                picked = True if self._names_option(question, value, column.option) else None
+            if picked is None:
+                problem(column.name, f"'{value}' should be 1 (picked) or 0 (not picked).")
+                unreadable.add(question.id)
+                continue
+            chosen = picks.setdefault(question.id, [])
+            if picked and column.option is not None:
+                chosen.append(column.option)
+        for question_id, chosen in picks.items():
+            if question_id in unreadable:
+                continue
+            question = self.script.by_id[question_id]
+            selection = check_selection(self.script, question, chosen, row.language)
+            if isinstance(selection, Invalid):
+                problem(f"{question_id}{SEPARATOR}…",
+                        researcher_words(self.script, question, selection, row.language))
+            else:
+                values = selection if isinstance(selection, list) else []
+                row.answers[question_id], row.raw[question_id] = values, ", ".join(values)
+
+    def _combined_index(self, question_id: str) -> int:
+        return next(c.index for c in self._cells if c.question.id == question_id and not c.probe)
+
+    def _names_option(self, question: CompiledQuestion, value: str, option: str) -> bool:
+        """A split column holding the option's own name or label rather than 1."""
+        return self._closed(question, value, self.script.languages[0]) in (option, [option])
+
+
+def read_rows(
+    rows: Iterable[tuple[int, list[str]]], reader: RowReader, bad: Callable[[CsvProblem], None]
+) -> Iterator[CsvRow]:
+    """Each good row; every problem goes to `bad`, including respondents that appear twice."""
+    seen: dict[str, int] = {}
+    for number, record in rows:
+        row = reader.read(number, record, bad)
+        if row is None:
             continue
-        question = script.by_id[question_id]
-        selection = check_selection(script, question, chosen, language)
-        if isinstance(selection, Invalid):
-            bad(f"{question_id}{SEPARATOR}…", researcher_words(script, question, selection, language))
-        else:
-            values = selection if isinstance(selection, list) else []
-            row.answers[question_id], row.raw[question_id] = values, ", ".join(values)
-    return row if len(problems) == before else None
+        earlier = seen.setdefault(row.pseudonym, number)
+        if earlier != number:
+            bad(CsvProblem(number, "respondent", f"'{row.respondent}' is already in row "
+                           f"{earlier}; one row per respondent."))
+            continue
+        yield row
 
 
-def _when(
-    cells: dict[str, str], name: str, bad: Callable[[str, str], None]
-) -> datetime | None:
-    text = cells.get(name, "")
+def _when(text: str, name: str, problem: Callable[[str, str], None]) -> datetime | None:
     if not text:
         return None
     try:
         when = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        bad(name, f"'{text}' is not a date and time like 2024-05-01T09:30:00+00:00.")
+        problem(name, f"'{text}' is not a date and time like 2024-05-01T09:30:00+00:00.")
         return None
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
@@ -257,8 +328,10 @@ def _plain(number: float | None) -> str:
 
 __all__ = [
     "CsvRow",
+    "RowReader",
     "parse_cell",
     "pseudonym_for",
-    "read_wide_csv",
+    "read_rows",
+    "records",
     "researcher_words",
 ]

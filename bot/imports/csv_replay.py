@@ -2,35 +2,53 @@
 
 Replaying (rather than copying the file's `status` and `group`) gives exactly what the bot would
 have produced: the same questions skipped by `when`, the same screening, the same doer / non-doer
-classification and the same stored state.
+classification and the same stored state. The file is streamed into one write transaction; when
+any row has a problem the transaction is rolled back, so nothing is stored unless all is well.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import contextlib
+import io
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
+from typing import IO
 
 from bot.engine import CONSENT, DONE, Command, Input, Pick, State, Status, TextInput, begin, handle
 from bot.engine.state import AnswerEvent
-from bot.imports.csv_import import CsvRow, read_wide_csv
+from bot.imports.columns import Layout, read_header
+from bot.imports.csv_import import CsvRow, RowReader, read_rows, records
 from bot.imports.problems import CsvImportError, CsvProblem
+from bot.imports.tally import ProblemLog, Remarks
 from bot.interviews.statuses import stored_status
 from bot.script import QuestionType, Script
 from storage import AnswerRecord, Group, ImportedInterview, InterviewStatus, Repository
 
 # A row whose file status says it stopped part-way is imported as abandoned: it never resumes.
 UNFINISHED = frozenset({InterviewStatus.ACTIVE, InterviewStatus.PAUSED, InterviewStatus.ABANDONED})
+PROGRESS_EVERY = 500  # rows
 
 
-@dataclass(frozen=True)
+@dataclass
 class ImportResult:
     """What an import stored, and remarks worth reading (nothing in them blocked the import)."""
 
     interview_ids: list[int]
-    notes: list[str]
+    remarks: Remarks = field(default_factory=Remarks)
+    outcomes: Counter[str] = field(default_factory=Counter)  # "completed", "doer", …
+    own_ids: int = 0
+    layout: Layout | None = None
+
+    @property
+    def notes(self) -> list[str]:
+        """The remarks, one line per kind."""
+        return self.remarks.lines()
 
 
-def replay(row: CsvRow, script: Script, now: datetime) -> tuple[ImportedInterview, list[str]]:
+def replay(row: CsvRow, script: Script, now: datetime, remarks: Remarks) -> ImportedInterview:
     """The interview the bot would have recorded for this row; raises `CsvImportError`."""
     state = begin(script, language=row.language, source=row.source).state
     events: dict[tuple[str, int], AnswerEvent] = {}
@@ -60,25 +78,25 @@ def replay(row: CsvRow, script: Script, now: datetime) -> tuple[ImportedIntervie
     # Rows that stop before the end were abandoned on paper: the bot must never resume them.
     status = InterviewStatus.ABANDONED if not state.status.ended else stored_status(state.status)
     answers = [AnswerRecord(e.question_id, e.value, e.raw, e.probe) for e in events.values()]
-    notes = _notes(row, script, events, status, state)
+    _remark(row, events, status, state, remarks)
     for (question_id, probe), text in sorted(row.probes.items()):
         if (question_id, 0) in events and (question_id, probe) not in events:
             # Collected on paper though the bot would not have probed: still the respondent's words.
             answers.append(AnswerRecord(question_id, text, text, probe))
     started = row.started_at or now
     completed = row.completed_at or (started if status == InterviewStatus.COMPLETED else None)
-    interview = ImportedInterview(
+    return ImportedInterview(
         pseudonym=row.pseudonym,
         status=status,
         group=Group(state.group) if state.group else None,
         started_at=started,
-        completed_at=completed,
+        completed_at=completed if status == InterviewStatus.COMPLETED else None,
         answers=answers,
         language=row.language,
         source=row.source,
         state=state.to_dict(),
+        own_id=row.own_id,
     )
-    return interview, notes
 
 
 def _step(
@@ -102,56 +120,100 @@ def _inputs(kind: QuestionType, question_id: str, row: CsvRow) -> list[Input]:
     return [TextInput(row.raw[question_id])]
 
 
-def _notes(
+def _remark(
     row: CsvRow,
-    script: Script,
     events: dict[tuple[str, int], AnswerEvent],
     status: InterviewStatus,
     state: State,
-) -> list[str]:
-    notes = [
-        f"row {row.number}, column `{question_id}`: left out, because the script would not ask "
-        "this respondent that question."
-        for question_id in row.answers
-        if (question_id, 0) not in events
-    ]
+    remarks: Remarks,
+) -> None:
+    for question_id in row.answers:
+        if (question_id, 0) not in events:
+            remarks.add(f"left:{question_id}", row.number, f"column `{question_id}`: answers left "
+                        "out, because the script would not ask those respondents that question")
     group = state.group or ""
     if row.group and row.group != group:
-        notes.append(f"row {row.number}: the file says group `{row.group}`, the script's rules "
-                     f"give `{group or 'none'}`; the rules win.")
+        remarks.add("group", row.number, "the file's `group` differs from what the script's "
+                    "rules give; the rules win")
     if row.status and row.status not in UNFINISHED and row.status != status:
-        notes.append(f"row {row.number}: the file says status `{row.status.value}`, replaying the "
-                     f"answers gives `{status.value}`; the replay wins.")
-    return notes
+        remarks.add("status", row.number, "the file's `status` differs from what replaying the "
+                    "answers gives; the replay wins")
+
+
+@contextlib.contextmanager
+def _opened(source: bytes | Path) -> Iterator[IO[bytes]]:
+    if isinstance(source, bytes):
+        yield io.BytesIO(source)
+        return
+    with source.open("rb") as stream:
+        yield stream
 
 
 async def import_csv(
-    repository: Repository, script: Script, data: bytes, *, key: str, now: datetime
+    repository: Repository,
+    script: Script,
+    source: bytes | Path,
+    *,
+    key: str,
+    now: datetime,
+    ignore: Iterable[str] = (),
+    progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Check a wide CSV and store its interviews, all or nothing; raises `CsvImportError`."""
-    rows = read_wide_csv(data, script, key=key)
-    problems: list[CsvProblem] = []
-    interviews: list[ImportedInterview] = []
-    notes: list[str] = []
-    for row in rows:
-        try:
-            interview, remarks = replay(row, script, now)
-        except CsvImportError as exc:
-            problems += exc.problems
-            continue
-        earlier = await repository.latest_interview(pseudonym=row.pseudonym, study_id=script.study_id)
-        if earlier is not None:
-            problems.append(CsvProblem(row.number, "respondent", f"'{row.respondent}' already has an "
-                                       "interview in this study (was this file imported before?)."))
-        interviews.append(interview)
-        notes += remarks
-    if problems:
-        raise CsvImportError(sorted(problems))
-    title = script.text(script.file.study.title, script.languages[0])
-    version = await repository.register_script(
-        study_id=script.study_id, title=title, text=script.source, now=now
-    )
-    ids = await repository.import_interviews(
-        study_id=script.study_id, script_version_id=version.id, interviews=interviews, now=now
-    )
-    return ImportResult(ids, notes)
+    """Check a wide CSV and store its interviews, all or nothing; raises `CsvImportError`.
+
+    `progress` is told, every few hundred rows, how many more rows were read.
+    """
+    with _opened(source) as stream:
+        header, rows = records(stream)
+        layout, problems = read_header(header, script, ignore=ignore)
+        first = next(rows, None)
+        if first is None:
+            problems.append(CsvProblem(0, "", "the file has a header but no rows of answers."))
+        if problems:
+            raise CsvImportError(problems)
+        assert first is not None
+        already = await repository.study_pseudonyms(study_id=script.study_id)
+        result = ImportResult([], layout=layout)
+        log = ProblemLog()
+        reader = RowReader(script, layout, key=key)
+
+        def interviews() -> Iterator[ImportedInterview]:
+            done = 0
+            for row in read_rows(_chain(first, rows), reader, log.add):
+                done += 1
+                if progress is not None and done % PROGRESS_EVERY == 0:
+                    progress(PROGRESS_EVERY)
+                if row.pseudonym in already:
+                    log.add(CsvProblem(row.number, "respondent", f"'{row.respondent}' already "
+                                       "has an interview in this study (was this file imported "
+                                       "before?)."))
+                    continue
+                try:
+                    interview = replay(row, script, now, result.remarks)
+                except CsvImportError as exc:
+                    for problem in exc.problems:
+                        log.add(problem)
+                    continue
+                result.outcomes[interview.status.value] += 1
+                if interview.group is not None:
+                    result.outcomes[interview.group.value] += 1
+                result.own_ids += interview.own_id is not None
+                yield interview
+            if log:
+                raise CsvImportError(log.sorted(), total=log.total)
+
+        title = script.text(script.file.study.title, script.languages[0])
+        version = await repository.register_script(
+            study_id=script.study_id, title=title, text=script.source, now=now
+        )
+        result.interview_ids = await repository.import_interviews(
+            study_id=script.study_id, script_version_id=version.id, interviews=interviews(),
+            now=now,
+        )
+    return result
+
+
+def _chain(first: tuple[int, list[str]], rest: Iterator[tuple[int, list[str]]]
+           ) -> Iterator[tuple[int, list[str]]]:
+    yield first
+    yield from rest

@@ -26,8 +26,10 @@ class CsvProblem:
 
 
 class CsvImportError(ValueError):
-    """A file that cannot be imported; `problems` lists every reason."""
+    """A file that cannot be imported; `problems` lists the reasons (`total` counts them all,
+    when there were too many to keep)."""
 
-    def __init__(self, problems: list[CsvProblem]) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
+    def __init__(self, problems: list[CsvProblem], *, total: int | None = None) -> None:
+        super().__init__("\n".join(str(p) for p in problems[:20]))
         self.problems = problems
+        self.total = len(problems) if total is None else total

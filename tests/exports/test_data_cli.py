@@ -34,7 +34,8 @@ def test_upgrade_import_then_export_wide_with_bom(runner: CliRunner, tmp_path: P
     paper.write_text("respondent,name,age,days,easier,confident\nP-1,Ann,30,4,lanes all the way,2\n")
     imported = runner.invoke(cli, ["import", "commute", str(paper)])
     assert imported.exit_code == 0, imported.output
-    assert "Imported 1 interviews into study commute." in imported.output
+    assert "Imported 1 interview into study commute: 1 completed (1 doer, 0 non-doers)." in (
+        imported.output)
 
     out = tmp_path / "wide.csv"
     exported = runner.invoke(cli, ["export", "commute", "--format", "wide", "-o", str(out),

@@ -92,9 +92,11 @@ async def test_importing_the_same_file_twice_is_refused(
 
 async def test_unknown_and_missing_columns(repository: Repository, script: Script) -> None:
     assert await problems_of(repository, script, "name,dayz\nAnn,3") == [
-        "row 1, column `dayz`: is not a question or metadata column of study `commute`. "
-        "Did you mean `days`?",
-        "row 1, column `respondent`: is missing; every row needs a respondent id.",
+        "row 1, column `dayz`: is not a question of study `commute` nor a metadata column we "
+        "know. Did you mean `days`? If the column is not needed, leave it out with "
+        "--ignore 'dayz'.",
+        "row 1, column `respondent`: is missing; every row needs a respondent id (a "
+        "`respondent` column, or KoboToolbox's `_uuid`).",
     ]
 
 
