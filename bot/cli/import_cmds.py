@@ -111,4 +111,49 @@ def _count_lines(path: Path) -> int:
     return count
 
 
-COMMANDS: list[click.Command] = [import_]
+@click.command("from-xlsform")
+@click.argument("form", metavar="FORM.xlsx", type=click.Path(exists=True, dir_okay=False,
+                                                              path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="The script to write (default: DIALOGS_DIR/<form_id>.yaml).")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+def from_xlsform(form: Path, output: Path | None, force: bool) -> None:
+    """Convert an XLSForm (KoboToolbox, ODK) into an interview script that `check` accepts,
+    listing by sheet and row whatever could not be converted."""
+    from bot.imports.xlsform import XlsFormError, convert
+    from bot.imports.xlsform_texts import render_yaml
+    from bot.script import check_source
+
+    try:
+        conversion = convert(form)
+    except XlsFormError as error:
+        raise click.ClickException(f"{form} cannot be read as an XLSForm: {error}") from None
+    study_id = conversion.script["study"]["id"]
+    if output is None:
+        output = load_settings().dialogs_dir / f"{study_id}.yaml"
+    if output.exists() and not force:
+        raise click.ClickException(f"{output} already exists: choose another name with -o, or "
+                                   "replace it with --force.")
+    skipped = [str(item) for item in conversion.skipped]
+    text = render_yaml(conversion.script, form.name, skipped)
+    script, problems = check_source(text.encode("utf-8"), str(output))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    if script is None:
+        for problem in problems:
+            say(str(problem))
+        raise click.ClickException(f"{output} was written but needs fixing by hand (above).")
+    asked = sum(1 for q in script.questions if q.type.value != "info")
+    click.echo(f"Wrote {output}: study {study_id}, {plural(asked, 'question')}, languages "
+               f"{', '.join(script.languages)}.")
+    if skipped:
+        click.echo(f"Not converted or changed ({len(skipped)}; also listed at the top of the file):")
+        for line in skipped[:15]:
+            click.echo(f"  {line}")
+        if len(skipped) > 15:
+            click.echo(f"  … and {len(skipped) - 15} more.")
+    click.echo(f"Next: `perceptions try {output}`, then add the Barrier Analysis roles "
+               "(dialogs/README.md, “After converting an XLSForm”).")
+
+
+COMMANDS: list[click.Command] = [import_, from_xlsform]
