@@ -71,6 +71,10 @@ def summary(result: object, study_id: str, csv_file: Path) -> list[str]:
     if ignored:
         more = f" and {len(ignored) - 8} more" if len(ignored) > 8 else ""
         lines.append(f"Ignored columns: {', '.join(ignored[:8])}{more}.")
+    unknown = result.layout.unknown if result.layout else []
+    if unknown:
+        lines.append(f"Not in the script, so left out: {', '.join(unknown[:8])}"
+                     f"{f' and {len(unknown) - 8} more' if len(unknown) > 8 else ''}.")
     notes = result.notes
     if notes:
         lines.append("Remarks (nothing was refused):")

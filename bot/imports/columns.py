@@ -33,6 +33,10 @@ IGNORED_METADATA = frozenset({
     "instanceName",
 })
 IGNORED_PREFIXES = ("_", "meta/", "meta-", "formhub/", "formhub-")
+# Columns only a KoboToolbox or ODK export has: in such a file, a column the script does not know
+# (a calculation, a geopoint the conversion left out) is listed and ignored rather than refused.
+TOOL_MARKS = frozenset({"_uuid", "_submission_time", "meta/instanceID", "KEY", "SubmissionDate",
+                        "meta-instanceID"})
 _PIPED = re.compile(r"\$\{(\w+)\}")
 
 
@@ -55,6 +59,7 @@ class Layout:
     meta: dict[str, list[int]] = field(default_factory=dict)  # field → column indexes, best first
     answers: list[Column] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)  # not in the script; ignored (tool exports)
 
     def add_meta(self, name: str, index: int) -> None:
         """Keep a metadata column for its field (ours first, then tools' in the order above)."""
@@ -116,6 +121,7 @@ def read_header(
     layout = Layout(width=len(header))
     problems: list[CsvProblem] = []
     tool_meta: list[tuple[int, str, int]] = []  # (rank, field, index)
+    from_tool = not TOOL_MARKS.isdisjoint(header)
     for index, name in enumerate(header):
         if header.count(name) > 1 and header.index(name) != index:
             problems.append(CsvProblem(1, name, "appears twice in the header."))
@@ -132,7 +138,9 @@ def read_header(
             layout.ignored.append(name)
         else:
             found = _by_path(index, name, names)
-            if found is None:
+            if found is None and from_tool:
+                layout.unknown.append(name)
+            elif found is None:
                 problems.append(_unknown(name, names, script))
             elif found.question.type == QuestionType.info:
                 layout.ignored.append(name)  # a note: never any data

@@ -323,7 +323,10 @@ class _Converter:
             self.skip("survey", row, f"constraint `{source}` of `{name}` is not converted")
             return
         message = bind.get("jr:constraintMsg")
-        if message:
+        if message and kind not in ("text", "number"):
+            self.skip("survey", row, f"`{name}`'s constraint message is not kept (the bot says "
+                      "its own sentence for choices)")
+        elif message:
             question.setdefault("validation", {})["message"] = self.text(
                 message, row, f"`{name}`'s constraint message")
 
