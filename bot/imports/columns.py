@@ -55,7 +55,7 @@ class Column:
 class Layout:
     """The meaning of a file's header: metadata fields, answer columns, and what is ignored."""
 
-    width: int
+    header: list[str]
     meta: dict[str, list[int]] = field(default_factory=dict)  # field → column indexes, best first
     answers: list[Column] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
@@ -64,6 +64,11 @@ class Layout:
     def add_meta(self, name: str, index: int) -> None:
         """Keep a metadata column for its field (ours first, then tools' in the order above)."""
         self.meta.setdefault(name, []).append(index)
+
+    @property
+    def width(self) -> int:
+        """How many columns the header names."""
+        return len(self.header)
 
     @property
     def answer_questions(self) -> set[str]:
@@ -84,8 +89,10 @@ class _Names:
         labels: dict[str, CompiledQuestion | None] = {}
         for q in asked:
             for lang in script.languages:
-                key = _label_key(script.text(q.spec.text, lang))
-                labels[key] = None if labels.get(key, q) is not q else q  # None: ambiguous
+                text = script.text(q.spec.text, lang)
+                # The whole text, and its first line (a converted form adds its hint below).
+                for key in {_label_key(text), _label_key(text.split("\n")[0])}:
+                    labels[key] = None if labels.get(key, q) is not q else q  # None: ambiguous
         self.by_label = {k: q for k, q in labels.items() if q is not None}
 
     def question(self, name: str) -> CompiledQuestion | None:
@@ -118,7 +125,7 @@ def read_header(
     names = _Names(script)
     ours = {c.name: c for c in wide_columns(script)}
     skip = set(ignore)
-    layout = Layout(width=len(header))
+    layout = Layout(header)
     problems: list[CsvProblem] = []
     tool_meta: list[tuple[int, str, int]] = []  # (rank, field, index)
     from_tool = not TOOL_MARKS.isdisjoint(header)

@@ -109,10 +109,14 @@ class RowReader:
         self.layout = layout
         self.key = key
         self._parsed: dict[tuple[str, str, str], Value | Invalid] = {}
-        combined = {c.question.id for c in layout.answers if c.option is None and not c.probe}
         self._split = [c for c in layout.answers if c.option is not None]
-        self._cells = [c for c in layout.answers if c.option is None]
-        self._has_combined = combined
+        split = {c.question.id for c in self._split}
+        # With both shapes of a multiple choice, the 0/1 columns are read: a label may contain
+        # the very spaces or commas that separate picks in the one-cell shape.
+        self._cells = [c for c in layout.answers if c.option is None and (
+            c.probe or c.question.id not in split)]
+        self._fallback = {c.question.id: c.index for c in layout.answers
+                          if c.option is None and not c.probe and c.question.id in split}
 
     def read(self, number: int, record: list[str], bad: Callable[[CsvProblem], None]) -> CsvRow | None:
         """The row checked, or None after telling `bad` every problem it has."""
@@ -144,6 +148,14 @@ class RowReader:
             else:
                 row.answers[question.id], row.raw[question.id] = parsed, value
         self._picks(row, cells, problem)
+        for question_id, index in self._fallback.items():
+            if question_id not in row.answers and cells[index] and not failed:
+                question = self.script.by_id[question_id]
+                parsed = self._parse(question, cells[index], row.language)
+                if isinstance(parsed, Invalid):
+                    problem(self.layout.header[index], f"'{cells[index]}' {parsed.message}")
+                else:
+                    row.answers[question_id], row.raw[question_id] = parsed, cells[index]
         return None if failed else row
 
     def _metadata(self, number: int, cells: list[str], problem: Callable[[str, str], None]) -> CsvRow:
@@ -214,8 +226,7 @@ class RowReader:
         unreadable: set[str] = set()  # a bad cell: counting the picks would mislead
         for column in self._split:
             question, value = column.question, cells[column.index]
-            if not value or question.id in row.answers or (question.id in self._has_combined and (
-                    cells[self._combined_index(question.id)])):
+            if not value:
                 continue
             picked = _PICKED.get(value.lower())
             if picked is None and column.option is not None:
@@ -238,9 +249,6 @@ class RowReader:
             else:
                 values = selection if isinstance(selection, list) else []
                 row.answers[question_id], row.raw[question_id] = values, ", ".join(values)
-
-    def _combined_index(self, question_id: str) -> int:
-        return next(c.index for c in self._cells if c.question.id == question_id and not c.probe)
 
     def _names_option(self, question: CompiledQuestion, value: str, option: str) -> bool:
         """A split column holding the option's own name or label rather than 1."""

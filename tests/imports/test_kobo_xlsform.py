@@ -105,3 +105,19 @@ async def _interview(workdir: Path, uuid: str) -> InterviewRecord:
         await repository.close()
     assert found is not None
     return found
+
+
+HELD_OUT = Path(__file__).parent / "data" / "heldout"
+
+
+@pytest.mark.parametrize(("export", "rows"), [("odk_central.csv", 4), ("kobo_labels.csv", 3)])
+def test_exports_in_other_shapes(
+    perceptions: Perceptions, converted: Path, export: str, rows: int
+) -> None:
+    """Written before tuning and run once blind: ODK Central (`-` paths, `,`, quoted, KEY) and
+    KoboToolbox with labels as headers and values (the second failed that first run: see #13)."""
+    ran = perceptions("import", "handwashing_2024", str(HELD_OUT / export), env=ENV)
+    assert ran.status == 0, ran.output
+    assert ran.stdout.startswith(f"Imported {rows} interviews into study handwashing_2024: "
+                                 f"{rows} completed")
+    assert f"is kept with their interview ({rows})" in ran.stdout
