@@ -53,8 +53,9 @@ def interview(script: Script, rng: random.Random) -> dict[str, str]:
             state = handle(script, state, TextInput(text)).state
         elif question.type == QuestionType.number:
             low, high = int(question.spec.min or 0), int(min(question.spec.max or 7, 60))
-            number = str(rng.randint(max(low, 16), high) if question.id == "age" else
-                         rng.randint(low, min(high, 7)))
+            adult = question.id == "age" and high >= 16
+            number = str(rng.randint(max(low, 16), high) if adult else
+                         rng.randint(low, max(low, min(high, 7))))
             cells[question.id] = number
             state = handle(script, state, TextInput(number)).state
         elif question.type == QuestionType.multiple_choice:
@@ -72,18 +73,31 @@ def interview(script: Script, rng: random.Random) -> dict[str, str]:
     return cells
 
 
-def write_csv(path: Path, rows: int, seed: int = 7) -> None:
-    """`rows` respondents; DISTINCT interviews walked through the engine, then repeated."""
-    script = load_script(SCRIPT)
+def write_csv(path: Path, rows: int, *, script_path: Path = SCRIPT, seed: int = 7) -> None:
+    """`rows` respondents: DISTINCT walks through the engine, each reused with fresh open answers
+    (1 to 9 words, some vague, some probes left unanswered) so that no two rows are alike."""
+    script = load_script(script_path)
     rng = random.Random(seed)
-    answers = [interview(script, rng) for _ in range(min(rows, DISTINCT))]
+    walks = [interview(script, rng) for _ in range(min(rows, DISTINCT))]
+    texts = {q.id for q in script.questions if q.type == QuestionType.text}
     header = wide_header(script)
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(header)
         for n in range(rows):
-            cells = answers[n % len(answers)] | {"respondent": f"R-{n:07d}"}
+            cells = walks[n % len(walks)] | {"respondent": f"R-{n:07d}"}
+            for name in list(cells):
+                question = name.split(SEPARATOR)[0]
+                if question in texts and cells[name]:
+                    probe = name != question
+                    cells[name] = "" if probe and rng.random() < 0.2 else _open_answer(rng)
             writer.writerow([cells.get(name, "") for name in header])
+
+
+def _open_answer(rng: random.Random) -> str:
+    if rng.random() < 0.05:
+        return rng.choice(["don't know", "nothing", "not really"])
+    return " ".join(rng.sample(WORDS, rng.randint(1, 9)))
 
 
 def run(rows: int, workdir: Path) -> tuple[float, float, float]:

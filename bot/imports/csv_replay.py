@@ -22,6 +22,7 @@ from bot.engine.state import AnswerEvent
 from bot.imports.columns import Layout, read_header
 from bot.imports.csv_import import CsvRow, RowReader, read_rows, records
 from bot.imports.problems import CsvImportError, CsvProblem
+from bot.imports.replay_cache import RouteCache
 from bot.imports.tally import ProblemLog, Remarks
 from bot.interviews.statuses import stored_status
 from bot.script import QuestionType, Script
@@ -48,8 +49,10 @@ class ImportResult:
         return self.remarks.lines()
 
 
-def replay(row: CsvRow, script: Script, now: datetime, remarks: Remarks) -> ImportedInterview:
-    """The interview the bot would have recorded for this row; raises `CsvImportError`."""
+def replay(row: CsvRow, script: Script, now: datetime
+           ) -> tuple[ImportedInterview, list[tuple[str, int]]]:
+    """The interview the bot would have recorded for this row, and the (question, probe) of each
+    answer the engine recorded; raises `CsvImportError`."""
     state = begin(script, language=row.language, source=row.source).state
     events: dict[tuple[str, int], AnswerEvent] = {}
     consent = "no" if row.status == InterviewStatus.DECLINED else "yes"
@@ -78,7 +81,6 @@ def replay(row: CsvRow, script: Script, now: datetime, remarks: Remarks) -> Impo
     # Rows that stop before the end were abandoned on paper: the bot must never resume them.
     status = InterviewStatus.ABANDONED if not state.status.ended else stored_status(state.status)
     answers = [AnswerRecord(e.question_id, e.value, e.raw, e.probe) for e in events.values()]
-    _remark(row, events, status, state, remarks)
     for (question_id, probe), text in sorted(row.probes.items()):
         if (question_id, 0) in events and (question_id, probe) not in events:
             # Collected on paper though the bot would not have probed: still the respondent's words.
@@ -96,7 +98,7 @@ def replay(row: CsvRow, script: Script, now: datetime, remarks: Remarks) -> Impo
         source=row.source,
         state=state.to_dict(),
         own_id=row.own_id,
-    )
+    ), list(events)
 
 
 def _step(
@@ -121,17 +123,15 @@ def _inputs(kind: QuestionType, question_id: str, row: CsvRow) -> list[Input]:
 
 
 def _remark(
-    row: CsvRow,
-    events: dict[tuple[str, int], AnswerEvent],
-    status: InterviewStatus,
-    state: State,
-    remarks: Remarks,
+    row: CsvRow, recorded: list[tuple[str, int]], interview: ImportedInterview, remarks: Remarks
 ) -> None:
+    events = set(recorded)
+    status = interview.status
     for question_id in row.answers:
         if (question_id, 0) not in events:
             remarks.add(f"left:{question_id}", row.number, f"column `{question_id}`: answers left "
                         "out, because the script would not ask those respondents that question")
-    group = state.group or ""
+    group = interview.group.value if interview.group else ""
     if row.group and row.group != group:
         remarks.add("group", row.number, "the file's `group` differs from what the script's "
                     "rules give; the rules win")
@@ -176,6 +176,7 @@ async def import_csv(
         result = ImportResult([], layout=layout)
         log = ProblemLog()
         reader = RowReader(script, layout, key=key)
+        replayer = RouteCache(script, lambda row: replay(row, script, now), now)
 
         def interviews() -> Iterator[ImportedInterview]:
             done = 0
@@ -189,11 +190,12 @@ async def import_csv(
                                        "before?)."))
                     continue
                 try:
-                    interview = replay(row, script, now, result.remarks)
+                    interview, recorded = replayer(row)
                 except CsvImportError as exc:
                     for problem in exc.problems:
                         log.add(problem)
                     continue
+                _remark(row, recorded, interview, result.remarks)
                 result.outcomes[interview.status.value] += 1
                 if interview.group is not None:
                     result.outcomes[interview.group.value] += 1
