@@ -100,7 +100,7 @@ def report(study: str, fmt: str, output: Path | None) -> None:
         click.echo(text, nl=False)
         return
     output.write_text(text, encoding="utf-8")
-    say(f"Report written to {output}")
+    click.echo(f"Report written to {output}")
 
 
 @click.command("code")
