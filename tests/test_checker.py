@@ -176,7 +176,7 @@ CASES: dict[str, tuple[str, list[str]]] = {
     "multiple choice max beyond its choices": (
         HEADER + "questions:\n  - id: q\n    type: multiple_choice\n    text: Which?\n"
         "    max: 3\n    choices:\n      - {value: a, label: A}\n      - {value: b, label: B}\n",
-        ["s.yaml:15:10: `max` must be between 0 and the 2 choices"],
+        ["s.yaml:15:10: `max` must be between 1 and the 2 choices"],
     ),
     "condition syntax error": (
         HEADER + "questions:\n  - id: days\n    type: number\n    text: Days?\n"
@@ -205,12 +205,12 @@ CASES: dict[str, tuple[str, list[str]]] = {
         HEADER + "questions:\n  - id: mode\n    type: single_choice\n    text: How?\n"
         "    choices:\n      - {value: car, label: Car}\n      - {value: bus, label: Bus}\n"
         "  - id: q\n    type: text\n    text: Why?\n    when: mode == 'bike'\n",
-        ["s.yaml:21:11: `bike` is not a choice of `mode` (choices: car, bus)"],
+        ["s.yaml:21:19: `bike` is not a choice of `mode` (choices: car, bus)"],
     ),
     "number compared with a text": (
         HEADER + "questions:\n  - id: days\n    type: number\n    text: Days?\n"
         "  - id: q\n    type: text\n    text: Why?\n    when: days == 'three'\n",
-        ["s.yaml:18:11: `days` is a number; compare it with a number, not 'three'"],
+        ["s.yaml:18:19: `days` is a number; compare it with a number, not 'three'"],
     ),
     "group used before classification is known": (
         HEADER + CLASSIFIED + QUESTION + "    when: group == 'doer'\n"
@@ -227,7 +227,7 @@ CASES: dict[str, tuple[str, list[str]]] = {
     "group compared with an unknown group": (
         HEADER + CLASSIFIED + "questions:\n  - id: days\n    type: number\n    text: Days?\n"
         "  - id: q\n    type: text\n    text: Why?\n    when: group == 'doers'\n",
-        ["s.yaml:21:11: `group` is `doer` or `non_doer`, not `doers`"],
+        ["s.yaml:21:20: `group` is `doer` or `non_doer`, not `doers`"],
     ),
     "impossible when (unreachable question)": (
         HEADER + "questions:\n  - id: ok\n    type: yes_no\n    text: OK?\n"

@@ -19,6 +19,15 @@ from bot.script.yamlpos import Located, Position, YamlProblem, locate
 SCRIPT_SUFFIXES = (".yaml", ".yml")
 
 
+def _unstorable_message(char: str) -> str:
+    if char == "\0":
+        return "this text holds a NUL character (`\\0`), which no database stores; remove it"
+    return (
+        f"this text holds half of a UTF-16 surrogate pair (`\\u{ord(char):04x}`), which is not "
+        "a character; remove it"
+    )
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with a script, at a place in its file."""
@@ -70,6 +79,9 @@ def check_source(raw: bytes, path: str = "<script>") -> tuple[Script | None, lis
         Problem(path, where.line, where.column, f"`{key[-1]}` appears twice in the same mapping")
         for key, where in located.duplicates
     ]
+    for at, offset, char in located.unstorable:
+        where = located.inside(at, offset)
+        problems.append(Problem(path, where.line, where.column, _unstorable_message(char)))
     data = located.data
     if data is None:
         return None, [Problem(path, 1, 1, "the file is empty; a script starts with `version: 1`")]
@@ -86,9 +98,12 @@ def check_source(raw: bytes, path: str = "<script>") -> tuple[Script | None, lis
     except ValidationError as exc:
         problems += [Problem(path, p.line, p.column, m) for p, m in _schema_problems(exc, located)]
         return None, sorted(problems)
-    for where_path, message, on_key in find_problems(file):
-        where = located.key_at(where_path) if on_key else located.value_at(where_path)
-        problems.append(Problem(path, where.line, where.column, message))
+    for found in find_problems(file):
+        if found.offset is not None:
+            where = located.inside(found.path, found.offset)
+        else:
+            where = located.key_at(found.path) if found.on_key else located.value_at(found.path)
+        problems.append(Problem(path, where.line, where.column, found.message))
     if problems:
         return None, sorted(problems)
     return compile_script(file, raw.decode("utf-8-sig")), []
@@ -202,6 +217,8 @@ def _sentence(error: dict[str, Any], path: tuple[str | int, ...]) -> str:
         return f"`{name}` should be {wanted}, not {_describe(value)}"
     if kind in ("float_type", "float_parsing", "int_type", "int_parsing"):
         return f"`{name}` should be a number, not {_describe(value)}"
+    if kind == "finite_number":
+        return f"`{name}` should be an ordinary number, not {_describe(value)}"
     if kind in ("bool_type", "bool_parsing"):
         return f"`{name}` should be true or false, not {_describe(value)}"
     message = str(error["msg"]).replace("Input should be", "should be")
