@@ -14,6 +14,7 @@ from bot.script import model
 from bot.script.checker import find_problems
 from bot.script.compiled import Script
 from bot.script.compiler import compile_script
+from bot.script.expr import ExpressionError
 from bot.script.yamlpos import Located, Position, YamlProblem, locate
 
 SCRIPT_SUFFIXES = (".yaml", ".yml")
@@ -107,6 +108,19 @@ def check_source(raw: bytes, path: str = "<script>") -> tuple[Script | None, lis
     if problems:
         return None, sorted(problems)
     return compile_script(file, raw.decode("utf-8-sig")), []
+
+
+def compile_stored(text: str) -> Script:
+    """A script stored by an earlier release, compiled without today's meaning checks.
+
+    Interviews keep the script version they began on; one that passed the checks of its day must
+    still run when the checks grow stricter. Raises `LookupError` if it cannot be read at all.
+    """
+    try:
+        located = locate(text.encode("utf-8"))
+        return compile_script(model.ScriptFile.model_validate(located.data), text)
+    except (YamlProblem, ValidationError, ExpressionError) as exc:
+        raise LookupError(f"the stored script cannot be compiled: {exc}") from None
 
 
 def script_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
