@@ -54,7 +54,7 @@ def _reserved(qid: str) -> str | None:
             f"interview's {_INTERVIEW_DATA[qid]}"
         )
     if qid in EXPORT_METADATA:
-        return f"question id `{qid}` is reserved: the exports already have a `{qid}` column"
+        return f"question id `{qid}` is reserved: the exports already have a column named `{qid}`"
     if qid in ("behaviour", "problem"):
         return f"question id `{qid}` is reserved: {{{qid}}} in a text means the study's {qid}"
     if keyword.iskeyword(qid):
@@ -172,6 +172,12 @@ def _type_rules(question: Question, at: Path) -> Iterator[Found]:
         for key in ("min", "max"):
             if getattr(question, key) is not None:
                 yield Found((*at, key), f"a {kind.value} question takes no `{key}`", True)
+    if question.integer and kind != _Q.number:
+        yield Found((*at, "integer"), f"a {kind.value} question takes no `integer`", True)
+    if kind != _Q.scale:
+        for key in ("min_label", "max_label"):
+            if getattr(question, key) is not None:
+                yield Found((*at, key), f"`{key}` belongs to a scale question", True)
     if kind == _Q.info:
         for key in ("eligible_if", "determinant", "competing"):
             if getattr(question, key) is not None:

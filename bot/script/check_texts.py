@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from bot.script.compiled import builtin_messages, message_keys, placeholders
 from bot.script.limits import MAX_MESSAGE, MAX_TITLE
-from bot.script.model import ScriptFile, Text
+from bot.script.model import QuestionType, ScriptFile, Text
 from bot.script.normalize import fold
 from bot.script.parts import Found, Path, undeclared
 
@@ -68,6 +68,8 @@ def _one_text(
             yield Found(path, f"{{{name}}} is not a question id, `behaviour` or `problem`")
         elif ids.index(name) >= known:
             yield Found(path, f"{{{name}}} pipes an answer that is not known yet here")
+        elif file.questions[ids.index(name)].type == QuestionType.info:
+            yield Found(path, f"{{{name}}} is an info message and has no answer to pipe")
 
 
 def _plain_placeholders(text: str) -> str | None:

@@ -226,11 +226,26 @@ def _sentence(error: dict[str, Any], path: tuple[str | int, ...]) -> str:
         return f"`{value}` is too long (at most {ctx.get('max_length')} characters)"
     if kind in ("too_short", "string_too_short"):
         return f"`{name}` must not be empty"
+    if kind == "model_type" and len(path) >= 2 and path[-2] == "questions":
+        return f"each question is a mapping with `id`, `type` and `text`, not {_describe(value)}"
+    if kind == "model_type":
+        return f"`{name}` should be a mapping of keys, not {_describe(value)}"
     if kind in ("string_type", "dict_type", "list_type"):
         wanted = {"string_type": "a text", "dict_type": "a mapping", "list_type": "a list"}[kind]
         return f"`{name}` should be {wanted}, not {_describe(value)}"
     if kind in ("float_type", "float_parsing", "int_type", "int_parsing"):
         return f"`{name}` should be a number, not {_describe(value)}"
+    if name == "prevalence" and kind in ("greater_than", "less_than"):
+        return "`prevalence` is a share between 0 and 1, e.g. 0.15 for 15 %"
+    bounds = {
+        "greater_than_equal": ("at least", "ge"),
+        "less_than_equal": ("at most", "le"),
+        "greater_than": ("more than", "gt"),
+        "less_than": ("less than", "lt"),
+    }
+    if kind in bounds:
+        words, key = bounds[kind]
+        return f"`{name}` should be {words} {ctx.get(key)}, not {_describe(value)}"
     if kind == "finite_number":
         return f"`{name}` should be an ordinary number, not {_describe(value)}"
     if kind in ("bool_type", "bool_parsing"):
