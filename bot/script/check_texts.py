@@ -82,7 +82,10 @@ def _plain_placeholders(text: str) -> str | None:
         if name is None:
             continue
         if spec or conversion or not name.isidentifier():
-            return f"write placeholders plainly, like `{{name}}`, not `{{{name}{_tail(spec, conversion)}}}`"
+            base = name.split(".")[0].split("[")[0]
+            plain = base if base.isidentifier() else "name"
+            written = f"{{{name}{_tail(spec, conversion)}}}"
+            return f"write placeholders plainly, like `{{{plain}}}`, not `{written}`"
     return None
 
 

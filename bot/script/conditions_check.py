@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from bot.script import expr
 from bot.script.compiled import CONDITION_VARIABLES
-from bot.script.limits import valid_payload
+from bot.script.limits import unstorable_character, valid_payload
 from bot.script.model import Question, QuestionType, ScriptFile
 from bot.script.parts import GROUPS, Found, Path, names_in, rule_sources, undeclared, values_of
 from bot.script.satisfy import satisfiable
@@ -18,6 +18,7 @@ _ECHO = 60  # characters of a condition quoted back in a message
 def condition_problems(file: ScriptFile) -> Iterator[Found]:
     """Every problem of the `when`, `eligible_if` and classification conditions, one by one."""
     questions = _questions(file)
+    specs = _specs(questions)
     rules = rule_sources(file)
     classify_from = _classify_from(file, questions)
     for path, source in rules:
@@ -31,14 +32,14 @@ def condition_problems(file: ScriptFile) -> Iterator[Found]:
                 continue
             path = ("questions", index, key)
             problems = list(_check_condition(file, path, source, questions, limit=limit))
-            condition = expr.parse(source) if not problems else None
+            condition = None if problems else _parsed(source)
             if (
                 condition
                 and "group" in condition.names
                 and (file.classification is None or index < classify_from)
             ):
                 problems.append(Found(path, _group_too_early(file, classify_from)))
-            if condition and not problems and not satisfiable(file, [condition]):
+            if condition and not problems and not satisfiable(file, specs, [condition]):
                 message = (
                     f"question `{question.id}` can never be asked: its `when` condition is never true"
                     if key == "when"
@@ -60,6 +61,7 @@ def classification_problems(file: ScriptFile) -> Iterator[Found]:
         ]
         for side in GROUPS
     }
+    specs = _specs(questions)
     doers = [rule for rule in parsed["doer"] if rule is not None]
     every_doer_rule_usable = len(doers) == len(parsed["doer"])
     for side in GROUPS:
@@ -67,11 +69,11 @@ def classification_problems(file: ScriptFile) -> Iterator[Found]:
             if rule is None:
                 continue  # its conditions' own problems are reported
             path = ("classification", side, "any", g_index)
-            if not satisfiable(file, rule):
+            if not satisfiable(file, specs, rule):
                 message = f"this {side} rule can never match: its conditions are never all true together"
                 yield Found(path, message)
             elif side == "non_doer" and every_doer_rule_usable and not satisfiable(
-                file, rule, unless=doers
+                file, specs, rule, unless=doers
             ):
                 message = (
                     "this non_doer rule can never match: everyone it matches is a doer first "
@@ -85,6 +87,10 @@ def _questions(file: ScriptFile) -> dict[str, tuple[int, Question]]:
     for index, question in enumerate(file.questions):
         questions.setdefault(question.id, (index, question))  # a duplicate id is reported elsewhere
     return questions
+
+
+def _specs(questions: dict[str, tuple[int, Question]]) -> dict[str, Question]:
+    return {qid: question for qid, (_, question) in questions.items()}
 
 
 def _classify_from(file: ScriptFile, questions: dict[str, tuple[int, Question]]) -> int:
@@ -101,10 +107,18 @@ def _usable(
         found = list(
             _check_condition(file, (), source, questions, limit=len(file.questions), rule=True)
         )
-        if found:
+        condition = None if found else _parsed(source)
+        if condition is None:
             return None
-        conditions.append(expr.parse(source))
+        conditions.append(condition)
     return conditions
+
+
+def _parsed(source: str) -> expr.Condition | None:
+    try:
+        return expr.parse(source)
+    except expr.ExpressionError:
+        return None  # reported elsewhere (e.g. a NUL, where the file is read)
 
 
 def _group_too_early(file: ScriptFile, classify_from: int) -> str:
@@ -123,10 +137,13 @@ def _check_condition(
     limit: int,
     rule: bool = False,
 ) -> Iterator[Found]:
+    if unstorable_character(source) is not None:
+        return  # reported, with its place, where the file is read
     try:
         condition = expr.parse(source)
     except expr.ExpressionError as exc:
-        yield Found(path, f"{exc} (in `{_echo(source)}`)", offset=exc.offset)
+        echo = f" (in `{_echo(source)}`)" if source.strip() else ""
+        yield Found(path, f"{exc}{echo}", offset=exc.offset)
         return
     for name in sorted(condition.names):
         if name in CONDITION_VARIABLES:

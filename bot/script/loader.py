@@ -15,6 +15,7 @@ from bot.script.checker import find_problems
 from bot.script.compiled import Script
 from bot.script.compiler import compile_script
 from bot.script.expr import ExpressionError
+from bot.script.limits import MAX_NUMBER
 from bot.script.yamlpos import Located, Position, YamlProblem, locate
 
 SCRIPT_SUFFIXES = (".yaml", ".yml")
@@ -90,9 +91,11 @@ def check_source(raw: bytes, path: str = "<script>") -> tuple[Script | None, lis
         return None, [
             Problem(path, 1, 1, "a script is a mapping of keys, starting with `version: 1`")
         ]
-    if data.get("version") not in (None, 1):
+    version = data.get("version")
+    if version is not None and (isinstance(version, bool) or version != 1):
         where = located.value_at(("version",))
-        message = f"this script format is version {data['version']!r}; this bot reads version 1"
+        shown = str(version).lower() if isinstance(version, bool) else repr(version)
+        message = f"this script format is version {shown}; this bot reads version 1"
         return None, [Problem(path, where.line, where.column, message)]
     try:
         file = model.ScriptFile.model_validate(data)
@@ -164,6 +167,10 @@ _PATTERN_HINTS = {
 }
 
 
+# How pydantic names the members of a union in an error's location (`str | dict[...]`).
+_UNION_TAGS = ("str", "int", "float", "bool")
+
+
 def _data_path(loc: tuple[int | str, ...], data: Any) -> tuple[str | int, ...]:
     """Follow pydantic's location through the data, dropping union-member tags it inserts."""
     path: list[str | int] = []
@@ -175,7 +182,13 @@ def _data_path(loc: tuple[int | str, ...], data: Any) -> tuple[str | int, ...]:
         if in_dict or in_list:
             node = node[part]
             path.append(part)
-        elif last and isinstance(node, dict) and isinstance(part, str) and "[" not in part:
+        elif (
+            last
+            and isinstance(node, dict)
+            and isinstance(part, str)
+            and "[" not in part
+            and part not in _UNION_TAGS
+        ):
             path.append(part)
     return tuple(path)
 
@@ -189,7 +202,8 @@ def _schema_problems(exc: ValidationError, located: Located) -> list[tuple[Posit
     for path, errors in by_path.items():
         deeper = any(len(other) > len(path) and other[: len(path)] == path for other in by_path)
         kinds = {e["type"] for e in errors}
-        if deeper and kinds <= {"string_type", "dict_type", "list_type", "string_pattern_mismatch"}:
+        shallow = {"string_type", "dict_type", "list_type", "string_pattern_mismatch", "literal_error"}
+        if deeper and kinds <= shallow:
             continue  # another member of the union got further; its errors say more
         if {"string_type", "dict_type"} <= kinds:
             message = "expected a text, or a mapping from language code to text (e.g. `en: Hello`)"
@@ -213,6 +227,8 @@ def _sentence(error: dict[str, Any], path: tuple[str | int, ...]) -> str:
             ": a script starts with `version: 1`" if name == "version" else ""
         )
     if kind == "extra_forbidden":
+        if name in _FIELD_NAMES:  # a real key in the wrong place: most often, the wrong indentation
+            return f"`{name}` does not belong here; is it indented as intended?"
         close = difflib.get_close_matches(name, _FIELD_NAMES, n=1, cutoff=0.7)
         return f"unknown key `{name}`" + (f"; did you mean `{close[0]}`?" if close else "")
     if kind == "literal_error":
@@ -225,14 +241,25 @@ def _sentence(error: dict[str, Any], path: tuple[str | int, ...]) -> str:
     if kind == "string_too_long":
         return f"`{value}` is too long (at most {ctx.get('max_length')} characters)"
     if kind in ("too_short", "string_too_short"):
-        return f"`{name}` must not be empty"
+        return "an empty text is not allowed here" if isinstance(path[-1], int) else (
+            f"`{name}` must not be empty"
+        )
     if kind == "model_type" and len(path) >= 2 and path[-2] == "questions":
         return f"each question is a mapping with `id`, `type` and `text`, not {_describe(value)}"
+    if kind == "model_type" and name == "probe":
+        return "`probe` is false (never probe) or a mapping such as `{max: 2, min_words: 3}`"
+    if kind == "model_type" and name in ("doer", "non_doer"):
+        return f'`{name}` is a list of groups of conditions, e.g. `{{any: [{{all: ["days >= 3"]}}]}}`'
     if kind == "model_type":
         return f"`{name}` should be a mapping of keys, not {_describe(value)}"
     if kind in ("string_type", "dict_type", "list_type"):
         wanted = {"string_type": "a text", "dict_type": "a mapping", "list_type": "a list"}[kind]
         return f"`{name}` should be {wanted}, not {_describe(value)}"
+    if kind in ("float_type", "float_parsing") and isinstance(value, int) and value is not True:
+        return (  # a whole number too long for a float: YAML reads 400 nines as an integer
+            f"`{name}` is beyond what can be stored exactly; keep numbers between "
+            f"-{MAX_NUMBER:,} and {MAX_NUMBER:,}"
+        )
     if kind in ("float_type", "float_parsing", "int_type", "int_parsing"):
         return f"`{name}` should be a number, not {_describe(value)}"
     if name == "prevalence" and kind in ("greater_than", "less_than"):
@@ -261,4 +288,5 @@ def _describe(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing"
-    return f"`{value}`"
+    text = str(value)
+    return f"`{text[:40]}…`" if len(text) > 40 else f"`{text}`"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.script import expr
@@ -21,7 +21,12 @@ _Q = QuestionType
 Rule = Sequence[expr.Condition]  # conditions that must all hold
 
 
-def satisfiable(file: ScriptFile, rule: Rule, unless: Sequence[Rule] = ()) -> bool:
+def satisfiable(
+    file: ScriptFile,
+    questions: Mapping[str, Question],
+    rule: Rule,
+    unless: Sequence[Rule] = (),
+) -> bool:
     """Whether some answers make every condition of `rule` true and no rule of `unless` true."""
     everything = [*rule, *(c for other in unless for c in other)]
     names = sorted({name for condition in everything for name in condition.names})
@@ -29,7 +34,6 @@ def satisfiable(file: ScriptFile, rule: Rule, unless: Sequence[Rule] = ()) -> bo
     for condition in everything:
         for comparison in condition.comparisons:
             literals.setdefault(comparison.name, []).append(comparison.literal)
-    questions = {q.id: q for q in file.questions}
     domains = [_domain(file, questions.get(n), n, literals.get(n, [])) for n in names]
     if math.prod(len(d) for d in domains) > MAX_COMBINATIONS:
         return True  # too many to try; assume the researcher knows

@@ -79,6 +79,17 @@ ScriptLoader.add_implicit_resolver(
 )
 
 
+# PyYAML's words for the mistakes people make most, said the way a researcher can act on.
+_HINTS = {
+    "found character '\\t' that cannot start any token": (
+        "a tab is not allowed here; indent with spaces"
+    ),
+    "but found another document": (
+        "a script is one YAML document; remove the `---` line and what follows it"
+    ),
+}
+
+
 def load_yaml(text: str) -> Any:
     """Load YAML text with the script loader's rules (used for the built-in messages too)."""
     return yaml.load(text, Loader=ScriptLoader)
@@ -105,12 +116,17 @@ def locate(raw: bytes) -> Located:
             "the file is not UTF-8 text; save it as UTF-8 in your editor", Position(line, 1)
         ) from None
     try:
-        root = yaml.compose(text, Loader=ScriptLoader)
-        data = load_yaml(text) if root is not None else None
+        loader = ScriptLoader(text)  # one parse: the nodes (for positions), then the data
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
         reason = (exc.problem or "unreadable YAML").rstrip(".")
+        reason = _HINTS.get(reason, reason)
         if reason.endswith("but got '?'"):  # `{en: Why?}`: almost every question ends in `?`
             reason = 'inside { } a `?` ends the text; put the text in quotes, e.g. {en: "Why?"}'
         raise YamlProblem(f"not valid YAML: {reason}", where) from None
