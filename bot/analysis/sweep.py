@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import numpy as np
 import numpy.typing as npt
 
+from bot.analysis.answer_status import value_status
 from bot.analysis.coding import Coder, latest_overrides
 from bot.analysis.records import UNFINISHED, AnswerColumns, AnswerKey, AnswerValue, CodingOverride
 from bot.analysis.tabulate import TOP2
@@ -31,7 +32,9 @@ COLUMNS = tuple(f.name for f in fields(AnswerColumns))
 
 # What the pass does with a question's answers.
 OPEN, CLOSED, OTHER = 0, 1, 2
-NO_KEYS = -1  # the combination id of a closed answer that ticks nothing (skipped)
+# The combination id of a closed answer that does not count: skipped (None). A multiple-choice
+# answer that ticks nothing is an answer, though: it counts in the question's totals.
+NOT_COUNTED = -1
 # Saturation role of an interview: 1 finished before the last few, 2 among the last few.
 BEFORE, RECENT = 1, 2
 
@@ -106,7 +109,7 @@ class Sweep:
             for q in script.questions
         ]
         # Per closed question: answer value → combination of keys it ticks (with "answered").
-        self.closed: list[dict[Any, int]] = [{None: NO_KEYS} for _ in self.question_ids]
+        self.closed: list[dict[Any, int]] = [{None: NOT_COUNTED} for _ in self.question_ids]
         self.closed_keys: dict[int, tuple[str, ...]] = {}
         self.answered = [self.tally.combo(q, (ANSWERED,)) for q in self.question_ids]
         self.segment = [bool(q.spec.segment) for q in script.questions]
@@ -184,19 +187,20 @@ class Sweep:
         if None in combos:  # values not seen before
             combos = [table[v] if v in table else self._new_value(q, v) for v in said]
         ids = np.array(combos, dtype=np.int64)
-        ticked = ids != NO_KEYS
-        positions = self.position[person[rows[ticked]]]
-        self.tally.said.extend(positions, ids[ticked])
+        counted = ids != NOT_COUNTED
+        positions = self.position[person[rows[counted]]]
+        self.tally.said.extend(positions, ids[counted])
         if self.segment[q]:
             keys = self.closed_keys
             self.found.segments.setdefault(self.question_ids[q], {}).update(
-                zip(positions.tolist(), map(keys.__getitem__, ids[ticked].tolist()), strict=True)
+                zip(positions.tolist(), map(keys.__getitem__, ids[counted].tolist()), strict=True)
             )
 
     def _new_value(self, q: int, value: Any) -> int:
         question = self.script.by_id[self.question_ids[q]]
         keys = closed_keys(question, value)
-        combo = self.tally.combo(question.id, (ANSWERED, *keys)) if keys else NO_KEYS
+        counts = value_status(value).counts
+        combo = self.tally.combo(question.id, (ANSWERED, *keys)) if counts else NOT_COUNTED
         self.closed[q][value] = combo
         self.closed_keys[combo] = keys
         return combo

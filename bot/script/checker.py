@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from bot.script.compiled import builtin_messages, known_determinants, message_keys, placeholders
-from bot.script.conditions_check import condition_problems
+from bot.script.conditions_check import condition_problems, groups_asked
 from bot.script.model import CLOSED_TYPES, Question, QuestionType, ScriptFile, Text
 from bot.script.parts import Path, choices_of, scale_range, undeclared
 
@@ -22,6 +22,24 @@ def find_problems(file: ScriptFile) -> list[Found]:
     found += condition_problems(file)
     found += _text_problems(file)
     found += _message_problems(file)
+    return found
+
+
+def find_warnings(file: ScriptFile) -> list[Found]:
+    """What works but deserves a look: a determinant question asked of one group only."""
+    found: list[Found] = []
+    for index, question in enumerate(file.questions):
+        if question.determinant is None or question.when is None:
+            continue
+        groups = groups_asked(file, question)
+        if len(groups) == 1:
+            who = "doers" if groups[0] == "doer" else "non-doers"
+            message = (
+                f"warning: determinant question `{question.id}` is asked of {who} only, so doers "
+                f"and non-doers cannot be compared on it; the report shows the {who}' "
+                "percentages alone (ask everyone to compare them)"
+            )
+            found.append((("questions", index, "when"), message, False))
     return found
 
 

@@ -121,8 +121,19 @@ def _comparison_problem(
     return None
 
 
-def _satisfiable(file: ScriptFile, condition: expr.Condition) -> bool:
-    """Whether some combination of answers makes the condition true (by trying them all)."""
+def groups_asked(file: ScriptFile, question: Question) -> tuple[str, ...]:
+    """The groups (doer, non_doer) whose members the question's `when` lets it be asked of."""
+    if question.when is None or "group" not in names_in(question.when):
+        return GROUPS
+    condition = expr.parse(question.when)
+    return tuple(g for g in GROUPS if _satisfiable(file, condition, group=g))
+
+
+def _satisfiable(file: ScriptFile, condition: expr.Condition, **fixed: Any) -> bool:
+    """Whether some combination of answers makes the condition true (by trying them all).
+
+    Names in `fixed` keep the value given (e.g. `group="doer"`).
+    """
     questions = {q.id: q for q in file.questions}
     domains: list[list[Any]] = []
     names = sorted(condition.names)
@@ -130,6 +141,9 @@ def _satisfiable(file: ScriptFile, condition: expr.Condition) -> bool:
     for comparison in condition.comparisons:
         literals.setdefault(comparison.name, []).append(comparison.literal)
     for name in names:
+        if name in fixed:
+            domains.append([fixed[name]])
+            continue
         domains.append(_domain(file, questions.get(name), name, literals.get(name, [])))
     combinations = 1
     for domain in domains:
