@@ -161,3 +161,20 @@ def test_a_question_asked_of_one_group_shows_its_share_but_no_comparison(totals:
     forget = _row(rows, "obstacles", "forget")
     assert forget.comparable
     assert forget.asked_of == ("doer", "non_doer")
+
+
+def test_check_warns_about_a_determinant_asked_of_one_group() -> None:
+    """`perceptions check` accepts the script (exit 0) and says where and why it can't compare."""
+    from click.testing import CliRunner
+
+    from bot.cli.script_cmds import check
+
+    path = Path(__file__).parent / "totals.yaml"
+    result = CliRunner().invoke(check, [str(path)])
+    assert result.exit_code == 0, result.output
+    [warning] = [line for line in result.output.splitlines() if "warning:" in line]
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1)
+                if "when: \"group == 'non_doer'\"" in text)  # fmt: skip
+    assert warning.startswith(f"{path}:{line}:")
+    assert "`approve` is asked of non-doers only" in warning
+    assert "cannot be compared" in warning
