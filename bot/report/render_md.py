@@ -98,8 +98,9 @@ def _themes(summary: Summary) -> str:
         return "## Doers vs non-doers by theme\n\nNothing to compare yet."
     body = table(
         ["Answer", "Question", "%D", "%ND", "Diff.", "Significant"],
-        ([cell(r.label), cell(r.question), w.pct(r.doers_pct), w.pct(r.nondoers_pct),
-          w.pp(r.difference_pp), "★" if r.significant else ""] for r in rows),
+        ([cell(r.label + w.asked_only(r)), cell(r.question), w.pct(r.doers_pct),
+          w.pct(r.nondoers_pct), w.pp(r.difference_pp), "★" if r.significant else ""]
+         for r in rows),
         numeric=frozenset({2, 3, 4}),
     )  # fmt: skip
     return f"## Doers vs non-doers by theme\n\n{body}"

@@ -147,7 +147,14 @@ def group_notice(summary: Summary) -> str | None:
 
 def row_name(row: Row) -> str:
     """`Question: label`, for a row shown outside its question."""
-    return f"{row.question}: {row.label}"
+    return f"{row.question}: {row.label}{asked_only(row)}"
+
+
+def asked_only(row: Row) -> str:
+    """" (non-doers only)" for a row of a question one group alone was asked, else ""."""
+    if len(row.asked_of) != 1:
+        return ""
+    return " (doers only)" if row.asked_of[0] == "doer" else " (non-doers only)"
 
 
 def chart_rows(summary: Summary, limit: int = 24) -> list[Row]:

@@ -144,12 +144,19 @@ def test_the_engine_stores_an_empty_tick_and_a_skip_apart(totals: Script) -> Non
     }
 
 
-def test_a_question_asked_of_one_group_shows_its_share_but_no_comparison(totals: Script) -> None:
-    """12 of 20 non-doers approve; doers are never asked: 60 % among non-doers, nothing tested."""
+def _approval_study() -> StudyBuilder:
+    """20 doers (never asked `approve`) and 20 non-doers, 12 of whom approve."""
     study = _study([[]] * 20, [])
     for approves in [True] * 12 + [False] * 8:
-        study.interview("completed", "non_doer", {"bags": "never", "obstacles": [],
-                                                  "approve": "yes" if approves else "no"})  # fmt: skip
+        answers: dict[str, AnswerValue] = {"bags": "never", "obstacles": []}
+        answers["approve"] = "yes" if approves else "no"
+        study.interview("completed", "non_doer", answers)
+    return study
+
+
+def test_a_question_asked_of_one_group_shows_its_share_but_no_comparison(totals: Script) -> None:
+    """12 of 20 non-doers approve; doers are never asked: 60 % among non-doers, nothing tested."""
+    study = _approval_study()
     rows = analyse(totals, study.interviews, study.answers).rows
     yes = _row(rows, "approve", "yes")
     assert yes.asked_of == ("non_doer",)
@@ -161,6 +168,15 @@ def test_a_question_asked_of_one_group_shows_its_share_but_no_comparison(totals:
     forget = _row(rows, "obstacles", "forget")
     assert forget.comparable
     assert forget.asked_of == ("doer", "non_doer")
+
+
+def test_the_report_shows_a_one_group_share_and_says_whose(totals: Script) -> None:
+    from bot.report.render_md import render_markdown
+
+    study = _approval_study()
+    report = render_markdown(analyse(totals, study.interviews, study.answers))
+    [line] = [r for r in report.splitlines() if r.startswith("| Yes (non-doers only) |")]
+    assert [c.strip() for c in line.split("|")[3:7]] == ["—", "60%", "—", ""]
 
 
 def test_check_warns_about_a_determinant_asked_of_one_group() -> None:
