@@ -39,6 +39,7 @@ NOT_COUNTED = -1
 BEFORE, RECENT = 1, 2
 
 _combo, _blank, _uncoded = attrgetter("combo"), attrgetter("blank"), attrgetter("uncoded")
+_filler = attrgetter("filler")
 
 
 def closed_keys(question: CompiledQuestion, value: AnswerValue) -> tuple[str, ...]:
@@ -235,7 +236,13 @@ class Sweep:
             room = found.uncoded_kept - len(kept)
             if room > 0:
                 kept.extend(pick(texts, uncoded[:room]))
+                found.uncoded_languages.setdefault(question_id, []).extend(
+                    pick(self.languages, self.language[who[uncoded[:room]]])
+                )
         role = self.role[who]
+        blank = np.fromiter(map(_blank, codes), np.bool_, len(codes))
+        filler = np.fromiter(map(_filler, pick(codes, uncoded)), np.bool_, len(uncoded))
+        self._coverage(question_id, blank, uncoded, filler, role)
         for i in np.flatnonzero(themed & (role == RECENT)).tolist():
             found.themes_recent.update(codes[i].pairs)
         for code in set(compress(codes, (themed & (role == BEFORE)).tolist())):
@@ -244,12 +251,26 @@ class Sweep:
                 code.before = True
         positions = self.position[who]
         counted = positions >= 0
-        blank = np.fromiter(map(_blank, codes), np.bool_, len(codes))
         main = counted & (probe[rows] == 0) & ~blank
         self.tally.said.extend(positions[main], np.full(int(main.sum()), self.answered[q]))
         with_themes = counted & themed
         self.tally.said_once.extend(positions[with_themes], combo[with_themes])
         self._quotes(codes, np.flatnonzero(with_themes), self.group[who])
+
+    def _coverage(
+        self, question_id: str, blank: Bools, uncoded: Ints, filler: Bools, role: Ints
+    ) -> None:
+        """How many answers there are to code and how many are not, overall and lately.
+
+        Non-answers ("idk") among the uncoded are counted apart: no theme can hide in them.
+        """
+        found = self.found
+        found.open_answers[question_id] += len(blank) - int(blank.sum())
+        found.filler += int(filler.sum())
+        recent = role == RECENT
+        found.recent_open += int((recent & ~blank).sum())
+        found.recent_uncoded += int(recent[uncoded].sum())
+        found.recent_filler += int(recent[uncoded[filler]].sum())
 
     def _codes(self, question_id: str, texts: list[str], languages: Ints) -> list[OpenText]:
         """The coding of every text, from the cache where the text was seen before."""

@@ -181,13 +181,7 @@ def _fieldwork(summary: Summary) -> str:
                      ([cell(q), str(n)] for q, n in f.uncoded_by_question.items()),
                      numeric=frozenset({1}))
                if f.uncoded_by_question else "Every open answer is coded.")  # fmt: skip
-    if f.recent_new_themes:
-        new = ", ".join(f"{cell(q)}: {cell(t)}" for q, t in f.recent_new_themes)
-        out.append(f"### Saturation\n\nNot saturated yet: themes first heard in the last "
-                   f"{f.saturation_window} completed interviews — {new}.")  # fmt: skip
-    else:
-        out.append(f"### Saturation\n\nNo theme was heard for the first time in the last "
-                   f"{f.saturation_window} completed interviews.")  # fmt: skip
+    out.append(f"### Saturation\n\n{cell(w.saturation(f))}")
     return "\n\n".join(out)
 
 
