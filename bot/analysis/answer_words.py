@@ -61,6 +61,7 @@ class WordLists:
     stop: dict[str, frozenset[str]]
     filler: frozenset[tuple[str, ...]]
     longest_filler: int
+    known: frozenset[str]  # every word of every list: a word outside it is always content
 
 
 @cache
@@ -75,7 +76,8 @@ def word_lists() -> WordLists:
         if p.strip()
     }
     phrases.discard(())
-    return WordLists(stop, frozenset(phrases), max(map(len, phrases)))
+    known = frozenset().union(*stop.values(), *phrases)
+    return WordLists(stop, frozenset(phrases), max(map(len, phrases)), known)
 
 
 @cache
@@ -87,6 +89,7 @@ def _stemmer(language: str) -> snowballstemmer.Stemmer | None:
 def tokens(text: str) -> list[tuple[str, str]]:
     """(as written in lower case, folded) for every word of a text, elisions and "'s" split off."""
     out = []
+    plain = text.isascii()  # then folding is lower-casing, done already: most answers
     for match in _TOKEN.finditer(text.casefold().replace("’", "'")):
         written = match.group()
         if "'" in written:
@@ -95,7 +98,7 @@ def tokens(text: str) -> list[tuple[str, str]]:
                 written = tail  # l'école → école (c'est, n'a stay whole: they are stop words)
             elif tail == "s":
                 written = head  # the bike's → bike
-        out.append((written, fold(written)))
+        out.append((written, written if plain else fold(written)))
     return out
 
 
@@ -120,6 +123,16 @@ def guess_language(written: Sequence[str], hint: str | None = None) -> str | Non
         return hint
     tied = sorted(lang for lang, n in score.items() if n == best)
     return hint if hint in tied else tied[0]
+
+
+def is_filler(text: str, hint: str | None = None) -> bool:
+    """`answer_words(text, hint).filler`, quickly: most answers hold a word no list knows."""
+    known = word_lists().known
+    folded = text.casefold() if text.isascii() else fold(text)
+    for word in _TOKEN.findall(folded):
+        if len(word) >= MIN_LETTERS and word not in known and "'" not in word:
+            return False
+    return answer_words(text, hint).filler
 
 
 def answer_words(text: str, hint: str | None = None) -> AnswerWords:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.analysis.answer_words import answer_words
+from bot.analysis.answer_words import is_filler
 from bot.analysis.coding import Coder
 from bot.analysis.tally import Tally
 
@@ -39,7 +39,7 @@ class OpenText:
         self.blank = not text.strip()
         self.uncoded = not self.themes and not reviewed and not self.blank
         # An uncoded non-answer ("idk", "nada") hides no theme: saturation leaves it out.
-        self.filler = self.uncoded and answer_words(text, language).filler
+        self.filler = self.uncoded and is_filler(text, language)
         self.before = False  # its themes are already among those before the saturation window
         self.quoted: set[str] = set()  # groups for which every theme already has its quotes
 
