@@ -11,7 +11,7 @@ from bot.analysis.records import DOER, GROUPS, NON_DOER
 from bot.analysis.stats import Test, err_strength, q_values, row_stats, untestable
 from bot.analysis.tally import ANSWERED, Mask, Tally
 from bot.script import CompiledQuestion, Determinant, QuestionType, Script
-from bot.script.conditions_check import groups_asked
+from bot.script.satisfy import groups_asked
 
 TOP2 = "top2"  # the derived "top-2-box" row of a scale
 DEFAULT_MIN_MENTIONS = 5
