@@ -71,7 +71,7 @@ UNPARSEABLE: dict[str, Poison] = {
 
 def unknown_kind(sender: FakeUser, chat: JSON) -> tuple[str, JSON]:
     """An update kind newer than the library (it keeps it in `api_kwargs`)."""
-    return "guest_message", {"message_id": 1, "from": sender.to_json(), "chat": chat,
+    return "postcard_message", {"message_id": 1, "from": sender.to_json(), "chat": chat,
                              "date": now(), "text": "hello from the future"}
 
 
