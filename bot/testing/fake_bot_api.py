@@ -306,6 +306,7 @@ class FakeBotApi(RespondentActions):
             raise ApiError(409, WEBHOOK_CONFLICT)
         self.world.note_allowed_updates(params)
         self.world.confirm(int(params.get("offset", 0)))
+        self._changed()  # waiters for a confirmation (an update leaving `pending_updates`)
         limit = int(params.get("limit", 100))
         loop = asyncio.get_running_loop()
         deadline = loop.time() + float(params.get("timeout", 0))

@@ -74,13 +74,18 @@ class Production:
 
 
 @contextlib.asynccontextmanager
-async def production_bot(fake: FakeBotApi, database_url: str, *,
-                         webhook: bool = False) -> AsyncIterator[Production]:
-    """Start the bot, wait until it listens, and stop it cleanly after the block."""
+async def production_bot(fake: FakeBotApi, database_url: str, *, webhook: bool = False,
+                         overall_max_rate: float = 30.0) -> AsyncIterator[Production]:
+    """Start the bot, wait until it listens, and stop it cleanly after the block.
+
+    `overall_max_rate=0` lifts the bot's own 30 messages a second limit (Telegram's), which
+    the fake does not enforce: thousands of replies would otherwise take minutes.
+    """
     port = free_port() if webhook else None
     settings = settings_for(fake, database_url, webhook_port=port)
     service = await open_service(settings)
-    application = build_application(settings, service, webhook=webhook, updater=False)
+    application = build_application(settings, service, webhook=webhook, updater=False,
+                                    overall_max_rate=overall_max_rate)
     stop = asyncio.Event()
     if webhook:
         assert settings.webhook_url is not None
