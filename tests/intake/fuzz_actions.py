@@ -194,6 +194,5 @@ EVERYDAY: Mapping[str, tuple[float, Action]] = {
     "double_tap": (2.5, double_tap),
     "inaccessible_tap": (2.0, inaccessible_tap),
     "foreign_tap": (1.0, foreign_tap),
+    "circled": (1.5, circled),
 }
-# Actions that meet a known bug elsewhere (see the xfail tests); not in the everyday mix.
-CIRCLED_DIGITS: Mapping[str, tuple[float, Action]] = {"circled": (12.0, circled)}

@@ -26,7 +26,7 @@ import pytest
 from bot.script import load_script
 from bot.telegram.texts import bot_texts
 from bot.testing.fake_bot_api import FakeBotApi
-from tests.intake.fuzz_actions import CIRCLED_DIGITS, EVERYDAY
+from tests.intake.fuzz_actions import EVERYDAY
 from tests.intake.fuzz_noise import group_chatter, odd_updates
 from tests.intake.fuzz_people import Action, Respondent, Tally
 from tests.intake.fuzz_screen import ScreenReader
@@ -144,7 +144,7 @@ EVERY_KIND = {
     "unicode_text", "unicode_digits", "invalid_answer", "sticker", "photo", "voice", "location",
     "edited_message", "help", "privacy", "unknown_command", "start_again", "stop", "back", "skip",
     "language", "language_tap", "delete", "delete_tap", "restart", "stale_tap", "double_tap",
-    "inaccessible_tap", "foreign_tap", "group_text", "group_command", "group_sticker",
+    "inaccessible_tap", "foreign_tap", "circled_digit", "group_text", "group_command", "group_sticker",
     "group_edit", "unknown_kind", "channel_post", "my_chat_member", "message_reaction",
     "poll_answer", "inline_press", *(f"unparseable:{v}" for v in
                                      ("poll_answer_without_option_ids", "date_as_text")),
@@ -175,17 +175,6 @@ async def test_the_same_traffic_through_the_webhook(fake_bot_api: FakeBotApi,
 
 
 # ---- known bugs outside intake: fixed by their owners, who then drop the xfail --------------------
-
-@pytest.mark.xfail(strict=True, reason="checker (#9 part 5): a choice typed as ⓵ raises "
-                   "ValueError in bot/engine/answers.py (isdigit() but not int()); the "
-                   "respondent gets the apology")
-async def test_choices_typed_with_circled_digits(fake_bot_api: FakeBotApi,
-                                                 database_url: str) -> None:
-    figures = await fuzz(fake_bot_api, database_url, respondents=4, group_messages=0, odd=0,
-                         actions={**EVERYDAY, **CIRCLED_DIGITS})
-    assert figures.tally.kinds["circled_digit"] > 0
-    assert figures.problems() == {}, figures.summary()
-
 
 @pytest.mark.xfail(strict=True, reason="workers (#9 part 1): a 500 or 502 on sendMessage after "
                    "the answer was committed sends the apology and the next question is never "
