@@ -7,9 +7,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 from telegram.ext import ApplicationBuilder, MessageHandler, filters
 
-from bot.telegram.intake import ALLOWED_UPDATES
+from bot.telegram import polling
+from bot.telegram.intake import ALLOWED_UPDATES, read_update
 from bot.telegram.polling import Poller
 from bot.telegram.processor import PerChatUpdateProcessor
 from bot.testing.fake_bot_api import FakeBotApi
@@ -157,3 +159,28 @@ async def test_polling_survives_every_kind_of_getupdates_failure(fake_bot_api: F
 
     assert fake_bot_api.faults.count("getUpdates") == 5  # every planned fault was met
     assert sorted(seen) == sorted(f"m{n}" for n in range(20))  # each once
+
+
+async def test_a_bug_while_taking_updates_does_not_end_polling(
+    fake_bot_api: FakeBotApi, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    meet_everyone(fake_bot_api)
+    person = next(iter(PEOPLE))
+    calls = 0
+
+    def fails_once(data: object, bot: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise RuntimeError(f"a bug, quoting {data!r}")
+        return read_update(data, bot)
+
+    monkeypatch.setattr(polling, "read_update", fails_once)
+    fake_bot_api.user_sends_text(person, "/start")
+    with captured_logs() as logs:
+        async with production_bot(fake_bot_api, database_url):
+            await fake_bot_api.wait_for(lambda: fake_bot_api.sent_messages(person), timeout=30)
+
+    [failure] = logs.containing("polling failed; retrying")
+    assert "RuntimeError (message withheld)" in failure  # with its traceback, without the data
+    assert leaks(logs) == []
