@@ -10,6 +10,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.request import HTTPXRequest
 
+from bench.remote_fake import FakeServer
 from bot.testing.fake_bot_api import FakeBotApi
 from bot.testing.fake_faults import BAD_GATEWAY, FLOOD, SERVER_ERROR, TIMEOUT, Fault
 
@@ -131,3 +132,14 @@ async def test_a_call_left_hanging_ends_when_the_fake_stops() -> None:
     with pytest.raises(NetworkError):
         await asyncio.wait_for(call, 5)
     await client.shutdown()
+
+
+@pytest.mark.parametrize("remote", [False, True])
+async def test_benchmarks_set_faults_on_the_fake_in_or_out_of_process(remote: bool) -> None:
+    async with FakeServer(remote=remote) as server:
+        await server.set_flakiness("getMe", 1.0, (SERVER_ERROR,))
+        client = Bot(TOKEN, base_url=server.base_url)
+        with pytest.raises(NetworkError, match="Internal Server Error"):
+            await client.get_me()
+        assert await server.faults() == [("getMe", SERVER_ERROR)]
+        await client.shutdown()
