@@ -18,7 +18,7 @@ from bot.testing.fake_updates import (
     message_reaction,
     my_chat_member,
 )
-from tests.intake.fuzz_people import REPLY_SECONDS, Tally
+from tests.intake.fuzz_people import Tally
 
 STRANGERS = range(990_000_001, 990_000_200)  # people who never talk to the bot in private
 GROUP_MESSAGES_EACH = 3  # PTB's limiter allows 20 replies a minute per group: spread them out
@@ -34,7 +34,7 @@ async def _wait(fake: FakeBotApi, tally: Tally, kind: str, update: JSON, chat: i
         return confirmed and (chat is None or reactions.get(chat, 0) > before)
 
     try:
-        await fake.wait_for(done, REPLY_SECONDS)
+        await fake.wait_for(done, tally.patience)
     except TimeoutError:
         tally.unanswered.append(f"{kind} in chat {chat}: update {update['update_id']}")
 

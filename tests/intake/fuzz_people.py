@@ -42,6 +42,7 @@ class Tally:
     unanswered: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # clear answers the bot did not take
     unfinished: list[int] = field(default_factory=list)  # ran out of their update budget
+    patience: float = REPLY_SECONDS  # how long anyone waits for the bot's reaction
 
     @property
     def updates(self) -> int:
@@ -148,7 +149,7 @@ class Respondent:
             return confirmed and reactions.get(chat, 0) >= before + len(updates)
 
         try:
-            await self.fake.wait_for(done, REPLY_SECONDS)
+            await self.fake.wait_for(done, self.tally.patience)
         except TimeoutError:
             ids = [u["update_id"] for u in updates]
             self.tally.unanswered.append(f"respondent {self.user_id}: {kind} {ids}")

@@ -72,10 +72,10 @@ class Figures:
 
 async def fuzz(fake: FakeBotApi, database_url: str, *, respondents: int, group_messages: int,
                odd: int, actions: Mapping[str, tuple[float, Action]],
-               webhook: bool = False) -> Figures:
+               webhook: bool = False, patience: float = 30.0) -> Figures:
     """Run the respondents and the noise through the production bot; collect the figures."""
     reader = ScreenReader(load_script(DIALOGS / "cycling-to-work.yaml"))
-    tally = Tally()
+    tally = Tally(patience=patience)
     rng = random.Random(SEED)
     people = [Respondent(fake, reader, FIRST_ID + n, f"{SEED}:{n}", tally, actions)
               for n in range(respondents)]
@@ -156,7 +156,7 @@ async def test_thousands_of_updates_of_every_kind_through_the_polling_bot(
 ) -> None:
     # Telegram hiccups on getUpdates too: flood waits, server errors, its proxy's 502 page.
     fake_bot_api.set_flakiness("getUpdates", 0.03, ("429", "500", "502"))
-    figures = await fuzz(fake_bot_api, database_url, respondents=45, group_messages=120,
+    figures = await fuzz(fake_bot_api, database_url, respondents=45, group_messages=110,
                          odd=90, actions=EVERYDAY)
 
     assert figures.problems() == {}, figures.summary()
@@ -167,11 +167,11 @@ async def test_thousands_of_updates_of_every_kind_through_the_polling_bot(
 
 async def test_the_same_traffic_through_the_webhook(fake_bot_api: FakeBotApi,
                                                      database_url: str) -> None:
-    figures = await fuzz(fake_bot_api, database_url, respondents=8, group_messages=25,
-                         odd=25, actions=EVERYDAY, webhook=True)
+    figures = await fuzz(fake_bot_api, database_url, respondents=6, group_messages=20,
+                         odd=20, actions=EVERYDAY, webhook=True)
 
     assert figures.problems() == {}, figures.summary()
-    assert figures.tally.updates >= 400
+    assert figures.tally.updates >= 300
 
 
 # ---- known bugs outside intake: fixed by their owners, who then drop the xfail --------------------
@@ -182,8 +182,8 @@ async def test_the_same_traffic_through_the_webhook(fake_bot_api: FakeBotApi,
 async def test_transient_server_errors_on_replies(fake_bot_api: FakeBotApi,
                                                   database_url: str) -> None:
     fake_bot_api.set_flakiness("sendMessage", 0.1, ("500", "502"))
-    figures = await fuzz(fake_bot_api, database_url, respondents=4, group_messages=0, odd=0,
-                         actions=EVERYDAY)
+    figures = await fuzz(fake_bot_api, database_url, respondents=3, group_messages=0, odd=0,
+                         actions=EVERYDAY, patience=5.0)
     assert fake_bot_api.faults.count("sendMessage") > 0
     assert figures.problems() == {}, figures.summary()
 
