@@ -162,27 +162,36 @@ class Matcher:
     def themes(self, text: str, language: str) -> frozenset[str]:
         """The themes an answer mentions, given the language the interview was in."""
         found: set[str] = set()
-        for clause in clauses(text, self._grammar):
-            found |= self._clause_themes(clause, self._allowed(clause, language))
+        parts = clauses(text, self._grammar)
+        if not self.features.all_languages:
+            allowed = frozenset({language}) if language in self.languages else self.languages
+            for clause in parts:
+                found |= self._clause_themes(clause, allowed)
+            return frozenset(found)
+        # Every language's keywords are tried, except on a clause clearly in one of the keyword
+        # languages (by its function words; a short clause goes by the whole answer): it gets
+        # that language's keywords only, so "wait a sec" is not the French "sec" (dry).
+        whole = self._clear_language([w for clause in parts for w in clause.words])
+        for clause in parts:
+            own = self._clear_language(clause.words)
+            code = own or whole
+            found |= self._clause_themes(
+                clause, frozenset({code}) if code is not None else self.languages
+            )
         return frozenset(found)
 
-    def _allowed(self, clause: Clause, interview: str) -> frozenset[str]:
-        """The keyword languages tried on a clause."""
-        if not self.features.all_languages:
-            return frozenset({interview}) if interview in self.languages else self.languages
-        # A clause that is clearly in one of the keyword languages gets that language's
-        # keywords only: "wait a sec" is not the French "sec" (dry).
+    def _clear_language(self, words: Sequence[str]) -> str | None:
+        """The keyword language whose function words clearly dominate, if any."""
         votes: dict[str, int] = {}
-        for word in clause.words:
+        for word in words:
             for code in self._function_words.get(word, ()):
                 votes[code] = votes.get(code, 0) + 1
-        if votes:
-            ranked = sorted(votes.items(), key=lambda item: -item[1])
-            best, count = ranked[0]
-            runner_up = ranked[1][1] if len(ranked) > 1 else 0
-            if best in self.languages and count >= runner_up + 2:
-                return frozenset({best})
-        return self.languages
+        if not votes:
+            return None
+        ranked = sorted(votes.values(), reverse=True)
+        best = max(votes, key=votes.__getitem__)
+        margin = ranked[0] - (ranked[1] if len(ranked) > 1 else 0)
+        return best if best in self.languages and margin >= 2 else None
 
     def _clause_themes(self, clause: Clause, allowed: frozenset[str]) -> set[str]:
         words = clause.words
