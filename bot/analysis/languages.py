@@ -130,7 +130,7 @@ SPANISH = Language(
         "tener tengo tienes tiene tienen tuve tuvo; hacer hago hace hacen hice hizo; "
         "poder puedo puede pueden pude pudo; decir digo dice dicen dije dijo; "
         "poner pongo pone puse puso; traer traigo trae traje trajo; "
-        "querer quiero quiere quieren quise; saber se sabe supe; dar doy da dan di dio"
+        "querer quiero quiere quieren quise; saber sabe supe; dar doy da dan di dio"
     ),
 )
 

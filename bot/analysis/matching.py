@@ -241,11 +241,12 @@ class Matcher:
         rule = self._negated.get(keyword.theme, "ignore")
         if rule == "also":
             return True
-        negated = any(
-            clause.negated_by[at] >= 0 and clause.negated_by[at] not in positions
-            for at in positions
-            if clause.words[at] not in self._grammar.negations
-        )
+        cues = self._grammar.negations
+        if any(clause.words[at] in cues for at in positions):
+            # The keyword holds its negation ("don't have time"; "ne … jamais" is one negation).
+            negated = False
+        else:
+            negated = any(clause.negated_by[at] >= 0 for at in positions)
         return negated if rule == "only" else not negated
 
     def _matches(self, word: str) -> frozenset[int]:
@@ -340,6 +341,9 @@ def parse_keyword(keyword: str, grammar: Grammar) -> list[tuple[str, Kind]]:
                 out.append((piece, Kind.negation))
             else:
                 out.append((piece, kind if last else Kind.word))
+    if all(kind == Kind.negation for _, kind in out):
+        # A keyword of negation words only ("none", "nada") means those very words.
+        return [(word, Kind.word) for word, _ in out]
     # "do not have time" and "never have time" are the same complaint: an auxiliary right before
     # a negation word is left out, so the keyword starts at the negation.
     return [

@@ -120,8 +120,8 @@ def negation_scopes(words: list[str], grammar: Grammar) -> list[int]:
         if word in cues and not (i + 1 < count and (word, words[i + 1]) in pseudo):
             for j in range(i + 1, min(count, i + 1 + grammar.reach)):
                 following = words[j]
-                if following in grammar.scope_ends:
-                    break
+                if following in grammar.scope_ends and j > i + 1:
+                    break  # (right after the negation it is part of it: "not because of …")
                 if negated[j] < 0:
                     negated[j] = i
                 if following in grammar.attitude_verbs:
