@@ -4,9 +4,11 @@ Codes the answers of `bench/data/coding/<split>/` with the codebooks of
 `bench/data/coding/codebooks/` (written from `train/` only) and prints micro- and macro-F1,
 precision and recall against the gold codes: for each matcher feature added in turn, per interview
 language, and per theme. Usage:
-    .venv/bin/python -m bench.coding [--split heldout|train] [--themes] [--quick]
+    .venv/bin/python -m bench.coding [--split heldout|train] [--themes] [--quick] [--planted]
 
 --quick codes a few training answers only (the test suite runs it, so the benchmark can't rot).
+--planted scores the planted bags study's own pilot codebook against its gold codes instead
+(figures only: the study's answers are never printed).
 Goal: held-out micro-F1 >= 0.85 from the codebook alone (a human coder's level), no less than 0.80.
 """
 
@@ -27,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 from bot.analysis.matching import STEPS, Features, Matcher, ThemeKeywords  # noqa: E402
 
 DATA = ROOT / "bench" / "data" / "coding"
+PLANTED = ROOT / "bench" / "data" / "planted_bags"
 CODEBOOKS = DATA / "codebooks"
 GOAL, FLOOR = 0.85, 0.80
 
@@ -173,16 +176,24 @@ def row(label: str, s: Scores) -> str:
 HEADER = f"{'':<22} {'micro-F1':>8} {'macro-F1':>8} {'precision':>9} {'recall':>7} {'answers':>7}"
 
 
-def report(questions: list[Question], *, themes: bool, out: Any = sys.stdout) -> Scores:
+def report(
+    questions: list[Question],
+    *,
+    themes: bool,
+    make_coder: Callable[[Features], Coder] | None = None,
+    out: Any = None,
+) -> Scores:
     """Print the feature-by-feature table, the per-language table and (optionally) per theme."""
     print("Feature by feature (each row adds one ability to the matcher):", file=out)
     print(HEADER, file=out)
+    out = out or sys.stdout
+    make = make_coder or codebook_coder
     final: Scores | None = None
     for label, features in STEPS:
-        final = score(questions, codebook_coder(features))
+        final = score(questions, make(features))
         print(row(label, final), file=out)
     assert final is not None
-    coder = codebook_coder(STEPS[-1][1])
+    coder = make(STEPS[-1][1])
     languages = sorted({a.language for q in questions for a in q.answers})
     print("\nBy interview language (all features):", file=out)
     print(HEADER, file=out)
@@ -203,13 +214,45 @@ def report(questions: list[Question], *, themes: bool, out: Any = sys.stdout) ->
     return final
 
 
+def planted_questions() -> list[Question]:
+    """The planted study's open answers with their gold codes, as evaluation questions."""
+    from bot.script import load_script
+
+    script = load_script(PLANTED / "dialogs" / "reusable-bags.yaml")
+    data = yaml.safe_load((PLANTED / "gold.yaml").read_text(encoding="utf-8"))
+    questions = {
+        q.id: Question(q.id, [t.id for t in q.spec.codebook or ()])
+        for q in script.questions
+        if q.spec.codebook
+    }
+    for i, a in enumerate(data["answers"]):
+        questions[a["question"]].answers.append(
+            Answer(str(i), a["question"], a["language"], str(a["text"] or ""), frozenset(a["gold"]))
+        )
+    return list(questions.values())
+
+
+def planted_coder(features: Features) -> Coder:
+    """The planted study's own codebook (the pilot's, unchanged) with these features."""
+    from bot.analysis.coding import Coder as ScriptCoder
+    from bot.script import load_script
+
+    coder = ScriptCoder(load_script(PLANTED / "dialogs" / "reusable-bags.yaml"), features=features)
+    return coder.automatic
+
+
 def main(argv: Sequence[str] | None = None) -> Scores:
     """Print the figures; return the final (all-features) scores."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--split", default="heldout", choices=["heldout", "train"])
     parser.add_argument("--themes", action="store_true", help="Also print every theme's scores.")
     parser.add_argument("--quick", action="store_true", help="A few training answers only.")
+    parser.add_argument("--planted", action="store_true", help="The planted study instead.")
     args = parser.parse_args(argv)
+    if args.planted:
+        questions = planted_questions()
+        print(f"planted bags study: {sum(len(q.answers) for q in questions)} open answers\n")
+        return report(questions, themes=args.themes, make_coder=planted_coder)
     questions = load_questions("train" if args.quick else args.split)
     if args.quick:
         for question in questions:
