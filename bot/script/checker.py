@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from bot.script.compiled import builtin_messages, known_determinants, message_keys, placeholders
 from bot.script.conditions_check import condition_problems
 from bot.script.model import CLOSED_TYPES, Question, QuestionType, ScriptFile, Text
+from bot.script.normalize import keyword_problem
 from bot.script.parts import Path, choices_of, scale_range, undeclared
 
 Found = tuple[Path, str, bool]  # where, what, whether to point at the key rather than the value
@@ -52,10 +53,15 @@ def _question_problems(file: ScriptFile) -> Iterator[Found]:
         for t_index, theme in enumerate(question.codebook or []):
             if theme.id in [t.id for t in (question.codebook or [])[:t_index]]:
                 yield (*at, "codebook", t_index, "id"), f"theme `{theme.id}` is used twice", False
-            for lang in theme.keywords:
-                if lang not in file.study.languages:
-                    where = (*at, "codebook", t_index, "keywords", lang)
-                    yield where, undeclared(lang, file.study.languages), True
+            for key, per_lang in (("keywords", theme.keywords), ("exclude", theme.exclude)):
+                for lang, keywords in per_lang.items():
+                    if lang not in file.study.languages:
+                        where = (*at, "codebook", t_index, key, lang)
+                        yield where, undeclared(lang, file.study.languages), True
+                    for k_index, keyword in enumerate(keywords):
+                        problem = keyword_problem(keyword)
+                        if problem:
+                            yield (*at, "codebook", t_index, key, lang, k_index), problem, False
             for lang in file.study.languages:
                 if not theme.keywords.get(lang):
                     where = (*at, "codebook", t_index, "keywords")
