@@ -22,6 +22,7 @@ from bot.analysis.tokens import Clause, Grammar, clauses, words_of
 from bot.script.normalize import fold
 
 _CACHE_MAX = 100_000  # distinct words remembered per matcher; beyond it, start afresh
+_SHORT_STEM = 4  # stems shorter than this match only words that start with the keyword
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,7 @@ class Matcher:
         self._prefixes: list[tuple[int, _Word]] = []
         self._negation_words: list[int] = []
         self._typo_words: dict[str, list[tuple[int, _Word]]] = {}
+        self._short: set[int] = set()
         for i, word in enumerate(self._words):
             if word.kind == Kind.negation:
                 self._negation_words.append(i)
@@ -152,6 +154,8 @@ class Matcher:
                 if self.features.morphology:
                     key = self._morph[word.language].key(word.text)
                     self._stems.setdefault((word.language, key), []).append(i)
+                    if len(key) < _SHORT_STEM:
+                        self._short.add(i)
             else:
                 self._prefixes.append((i, word))
             if len(word.text) >= 4:
@@ -171,21 +175,33 @@ class Matcher:
         # Every language's keywords are tried, except on a clause clearly in one of the keyword
         # languages (by its function words; a short clause goes by the whole answer): it gets
         # that language's keywords only, so "wait a sec" is not the French "sec" (dry).
-        whole = self._clear_language([w for clause in parts for w in clause.words])
-        for clause in parts:
-            own = self._clear_language(clause.words)
-            code = own or whole
+        if len(self.languages) <= 1:
+            for clause in parts:
+                found |= self._clause_themes(clause, self.languages)
+            return frozenset(found)
+        votes = [self._votes(clause.words) for clause in parts]
+        whole: dict[str, int] = {}
+        for vote in votes:
+            for code, count in vote.items():
+                whole[code] = whole.get(code, 0) + count
+        fallback = self._clear_language(whole)
+        for clause, vote in zip(parts, votes, strict=True):
+            code = self._clear_language(vote) or fallback
             found |= self._clause_themes(
                 clause, frozenset({code}) if code is not None else self.languages
             )
         return frozenset(found)
 
-    def _clear_language(self, words: Sequence[str]) -> str | None:
-        """The keyword language whose function words clearly dominate, if any."""
+    def _votes(self, words: Sequence[str]) -> dict[str, int]:
+        """How many of these words are function words of each language."""
         votes: dict[str, int] = {}
         for word in words:
             for code in self._function_words.get(word, ()):
                 votes[code] = votes.get(code, 0) + 1
+        return votes
+
+    def _clear_language(self, votes: Mapping[str, int]) -> str | None:
+        """The keyword language whose function words clearly dominate, if any."""
         if not votes:
             return None
         ranked = sorted(votes.values(), reverse=True)
@@ -196,6 +212,8 @@ class Matcher:
     def _clause_themes(self, clause: Clause, allowed: frozenset[str]) -> set[str]:
         words = clause.words
         matched = [self._matches(word) for word in words]
+        if not any(matched):
+            return set()
         hits: list[tuple[_Keyword, tuple[int, ...]]] = []
         for start, ids in enumerate(matched):
             for word_id in ids:
@@ -241,6 +259,8 @@ class Matcher:
         rule = self._negated.get(keyword.theme, "ignore")
         if rule == "also":
             return True
+        if not clause.negated:
+            return rule != "only"
         cues = self._grammar.negations
         if any(clause.words[at] in cues for at in positions):
             # The keyword holds its negation ("don't have time"; "ne … jamais" is one negation).
@@ -264,7 +284,11 @@ class Matcher:
         morphology = self.features.morphology
         if morphology:
             for code, morph in self._morph.items():
-                found.update(self._stems.get((code, morph.key(word)), ()))
+                for i in self._stems.get((code, morph.key(word)), ()):
+                    # A stem this short joins unrelated words (Spanish "como", "comida" → "com"):
+                    # then the word must start with the keyword ("cars" for "car").
+                    if i not in self._short or word.startswith(self._words[i].text):
+                        found.add(i)
         else:
             for base in _plural_bases(word):
                 found.update(i for i in self._exact.get(base, ()) if len(base) >= 3)

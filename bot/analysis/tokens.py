@@ -33,6 +33,7 @@ class Clause:
 
     words: tuple[str, ...]
     negated_by: tuple[int, ...]  # -1 where no negation reaches the word
+    negated: bool  # whether any negation word is in the clause
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,9 @@ def clauses(text: str, grammar: Grammar) -> list[Clause]:
     for chunk in _CLAUSE_END.split(folded):
         words = words_of(chunk, grammar.expansions)
         if words:
-            out.append(Clause(tuple(words), tuple(negation_scopes(words, grammar))))
+            scopes = negation_scopes(words, grammar)
+            negated = not grammar.negations.isdisjoint(words)
+            out.append(Clause(tuple(words), tuple(scopes), negated))
     return out
 
 

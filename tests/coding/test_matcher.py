@@ -44,6 +44,13 @@ def test_every_form_of_a_word_matches_without_wildcards(
     assert coded(text, language, **{language: [keyword]})
 
 
+def test_short_stems_do_not_join_unrelated_words() -> None:
+    """Spanish "comida" (food) and "como" (how, like) share the stem "com"."""
+    assert not coded("me gusta cómo huele", "es", es=["comida"])
+    assert coded("la comida cruda", "es", es=["comida"])
+    assert coded("two cars", en=["car"])
+
+
 @pytest.mark.parametrize(
     ("keyword", "text", "expected"),
     [
