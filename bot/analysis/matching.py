@@ -182,13 +182,13 @@ class Matcher:
         votes = [self._votes(clause.words) for clause in parts]
         whole: dict[str, int] = {}
         for vote in votes:
-            for code, count in vote.items():
-                whole[code] = whole.get(code, 0) + count
+            for lang, count in vote.items():
+                whole[lang] = whole.get(lang, 0) + count
         fallback = self._clear_language(whole)
         for clause, vote in zip(parts, votes, strict=True):
-            code = self._clear_language(vote) or fallback
+            clear = self._clear_language(vote) or fallback
             found |= self._clause_themes(
-                clause, frozenset({code}) if code is not None else self.languages
+                clause, frozenset({clear}) if clear is not None else self.languages
             )
         return frozenset(found)
 
