@@ -1,11 +1,11 @@
-"""Word forms: Snowball stems (through PyStemmer) plus the irregular forms stems can't relate."""
+"""Word forms: Snowball stems plus the irregular forms stems can't relate."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
 
-import Stemmer  # PyStemmer: the Snowball stemmers, compiled
+import snowballstemmer  # on PyStemmer (compiled) when installed, as it is with this package
 
 from bot.analysis.languages import language
 
@@ -13,7 +13,7 @@ from bot.analysis.languages import language
 @cache
 def _stemmer(name: str) -> Callable[[str], str]:
     # Stemmers are compiled into the library: making one takes microseconds.
-    stem: Callable[[str], str] = Stemmer.Stemmer(name).stemWord
+    stem: Callable[[str], str] = snowballstemmer.stemmer(name).stemWord
     return stem
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from bot.analysis.answer_words import is_filler
 from bot.analysis.coding import Coder
 from bot.analysis.tally import Tally
 
@@ -19,6 +20,7 @@ class OpenText:
         "before",
         "blank",
         "combo",
+        "filler",
         "pairs",
         "question_id",
         "quoted",
@@ -27,12 +29,17 @@ class OpenText:
         "uncoded",
     )
 
-    def __init__(self, question_id: str, text: str, theme_set: ThemeSet, reviewed: bool) -> None:
+    def __init__(
+        self, question_id: str, text: str, theme_set: ThemeSet, reviewed: bool,
+        language: str | None = None,
+    ) -> None:  # fmt: skip
         self.question_id = question_id
         self.text = text
         self.themes, self.combo, self.pairs = theme_set
         self.blank = not text.strip()
         self.uncoded = not self.themes and not reviewed and not self.blank
+        # An uncoded non-answer ("idk", "nada") hides no theme: saturation leaves it out.
+        self.filler = self.uncoded and is_filler(text, language)
         self.before = False  # its themes are already among those before the saturation window
         self.quoted: set[str] = set()  # groups for which every theme already has its quotes
 
@@ -67,7 +74,10 @@ class TextCodes:
                 table.clear()
             self._size = 0
         themes = self.coder.automatic(question_id, text, language)
-        code = OpenText(question_id, text, self.theme_set(question_id, themes), reviewed=False)
+        code = OpenText(
+            question_id, text, self.theme_set(question_id, themes), reviewed=False,
+            language=language,
+        )  # fmt: skip
         self.cache.setdefault((question_id, language), {})[text] = code
         self._size += 1
         return code

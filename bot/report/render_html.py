@@ -265,14 +265,7 @@ def _fieldwork(summary: Summary) -> str:
                      numeric={1}) if f.uncoded_by_question else '<p class="sub">Every open answer is coded.</p>'  # fmt: skip
     parts.append(f'<div class="cols"><div><h3>Drop-off</h3>{drop}</div>'
                  f"<div><h3>Uncoded answers</h3>{uncoded}</div></div>")  # fmt: skip
-    if f.recent_new_themes:
-        new = ", ".join(f"{q}: {t}" for q, t in f.recent_new_themes)
-        saturation = (f"Not saturated yet: themes first heard in the last {f.saturation_window} "
-                      f"completed interviews — {new}.")  # fmt: skip
-    else:
-        saturation = (f"Saturation: no theme was heard for the first time in the last "
-                      f"{f.saturation_window} completed interviews.")  # fmt: skip
-    parts.append(f"<h3>Saturation</h3><p>{escape(saturation)}</p>")
+    parts.append(f"<h3>Saturation</h3><p>{escape(w.saturation(f))}</p>")
     return _section("fieldwork", "Fieldwork health", *parts)
 
 

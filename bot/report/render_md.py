@@ -98,8 +98,9 @@ def _themes(summary: Summary) -> str:
         return "## Doers vs non-doers by theme\n\nNothing to compare yet."
     body = table(
         ["Answer", "Question", "%D", "%ND", "Diff.", "Significant"],
-        ([cell(r.label), cell(r.question), w.pct(r.doers_pct), w.pct(r.nondoers_pct),
-          w.pp(r.difference_pp), "★" if r.significant else ""] for r in rows),
+        ([cell(r.label + w.asked_only(r)), cell(r.question), w.pct(r.doers_pct),
+          w.pct(r.nondoers_pct), w.pp(r.difference_pp), "★" if r.significant else ""]
+         for r in rows),
         numeric=frozenset({2, 3, 4}),
     )  # fmt: skip
     return f"## Doers vs non-doers by theme\n\n{body}"
@@ -180,13 +181,7 @@ def _fieldwork(summary: Summary) -> str:
                      ([cell(q), str(n)] for q, n in f.uncoded_by_question.items()),
                      numeric=frozenset({1}))
                if f.uncoded_by_question else "Every open answer is coded.")  # fmt: skip
-    if f.recent_new_themes:
-        new = ", ".join(f"{cell(q)}: {cell(t)}" for q, t in f.recent_new_themes)
-        out.append(f"### Saturation\n\nNot saturated yet: themes first heard in the last "
-                   f"{f.saturation_window} completed interviews — {new}.")  # fmt: skip
-    else:
-        out.append(f"### Saturation\n\nNo theme was heard for the first time in the last "
-                   f"{f.saturation_window} completed interviews.")  # fmt: skip
+    out.append(f"### Saturation\n\n{cell(w.saturation(f))}")
     return "\n\n".join(out)
 
 
