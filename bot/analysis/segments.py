@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.analysis.collect import Collected
+from bot.analysis.family import ranked_rows, shape_rows
 from bot.analysis.tabulate import DEFAULT_MIN_MENTIONS, TOP2, Row, rank, tabulate
 from bot.script import Script
 
@@ -70,15 +71,11 @@ def segments(
     groups = found.tally.groups() == 1
     out = []
     for (by, value), mask in segment_masks(found).items():
-        rows = tabulate(
-            script,
-            found.tally,
-            prevalence=prevalence,
-            min_mentions=min_mentions,
-            mask=mask,
+        rows = shape_rows(script, tabulate(
+            script, found.tally, prevalence=prevalence, min_mentions=min_mentions, mask=mask,
             lang=lang,
-        )
-        barriers, enablers = rank(rows)
+        ))  # fmt: skip
+        barriers, enablers = rank(ranked_rows(rows))
         out.append(Segment(
             by, value, _label(script, by, value, lang),
             int((mask & groups).sum()), int((mask & ~groups).sum()),

@@ -13,6 +13,14 @@ from typing import Any
 from bot.analysis.collect import collect
 from bot.analysis.competing import CompetingSummary, competing_summary
 from bot.analysis.emerging import EmergingTheme, emerging_by_question
+from bot.analysis.family import (
+    FAMILY_REASONS,
+    QuestionLabel,
+    in_family,
+    question_labels,
+    ranked_rows,
+    shape_rows,
+)
 from bot.analysis.fieldwork import SATURATION_WINDOW, Fieldwork, fieldwork
 from bot.analysis.records import AnswerColumns, AnswerRecord, CodingOverride, InterviewRecord
 from bot.analysis.segments import Segment, segments
@@ -74,6 +82,7 @@ class Summary:
     fieldwork: Fieldwork
     emerging: tuple[EmergingTheme, ...]
     method: MethodNotes
+    questions: Mapping[str, QuestionLabel]
 
     def to_jsonable(self) -> dict[str, Any]:
         """Plain dicts, lists, strings and numbers (datetimes as ISO text, inf/NaN as null)."""
@@ -107,10 +116,10 @@ def analyse(
         script, interviews, answers, overrides,
         columns=columns, saturation_window=saturation_window,
     )  # fmt: skip
-    rows = tabulate(
+    rows = shape_rows(script, tabulate(
         script, found.tally, prevalence=prevalence, min_mentions=min_mentions, lang=lang
-    )
-    barriers, enablers = rank(rows)
+    ))  # fmt: skip
+    barriers, enablers = rank(ranked_rows(rows))
     health = fieldwork(script, found)
     study = script.file.study
     header = Header(
@@ -134,23 +143,32 @@ def analyse(
         fieldwork=health,
         emerging=tuple(emerging_by_question(found.uncoded) if with_emerging else ()),
         method=method_notes(rows, health, min_mentions),
+        questions=question_labels(script, lang),
     )
 
 
 def method_notes(rows: list[Row], health: Fieldwork, min_mentions: int) -> MethodNotes:
     """The tests used and the caveats a reader must know."""
-    tests = Counter(r.test for r in rows)
-    tested = sum(1 for r in rows if r.p_value is not None)
-    significant = sum(1 for r in rows if r.significant)
+    family = [r for r in rows if in_family(r)]
+    tests = Counter(r.test for r in family)
+    tested = len(family)
+    significant = sum(1 for r in family if r.significant)
+    left_out = Counter(r.outside_family for r in rows if r.outside_family is not None)
     notes = [
         "p-values use the Wald test on the log odds ratio, as in the Barrier Analysis tabulation "
         "sheet; rows with an empty cell use Fisher's exact test instead.",
         f"{tested} rows were tested at p < {ALPHA}: about {tested * ALPHA:.1f} could look "
         "significant by chance alone. The q-value column is the Benjamini–Hochberg "
-        "false-discovery-rate adjustment.",
+        "false-discovery-rate adjustment over those rows.",
         f"Rows mentioned by fewer than {min_mentions} respondents are marked sparse and are not "
         "ranked.",
     ]
+    if left_out:
+        reasons = ", ".join(f"{n} {FAMILY_REASONS[k]}" for k, n in sorted(left_out.items()))
+        notes.append(
+            "Not counted as tests (they cannot differ, or repeat another row's test): "
+            f"{reasons}. A yes/no question is one row, its “yes”."
+        )
     if min(health.doers, health.nondoers) < SMALL_GROUP:
         notes.append(
             f"Small sample: {health.doers} doers and {health.nondoers} non-doers (the method "

@@ -43,6 +43,8 @@ class Row:
     q_value: float | None
     sparse: bool
     quotes: tuple[str, ...]
+    # Why the row is not one of the tests counted for q and the top lists (see `family`).
+    outside_family: str | None = None
 
     @property
     def is_barrier(self) -> bool:
