@@ -23,7 +23,8 @@ from bot.analysis.family import (
 )
 from bot.analysis.fieldwork import SATURATION_WINDOW, Fieldwork, fieldwork
 from bot.analysis.records import AnswerColumns, AnswerRecord, CodingOverride, InterviewRecord
-from bot.analysis.segments import Segment, segments
+from bot.analysis.progress import Day, Saturation, Stage, funnel, saturation, timeline
+from bot.analysis.segments import Breakdown, Segment, breakdowns, segments
 from bot.analysis.stats import ALPHA
 from bot.analysis.tabulate import (
     DEFAULT_MIN_MENTIONS,
@@ -83,6 +84,11 @@ class Summary:
     emerging: tuple[EmergingTheme, ...]
     method: MethodNotes
     questions: Mapping[str, QuestionLabel]
+    breakdowns: tuple[Breakdown, ...] = ()
+    days: tuple[Day, ...] = ()
+    weekly: bool = False
+    funnel: tuple[Stage, ...] = ()
+    saturation: Saturation = Saturation((), 0)
 
     def to_jsonable(self) -> dict[str, Any]:
         """Plain dicts, lists, strings and numbers (datetimes as ISO text, inf/NaN as null)."""
@@ -121,6 +127,7 @@ def analyse(
     ))  # fmt: skip
     barriers, enablers = rank(ranked_rows(rows))
     health = fieldwork(script, found)
+    days, weekly = timeline(found)
     study = script.file.study
     header = Header(
         study.id, script.text(study.title, lang), script.text(study.behaviour, lang),
@@ -144,6 +151,11 @@ def analyse(
         emerging=tuple(emerging_by_question(found.uncoded) if with_emerging else ()),
         method=method_notes(rows, health, min_mentions),
         questions=question_labels(script, lang),
+        breakdowns=tuple(breakdowns(script, found, barriers, lang) if with_segments else ()),
+        days=days,
+        weekly=weekly,
+        funnel=funnel(found),
+        saturation=saturation(found),
     )
 
 

@@ -42,20 +42,25 @@ TEST_NAMES = {
     "none": "not tested",
 }
 GLOSSARY = (
+    ("a/nD, b/nN", "How many doers (a of nD) and non-doers (b of nN) gave this answer."),
     ("%D / %ND", "The share of doers / non-doers who gave this answer."),
     ("Difference", "%D minus %ND, in percentage points: positive means doers say it more."),
     (
         "ERR",
-        "Estimated relative risk: how much more likely doers are to give this answer than "
-        "non-doers, adjusted for how common the behaviour is. Above 1 it goes with doing the "
-        "behaviour (an enabler); below 1 with not doing it (a barrier).",
+        "Estimated relative risk, read from the answer to the behaviour: someone who gives this "
+        "answer is ERR times as likely to be a doer as someone who doesn't, given how common the "
+        "behaviour is. Above 1 the answer goes with doing the behaviour (an enabler); below 1 with "
+        "not doing it (a barrier).",
     ),
-    ("OR", "Odds ratio: the same comparison on the odds scale, used for the test."),
+    ("OR (95% CI)", "Odds ratio with its 95% confidence interval: the comparison the test uses. "
+     "An interval that excludes 1 agrees with a significant p."),
     (
         "p",
         "How surprising a difference this large would be if doers and non-doers really did "
         "not differ. Below 0.05 is called significant here.",
     ),
+    ("Test", "Wald: the tabulation sheet's test on the log odds ratio. Fisher: the exact test, "
+     "used when a cell is empty."),
     (
         "q",
         "The p-value adjusted for testing many rows at once (false discovery rate). A row with "
@@ -74,7 +79,9 @@ SECTIONS = (
     ("overview", "Overview"),
     ("barriers", "Top barriers"),
     ("enablers", "Top enablers"),
-    ("themes", "Doers vs non-doers by theme"),
+    ("action", "From insight to action"),
+    ("table", "Every row"),
+    ("themes", "Doers vs non-doers"),
     ("grid", "Determinant grid"),
     ("competing", "Competing behaviours"),
     ("segments", "Segments"),
@@ -107,6 +114,8 @@ def ratio(value: float | None) -> str:
         return "—"
     if math.isinf(value):
         return "∞"
+    if 0 < value < 0.1:
+        return f"{value:.2g}"  # 0.0042, not 0.00
     return f"{value:.2f}"
 
 
