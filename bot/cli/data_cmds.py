@@ -153,14 +153,15 @@ def db_upgrade() -> None:
     click.echo("The database is up to date.")
 
 
-REPORT_FORMATS = ("html", "md", "json")
+REPORT_FORMATS = ("html", "md", "json", "dbc", "dbc-md")
 
 
 @click.command("report")
 @click.argument("study")
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="html",
               show_default=True, help="html: one self-contained page; md: Markdown tables; "
-              "json: every number.")
+              "json: every number; dbc / dbc-md: the Designing for Behavior Change sheet as CSV "
+              "or Markdown.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
               help="File to write, or - for standard output. Default: html goes to "
               "report-STUDY.html in the current folder (its path is printed); md and json go to "
@@ -182,7 +183,10 @@ def report(study: str, fmt: str, output: Path | None) -> None:
         return await load_summary(repository, script)
 
     summary = _read_database(lambda: _with_repository(settings, work))
-    render = {"html": render_html, "md": render_markdown, "json": render_json}[fmt]
+    from bot.report.dbc import render_dbc_csv, render_dbc_markdown
+
+    render = {"html": render_html, "md": render_markdown, "json": render_json,
+              "dbc": render_dbc_csv, "dbc-md": render_dbc_markdown}[fmt]  # fmt: skip
     text = render(summary)
     if output is None and fmt == "html":
         output = Path(f"report-{script.study_id}.html")

@@ -24,6 +24,7 @@ WIDTH = 380
 LABEL = 12  # font sizes, in canvas units
 SMALL = 11
 LINE = 15  # height of a label line
+BOLD = 1.12
 BAR = 12  # height of a bar
 OUTLINE = f' stroke="{BAR_COLOUR}" stroke-width=".5"'
 
@@ -61,7 +62,9 @@ def _svg(height: float, title: str, parts: Sequence[str]) -> Markup:
 
 def _label_lines(label: str, y: float, parts: list[str], cls: str = "label") -> float:
     """Write a wrapped label from `y` (its first baseline); returns the y below it."""
-    for line in wrap(label, LABEL, WIDTH):
+    # Bold text runs about a tenth wider: measure it as a slightly larger size.
+    size = LABEL * BOLD if "strong" in cls else LABEL
+    for line in wrap(label, size, WIDTH):
         parts.append(_text(0, y, line, cls=cls))
         y += LINE
     return y
@@ -75,7 +78,6 @@ def diverging(pairs: Sequence[Pair], title: str) -> Markup:
     parts = [_text(mid - 6, 13, "◀ Non-doers", anchor="end", cls="legend nd"),
              _text(mid + 6, 13, "Doers ▶", cls="legend d")]  # fmt: skip
     y = 36.0
-    top = y - LINE
     for pair in pairs:
         star = "★ " if pair.significant else ""
         y = _label_lines(star + pair.label, y, parts,
@@ -90,10 +92,10 @@ def diverging(pairs: Sequence[Pair], title: str) -> Markup:
             f'fill="{DOER_COLOUR}" rx="2"/>',
             _text(mid - nd - 3, bar_top + 10, f"{pair.nondoers_pct:.0f}%", anchor="end", cls="value"),
             _text(mid + d + 3, bar_top + 10, f"{pair.doers_pct:.0f}%", cls="value"),
+            f'<line x1="{mid:.1f}" y1="{bar_top - 2:.1f}" x2="{mid:.1f}" y2="{bar_top + BAR + 2:.1f}" '
+            'stroke="#1a202c" stroke-width="1"/>',
         ]  # fmt: skip
         y += BAR + 12
-    parts.append(f'<line x1="{mid:.1f}" y1="{top:.1f}" x2="{mid:.1f}" y2="{y - 12:.1f}" '
-                 'stroke="#1a202c" stroke-width="1"/>')  # fmt: skip
     return _svg(y - 8, title, parts)
 
 

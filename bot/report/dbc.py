@@ -7,12 +7,14 @@ and a suggested marketing-mix lever; the "bridge to activity" and "activity" col
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO
 
 from bot.analysis import Row, Summary
 from bot.report import wording as w
+from bot.report.csv_cells import safe_text
 
 # Marketing-mix levers per determinant (Andreasen; McKenzie-Mohr), with what they mean here.
 LEVERS: dict[str, tuple[str, str]] = {
@@ -92,9 +94,24 @@ def write_dbc_csv(summary: Summary, out: IO[str], *, delimiter: str = ",") -> in
     h = summary.header
     lines = dbc_lines(summary)
     for line in lines:
-        writer.writerow([
+        writer.writerow([safe_text(text) for text in (
             h.behaviour, h.priority_group, line.determinant, line.direction,
             " | ".join(line.said), line.doers_pct, line.nondoers_pct, line.err, line.lever,
             line.hint, line.bridge, line.activity,
-        ])  # fmt: skip
+        )])  # fmt: skip
     return len(lines)
+
+
+def render_dbc_markdown(summary: Summary) -> str:
+    """The DBC sheet alone, as Markdown, for the team's planning workshop."""
+    from bot.report.templating import markdown_environment
+
+    template = markdown_environment().get_template("dbc.md")
+    return template.render(h=summary.header, lines=dbc_lines(summary)).strip() + "\n"
+
+
+def render_dbc_csv(summary: Summary) -> str:
+    """The DBC sheet as CSV text."""
+    out = io.StringIO()
+    write_dbc_csv(summary, out)
+    return out.getvalue()

@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from bot.analysis import Row, Summary
 from bot.analysis.competing import CompetingItem
-from bot.analysis.segments import SOURCE, Breakdown, Segment
+from bot.analysis.segments import NO_SOURCE, SOURCE, Breakdown, Segment
 from bot.report import charts
 from bot.report import wording as w
 from bot.report.view_rows import QuoteView
@@ -43,6 +43,7 @@ class CompetingView:
 
     asked: bool
     alternatives: tuple[ItemView, ...]
+    alternatives_quoted: bool  # open answers: the table shows their words
     alternatives_chart: Markup | None
     liking: tuple[ItemView, ...]
     bcos: tuple[BcosView, ...]
@@ -97,31 +98,43 @@ def competing_view(summary: Summary) -> CompetingView:
     bcos = tuple(
         BcosView(
             w.BCOS_NAMES.get(b.category, b.category),
-            tuple(f"{'★ ' if r.significant and not r.sparse else ''}{r.label} "
-                  f"({w.pct(r.doers_pct)} D / {w.pct(r.nondoers_pct)} ND)" for r in b.target),
+            tuple(f"{'★ ' if r.significant and not r.sparse else ''}{_name(summary, r)} "
+                  f"({w.pct(r.doers_pct)} D / {w.pct(r.nondoers_pct)} ND)"
+                  for r in b.target if r.outside_family is None),
             tuple(f"{i.label} ({w.pct(i.pct)})" for i in b.competitor),
         )
         for b in c.bcos
     )  # fmt: skip
-    return CompetingView(bool(c.alternatives or c.liking), _items(c.alternatives), chart,
-                         _items(c.liking), bcos)  # fmt: skip
+    return CompetingView(bool(c.alternatives or c.liking), _items(c.alternatives),
+                         any(i.quotes for i in c.alternatives), chart, _items(c.liking), bcos)  # fmt: skip
 
 
 def _count(n: int, pct: float | None) -> str:
     return f"{n} ({w.pct(pct)})"
 
 
-def _top(rows: Sequence[Row], n: int = 2) -> str:
-    return "; ".join(f"{r.label} ({w.pp(r.difference_pp)})" for r in rows[:n]) or "—"
+def _name(summary: Summary, r: Row) -> str:
+    """A row outside its question: a theme speaks for itself, an option needs its question."""
+    if r.kind == "theme" or r.question not in summary.questions:
+        return r.label
+    return f"{summary.questions[r.question].label}: {r.label}"
+
+
+def _top(summary: Summary, rows: Sequence[Row], n: int = 2) -> str:
+    return "; ".join(f"{_name(summary, r)} ({w.pp(r.difference_pp)})" for r in rows[:n]) or "—"
+
+
+def _value(label: str) -> str:
+    return "No source (plain link)" if label == NO_SOURCE else label
 
 
 def _breakdown(summary: Summary, b: Breakdown, within: Sequence[Segment]) -> BreakdownView:
     title = ("Deep-link source" if b.by == SOURCE else
              summary.questions[b.by].label if b.by in summary.questions else b.by)  # fmt: skip
-    values = tuple((s.label, _count(s.doers, s.doers_pct), _count(s.nondoers, s.nondoers_pct))
-                   for s in b.shares)  # fmt: skip
+    values = tuple((_value(s.label), _count(s.doers, s.doers_pct),
+                    _count(s.nondoers, s.nondoers_pct)) for s in b.shares)  # fmt: skip
     shown = [n for n, _ in enumerate(b.shares) if any(r.cells[n] for r in b.barriers)]
-    head = tuple(b.shares[n].label for n in shown)
+    head = tuple(_value(b.shares[n].label) for n in shown)
     barriers = tuple(
         (r.label, tuple(f"{100 * c[0] / c[1]:.0f}% ({c[0]}/{c[1]})" if (c := r.cells[n]) else "—"
                         for n in shown))
@@ -130,9 +143,11 @@ def _breakdown(summary: Summary, b: Breakdown, within: Sequence[Segment]) -> Bre
     compared, too_few = [], []
     for segment in within:
         if min(segment.doers, segment.nondoers) >= SEGMENT_MIN:
-            compared.append((segment.label, _top(segment.barriers), _top(segment.enablers)))
+            compared.append((_value(segment.label), _top(summary, segment.barriers),
+                             _top(summary, segment.enablers)))  # fmt: skip
         else:
-            too_few.append(f"{segment.label} ({segment.doers} doers, {segment.nondoers} non-doers)")
+            too_few.append(f"{_value(segment.label)} ({segment.doers} doers, "
+                           f"{segment.nondoers} non-doers)")  # fmt: skip
     return BreakdownView(title, values, head, barriers, tuple(compared), tuple(too_few))
 
 
