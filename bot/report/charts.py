@@ -25,6 +25,7 @@ LABEL = 12  # font sizes, in canvas units
 SMALL = 11
 LINE = 15  # height of a label line
 BOLD = 1.12
+PAD = 2  # glyphs such as "Y" overhang their origin a little
 BAR = 12  # height of a bar
 OUTLINE = f' stroke="{BAR_COLOUR}" stroke-width=".5"'
 
@@ -64,8 +65,8 @@ def _label_lines(label: str, y: float, parts: list[str], cls: str = "label") -> 
     """Write a wrapped label from `y` (its first baseline); returns the y below it."""
     # Bold text runs about a tenth wider: measure it as a slightly larger size.
     size = LABEL * BOLD if "strong" in cls else LABEL
-    for line in wrap(label, size, WIDTH):
-        parts.append(_text(0, y, line, cls=cls))
+    for line in wrap(label, size, WIDTH - 2 * PAD):
+        parts.append(_text(PAD, y, line, cls=cls))
         y += LINE
     return y
 
@@ -163,14 +164,14 @@ def curve(points: Sequence[int], title: str, x_label: str, y_label: str) -> Mark
           for k, v in enumerate(points)]  # fmt: skip
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y in [(left, bottom), *xy])
     parts = [
-        _text(0, 12, y_label, cls="value"),
+        _text(PAD, 12, y_label, cls="value"),
         _text(left - 4, top + 4, str(most), anchor="end", cls="axis"),
         _text(left - 4, bottom, "0", anchor="end", cls="axis"),
         f'<line x1="{left:.1f}" y1="{bottom:.1f}" x2="{WIDTH}" y2="{bottom:.1f}" stroke="#a0aec0"/>',
         f'<line x1="{left:.1f}" y1="{top:.1f}" x2="{left:.1f}" y2="{bottom:.1f}" stroke="#a0aec0"/>',
         f'<polyline points="{path}" fill="none" stroke="{DOER_COLOUR}" stroke-width="2"/>',
         _text(left, bottom + 14, "1", cls="axis"),
-        _text(WIDTH, bottom + 14, str(len(points)), anchor="end", cls="axis"),
+        _text(WIDTH - PAD, bottom + 14, str(len(points)), anchor="end", cls="axis"),
         _text((left + WIDTH) / 2, bottom + 14, x_label, anchor="middle", cls="axis"),
     ]
     return _svg(bottom + 20, title, parts)
