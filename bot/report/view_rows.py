@@ -61,9 +61,10 @@ def err_reading(err: float | None) -> str:
     if err is None:
         return "Cannot be compared yet."
     if math.isinf(err):
-        return "Only doers gave this answer."
+        return ("Every doer gave this answer: as a predictor of doing the behaviour it has no "
+                "upper bound (ERR ∞).")  # fmt: skip
     if err == 0:
-        return "Only non-doers gave this answer."
+        return "No doer gave this answer: someone who gives it is, here, never a doer (ERR 0)."
     if err >= 1:
         return (f"Someone who gives this answer is {err:.1f} times as likely to be a doer as "
                 "someone who doesn't.")  # fmt: skip
