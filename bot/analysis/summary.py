@@ -23,6 +23,7 @@ from bot.analysis.family import (
 )
 from bot.analysis.fieldwork import SATURATION_WINDOW, Fieldwork, fieldwork
 from bot.analysis.records import AnswerColumns, AnswerRecord, CodingOverride, InterviewRecord
+from bot.analysis.quotes import with_quotes
 from bot.analysis.progress import Day, Saturation, Stage, funnel, saturation, timeline
 from bot.analysis.segments import Breakdown, Segment, breakdowns, segments
 from bot.analysis.stats import ALPHA
@@ -89,6 +90,8 @@ class Summary:
     weekly: bool = False
     funnel: tuple[Stage, ...] = ()
     saturation: Saturation = Saturation((), 0)
+    # The language of each quote shown that is not in the report's language.
+    quote_languages: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     def to_jsonable(self) -> dict[str, Any]:
         """Plain dicts, lists, strings and numbers (datetimes as ISO text, inf/NaN as null)."""
@@ -126,6 +129,10 @@ def analyse(
         script, found.tally, prevalence=prevalence, min_mentions=min_mentions, lang=lang
     ))  # fmt: skip
     barriers, enablers = rank(ranked_rows(rows))
+    languages: dict[str, str] = {}
+    rows = with_quotes(found.tally, rows, lang, languages)
+    barriers = with_quotes(found.tally, barriers, lang, languages, section=True)
+    enablers = with_quotes(found.tally, enablers, lang, languages, section=True)
     health = fieldwork(script, found)
     days, weekly = timeline(found)
     study = script.file.study
@@ -141,7 +148,7 @@ def analyse(
         enablers=tuple(enablers),
         rows=tuple(rows),
         grid=tuple(determinant_grid(script, rows)),
-        competing=competing_summary(script, found.tally, rows, lang),
+        competing=competing_summary(script, found.tally, rows, lang, languages),
         segments=tuple(
             segments(script, found, prevalence=prevalence, min_mentions=min_mentions, lang=lang)
             if with_segments
@@ -156,6 +163,7 @@ def analyse(
         weekly=weekly,
         funnel=funnel(found),
         saturation=saturation(found),
+        quote_languages={t: q for t, q in languages.items() if q and q != lang},
     )
 
 

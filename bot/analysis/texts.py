@@ -18,6 +18,7 @@ class OpenText:
     __slots__ = (
         "before",
         "blank",
+        "language",
         "combo",
         "pairs",
         "question_id",
@@ -27,8 +28,11 @@ class OpenText:
         "uncoded",
     )
 
-    def __init__(self, question_id: str, text: str, theme_set: ThemeSet, reviewed: bool) -> None:
+    def __init__(
+        self, question_id: str, text: str, theme_set: ThemeSet, reviewed: bool, language: str = ""
+    ) -> None:
         self.question_id = question_id
+        self.language = language
         self.text = text
         self.themes, self.combo, self.pairs = theme_set
         self.blank = not text.strip()
@@ -67,21 +71,29 @@ class TextCodes:
                 table.clear()
             self._size = 0
         themes = self.coder.automatic(question_id, text, language)
-        code = OpenText(question_id, text, self.theme_set(question_id, themes), reviewed=False)
+        code = OpenText(
+            question_id, text, self.theme_set(question_id, themes), reviewed=False,
+            language=language,
+        )  # fmt: skip
         self.cache.setdefault((question_id, language), {})[text] = code
         self._size += 1
         return code
 
-    def reviewed(self, question_id: str, text: str, themes: Iterable[str]) -> OpenText:
+    def reviewed(
+        self, question_id: str, text: str, themes: Iterable[str], language: str = ""
+    ) -> OpenText:
         """A text a researcher has coded by hand (never cached: the override is per answer)."""
         return OpenText(
-            question_id, text, self.theme_set(question_id, frozenset(themes)), reviewed=True
-        )
+            question_id, text, self.theme_set(question_id, frozenset(themes)), reviewed=True,
+            language=language,
+        )  # fmt: skip
 
-    def quote(self, code: OpenText, group: str) -> None:
+    def quote(self, code: OpenText, group: str, position: int = -1) -> None:
         """Offer the text as a quote for each of its themes; remember when none takes more."""
         room = False
         for theme in code.themes:
-            room |= self.tally.quote(code.question_id, theme, group, code.text)
+            room |= self.tally.quote(
+                code.question_id, theme, group, code.text, position, code.language
+            )
         if not room:
             code.quoted.add(group)

@@ -97,6 +97,11 @@ class ReportView:
     glossary: tuple[tuple[str, str], ...]
 
 
+def quote_views(summary: Summary, quotes: Sequence[str]) -> tuple[QuoteView, ...]:
+    """Quotes with their language marked where it is not the report's."""
+    return tuple(QuoteView(q, summary.quote_languages.get(q, "")) for q in quotes)
+
+
 def sample_caveats(summary: Summary) -> tuple[str, ...]:
     """Caveats about the whole sample, for the top of the report and beside the top lists."""
     h, m = summary.header, summary.method
@@ -117,7 +122,7 @@ def _ranked(key: str, title: str, lead: str, rows: Sequence[Row], summary: Summa
             caveats: tuple[str, ...]) -> RankedView:  # fmt: skip
     shown = tuple(
         row_view(r, summary.questions, summary.method.min_mentions,
-                 tuple(QuoteView(q) for q in r.quotes))
+                 quote_views(summary, r.quotes))
         for r in rows[:TOP_ROWS]
     )  # fmt: skip
     return RankedView(key, title, lead, shown, max(len(rows) - TOP_ROWS, 0), caveats)
@@ -201,7 +206,7 @@ def build_view(summary: Summary) -> ReportView:
         emerging=tuple(
             (summary.questions[t.question].label if t.question in summary.questions
              else t.question, t.label, t.size, ", ".join(t.terms),
-             tuple(QuoteView(e) for e in t.examples))
+             quote_views(summary, t.examples))
             for t in summary.emerging
         ),  # fmt: skip
         tests=tests,

@@ -84,9 +84,11 @@ class FieldworkView:
     saturation_chart: Markup | None
 
 
-def _items(items: Sequence[CompetingItem]) -> tuple[ItemView, ...]:
+def _items(summary: Summary, items: Sequence[CompetingItem]) -> tuple[ItemView, ...]:
+    languages = summary.quote_languages
     return tuple(ItemView(i.label, i.count, w.pct(i.pct), i.pct or 0.0,
-                          tuple(QuoteView(q) for q in i.quotes)) for i in items)  # fmt: skip
+                          tuple(QuoteView(q, languages.get(q, "")) for q in i.quotes))
+                 for i in items)  # fmt: skip
 
 
 def competing_view(summary: Summary) -> CompetingView:
@@ -105,8 +107,9 @@ def competing_view(summary: Summary) -> CompetingView:
         )
         for b in c.bcos
     )  # fmt: skip
-    return CompetingView(bool(c.alternatives or c.liking), _items(c.alternatives),
-                         any(i.quotes for i in c.alternatives), chart, _items(c.liking), bcos)  # fmt: skip
+    return CompetingView(bool(c.alternatives or c.liking), _items(summary, c.alternatives),
+                         any(i.quotes for i in c.alternatives), chart,
+                         _items(summary, c.liking), bcos)  # fmt: skip
 
 
 def _count(n: int, pct: float | None) -> str:
