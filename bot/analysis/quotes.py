@@ -18,6 +18,7 @@ from bot.analysis.tally import QuoteCandidate, Tally
 from bot.script.normalize import fold
 
 QUOTES_SHOWN = 2
+REPEAT_WEIGHT = 0.6  # how much sharing words with a quote already chosen counts against a text
 _WORD = re.compile(r"\w{3,}")
 # Words too common to say what an answer is about (en, fr, es, de, pt, it).
 STOP = frozenset(
@@ -61,27 +62,30 @@ def choose(
     used: set[str] | None = None,
     most: int = QUOTES_SHOWN,
 ) -> list[QuoteCandidate]:
-    """The most typical distinct answers from different respondents, the reader's language first."""
+    """The most typical distinct answers from different respondents, the reader's language first.
+
+    After the first, each pick also avoids repeating the words of those already chosen, so two
+    quotes show two ways of saying it rather than one twice.
+    """
     scores = typicality(candidates)
-    ranked = sorted(
-        candidates,
-        key=lambda c: (bool(language) and c.language not in ("", language), -scores[c.text]),
-    )
+    words = {c.text: _words(c.text) for c in candidates}
+    left = [c for c in candidates if used is None or c.text not in used]
     chosen: list[QuoteCandidate] = []
-    people: set[int] = set()
-    for candidate in ranked:
-        if used is not None and candidate.text in used:
-            continue
-        if candidate.position >= 0 and candidate.position in people:
-            continue
-        if any(candidate.text.casefold() == c.text.casefold() for c in chosen):
-            continue
-        chosen.append(candidate)
-        people.add(candidate.position)
+    while left and len(chosen) < most:
+
+        def value(c: QuoteCandidate) -> tuple[bool, float]:
+            mine = words[c.text]
+            repeat = max((len(mine & words[o.text]) / len(mine | words[o.text])
+                          for o in chosen if mine | words[o.text]), default=0.0)  # fmt: skip
+            other_language = bool(language) and c.language not in ("", language)
+            return (other_language, -(scores[c.text] - REPEAT_WEIGHT * repeat))
+
+        best = min(left, key=value)
+        chosen.append(best)
         if used is not None:
-            used.add(candidate.text)
-        if len(chosen) == most:
-            break
+            used.add(best.text)
+        left = [c for c in left if c.text.casefold() != best.text.casefold()
+                and (c.position < 0 or c.position != best.position)]  # fmt: skip
     return chosen
 
 
