@@ -93,6 +93,7 @@ def create_research_app(settings: Settings, *, repository: Repository | None = N
     app.router.add_get("/study/{study}/coding.csv", _coding_csv)
     app.router.add_get("/study/{study}/export/{fmt}.csv", _export)
     app.router.add_get("/study/{study}/report", _report)
+    app.router.add_get("/study/{study}/dbc.csv", _dbc)
     return app
 
 
@@ -274,6 +275,19 @@ async def _report(request: web.Request) -> web.Response:
 
     summary = await load_summary(request.app[REPOSITORY], script)
     return _html(render_html(summary))
+
+
+async def _dbc(request: web.Request) -> web.Response:
+    script = _script(request)
+    from bot.report.build import load_summary
+    from bot.report.dbc import write_dbc_csv
+
+    summary = await load_summary(request.app[REPOSITORY], script, with_emerging=False)
+
+    async def write(out: io.StringIO) -> None:
+        write_dbc_csv(summary, out)
+
+    return await _csv(request, f"dbc-{script.study_id}.csv", write)
 
 
 def run_research(settings: Settings, *, echo: Callable[[str], None] = print) -> None:
