@@ -22,9 +22,9 @@ from bot.analysis.family import (
     shape_rows,
 )
 from bot.analysis.fieldwork import SATURATION_WINDOW, Fieldwork, fieldwork
-from bot.analysis.records import AnswerColumns, AnswerRecord, CodingOverride, InterviewRecord
-from bot.analysis.quotes import with_quotes
 from bot.analysis.progress import Day, Saturation, Stage, funnel, saturation, timeline
+from bot.analysis.quotes import with_quotes
+from bot.analysis.records import AnswerColumns, AnswerRecord, CodingOverride, InterviewRecord
 from bot.analysis.segments import Breakdown, Segment, breakdowns, segments
 from bot.analysis.stats import ALPHA
 from bot.analysis.tabulate import (
@@ -89,7 +89,7 @@ class Summary:
     days: tuple[Day, ...] = ()
     weekly: bool = False
     funnel: tuple[Stage, ...] = ()
-    saturation: Saturation = Saturation((), 0)
+    saturation: Saturation = dataclasses.field(default_factory=lambda: Saturation((), 0))
     # The language of each quote shown that is not in the report's language.
     quote_languages: Mapping[str, str] = dataclasses.field(default_factory=dict)
 

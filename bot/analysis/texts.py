@@ -18,8 +18,8 @@ class OpenText:
     __slots__ = (
         "before",
         "blank",
-        "language",
         "combo",
+        "language",
         "pairs",
         "question_id",
         "quoted",

@@ -68,8 +68,8 @@ def lever(determinant: str | None, rows: Sequence[Row]) -> tuple[str, str]:
 def dbc_lines(summary: Summary) -> list[DbcLine]:
     """The significant determinants, strongest first, one line per direction."""
     groups: dict[tuple[str | None, str], list[Row]] = {}
-    for direction, rows in (("barrier", summary.barriers), ("enabler", summary.enablers)):
-        for row in rows:
+    for direction, ranked in (("barrier", summary.barriers), ("enabler", summary.enablers)):
+        for row in ranked:
             groups.setdefault((row.determinant, direction), []).append(row)
     lines = []
     for (determinant, direction), rows in groups.items():

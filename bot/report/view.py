@@ -208,7 +208,7 @@ def build_view(summary: Summary) -> ReportView:
              else t.question, t.label, t.size, ", ".join(t.terms),
              quote_views(summary, t.examples))
             for t in summary.emerging
-        ),  # fmt: skip
+        ),
         tests=tests,
         notes=m.notes,
         glossary=w.GLOSSARY,

@@ -56,7 +56,8 @@ def test_an_answer_is_quoted_under_one_theme_of_a_section_only() -> None:
 
 def test_the_planted_barrier_quotes_two_people_in_their_words(summary: Summary) -> None:
     quotes = summary.barriers[0].quotes
-    assert len(quotes) == 2 and len(set(quotes)) == 2
+    assert len(quotes) == 2
+    assert len(set(quotes)) == 2
     assert all("traffic" in q or "unsafe" in q or "dangerous" in q for q in quotes)
     shown = [q for r in summary.barriers for q in r.quotes]
     assert len(shown) == len(set(shown))

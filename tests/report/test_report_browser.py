@@ -58,7 +58,7 @@ async def browser() -> AsyncIterator[playwright_api.Browser]:
 
 async def look(browser: playwright_api.Browser, page_file: Path, name: str) -> dict[int, Any]:
     """Open the page at each width; what the checks need, and a full-page screenshot."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 (once, before the browser work)
     found = {}
     for width in WIDTHS:
         tab = await browser.new_page(viewport={"width": width, "height": 900})

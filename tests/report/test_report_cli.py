@@ -82,7 +82,8 @@ def test_the_dbc_sheet_as_csv_and_markdown(runner: CliRunner, tmp_path: Path) ->
     assert result.exit_code == 0, result.output
     lines = (tmp_path / "dbc.csv").read_text().splitlines()
     assert lines[0].startswith("behaviour,priority_group,determinant,direction")
-    assert len(lines) == 2 and ",Perceived self-efficacy,barrier," in lines[1]
+    assert len(lines) == 2
+    assert ",Perceived self-efficacy,barrier," in lines[1]
     result = runner.invoke(cli, ["report", "cycling", "--format", "dbc-md"])
     assert result.exit_code == 0, result.output
     assert "| Perceived self-efficacy | barrier | Traffic danger" in result.stdout
