@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from bot.engine.answers import Invalid, check_selection, read_text
 from bot.engine.state import Value
 from bot.report.csv_cells import METADATA, SEPARATOR, WideColumn, unsafe_text, wide_columns
+from bot.report.missing import MISSING_CELLS
 from bot.script import CompiledQuestion, Script
 from storage import InterviewStatus
 
@@ -186,8 +187,8 @@ def _row(
     unreadable: set[str] = set()  # multiple choices with a bad cell: counting picks would mislead
     for name, value in cells.items():
         column = columns.get(name)
-        if column is None or not value:
-            continue
+        if column is None or not value or value in MISSING_CELLS:
+            continue  # no answer (our exports say why with a missing-value code)
         question = column.question
         if column.probe:
             row.probes[(question.id, column.probe)] = value
