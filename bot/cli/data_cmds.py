@@ -58,31 +58,60 @@ def _progress(total: int) -> Iterator[Progress | None]:
         yield lambda n: bar.advance(task, n)
 
 
+FILE_FORMATS = ("spss", "xlsx")
+
+
 @click.command("export")
 @click.argument("study")
-@click.option("--format", "fmt", type=click.Choice([f.value for f in ExportFormat]),
-              default=ExportFormat.long.value, show_default=True, help="Shape of the CSV.")
+@click.option("--format", "fmt", type=click.Choice([f.value for f in ExportFormat] + list(FILE_FORMATS)),
+              default=ExportFormat.long.value, show_default=True,
+              help="long, wide or coded CSV; spss (.sav with labels and missing-value codes) or "
+              "xlsx (with a data dictionary), which need -o.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (default: standard output).")
 @click.option("--labels/--codes", default=True,
               help="Choices as their labels (default) or as their stored codes.")
 @click.option("--bom", is_flag=True, help="Start with a byte-order mark so Excel reads UTF-8.")
-def export(study: str, fmt: str, output: Path | None, labels: bool, bom: bool) -> None:
-    """Export a study's answers as CSV: long (one row per answer), wide (one per interview) or
-    coded (themes of open answers)."""
+@click.option("--delimiter", type=click.Choice([",", ";", "tab"]), default=",", show_default=True,
+              help="Between CSV cells: ';' for Excel where the decimal mark is a comma.")
+def export(study: str, fmt: str, output: Path | None, labels: bool, bom: bool,
+           delimiter: str) -> None:
+    """Export a study's answers: long (one row per answer), wide (one per interview) or coded
+    (themes of open answers) CSV, or an SPSS or Excel file. Skipped, not asked and not reached
+    are -97, -98 and -99 in every format."""
     from bot.report.exports import export_csv
     from storage import Repository
 
     settings = load_settings()
     script = _script(settings, study)
+    if fmt in FILE_FORMATS:
+        if output is None:
+            raise click.UsageError(f"--format {fmt} writes a file: give it with -o FILE.")
+        _export_file(settings, script, fmt, output)
+        return
+    separator = "\t" if delimiter == "tab" else delimiter
 
     async def work(repository: Repository) -> int:
         total = (await repository.study_counts(study_id=script.study_id)).starts
         with _open(output, bom) as out, _progress(total) as tick:
-            return await export_csv(repository, script, fmt, out, labels=labels, progress=tick)
+            return await export_csv(repository, script, fmt, out, labels=labels, progress=tick,
+                                    delimiter=separator)
 
     rows = _with_repository(settings, work)
     click.echo(f"{rows} rows written{f' to {output}' if output else ''}.", err=True)
+
+
+def _export_file(settings: Settings, script: Script, fmt: str, output: Path) -> None:
+    from bot.report.analyst import export_file
+    from storage import Repository
+
+    async def work(repository: Repository) -> int:
+        total = (await repository.study_counts(study_id=script.study_id)).starts
+        with _progress(total) as tick:
+            return await export_file(repository, script, fmt, output, progress=tick)
+
+    count = _read_database(lambda: _with_repository(settings, work))
+    click.echo(f"{count} interviews written to {output}.", err=True)
 
 
 @contextlib.contextmanager
