@@ -255,7 +255,7 @@ def code(study: str, out: Path | None, uncoded: bool, bom: bool, apply_: Path | 
          coder: str | None) -> None:
     """Code open answers in a spreadsheet: --out writes a coding sheet, --apply stores the themes
     coders changed in it (nothing is stored unless every row is valid)."""
-    from bot.report.coding_csv import CodingCsvError, apply_coding_csv, write_coding_csv
+    from bot.review.coding_csv import CodingCsvError, apply_coding_csv, write_coding_csv
     from storage import Repository
 
     if (out is None) == (apply_ is None):

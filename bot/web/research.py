@@ -23,9 +23,9 @@ from typing import Any
 from aiohttp import web
 
 from bot.analysis.emerging import emerging_themes
-from bot.report.coding_csv import MAX_CODER, write_coding_csv
 from bot.report.exports import ExportFormat, export_csv
-from bot.report.open_answers import (
+from bot.review.coding_csv import MAX_CODER, write_coding_csv
+from bot.review.open_answers import (
     find_open_answers,
     open_answers,
     open_questions,

@@ -13,7 +13,7 @@ import jinja2
 from bot.analysis.emerging import EmergingTheme
 from bot.report.csv_cells import timestamp
 from bot.report.exports import ExportFormat
-from bot.report.open_answers import OpenAnswer, question_text
+from bot.review.open_answers import OpenAnswer, question_text
 from bot.script import CompiledQuestion, Script
 from storage import StudyCounts
 
