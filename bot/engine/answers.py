@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.engine.numbers import read_number, whole_number
 from bot.engine.state import Value
 from bot.script import CompiledQuestion, QuestionType, Script
+from bot.script.limits import MAX_NUMBER, storable_text
 from bot.script.normalize import fold
 
-_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
 _SEPARATORS = re.compile(r"\s*(?:[,;/+&]|\band\b|\bet\b|\by\b)\s*")
 
 
@@ -21,8 +22,8 @@ class Invalid:
 
 
 def read_text(script: Script, question: CompiledQuestion, raw: str, lang: str) -> Value | Invalid:
-    """Parse a typed answer for `question`."""
-    text = raw.strip()
+    """Parse a typed answer for `question`; what it returns can be stored as it is."""
+    text = storable_text(raw).strip()
     kind = question.type
     if not text:
         return Invalid(script.message("required", lang))
@@ -46,18 +47,31 @@ def option_for(script: Script, question: CompiledQuestion, text: str, lang: str)
     folded = fold(text).strip(" .!")
     options = question.options
     if question.type == QuestionType.scale:
-        return next((o.value for o in options if o.value == folded), None) or _by_label(
+        typed = whole_number(folded)
+        number = str(typed) if typed is not None else folded
+        return next((o.value for o in options if o.value == number), None) or _by_label(
             script, question, folded, lang
         )
-    if folded.isdigit() and 1 <= int(folded) <= len(options):
-        return options[int(folded) - 1].value
-    found = _by_label(script, question, folded, lang)
+    position = whole_number(folded)
+    # Options whose labels are numbers ("0", "1", "2", "3 or more") are picked by label, not place.
+    in_list = position is not None and 1 <= position <= len(options)
+    if in_list and position is not None and not _numbered(script, question, lang):
+        return options[position - 1].value
+    found = _by_label(script, question, str(position) if position is not None else folded, lang)
     if found is None and question.type == QuestionType.yes_no:
         if folded in script.words("yes_words", lang):
             return "yes"
         if folded in script.words("no_words", lang):
             return "no"
     return found
+
+
+def _numbered(script: Script, question: CompiledQuestion, lang: str) -> bool:
+    """Whether some option's label reads as a number, so typed numbers mean labels."""
+    return any(
+        whole_number(fold(script.text(option.label, lang))) is not None
+        for option in question.options
+    )
 
 
 def _by_label(script: Script, question: CompiledQuestion, folded: str, lang: str) -> str | None:
@@ -86,23 +100,26 @@ def _open(script: Script, question: CompiledQuestion, text: str, lang: str) -> V
 def _number(script: Script, question: CompiledQuestion, text: str, lang: str) -> Value | Invalid:
     spec = question.spec
     own = script.text(spec.validation.message, lang) if spec.validation else None
-    found = _NUMBER.findall(text)
-    if len(found) != 1:  # "3" or "3 days" reads; "2 or 3" is ambiguous
+    number = read_number(text)
+    if number is None:  # "3" or "3 days" reads; "2 or 3" is ambiguous
         return Invalid(own or script.message("not_a_number", lang))
-    number = float(found[0].replace(",", "."))
-    if spec.integer and not number.is_integer():
+    integral = number == number.to_integral_value()
+    if spec.integer and not integral:
         return Invalid(own or script.message("not_integer", lang))
-    if spec.min is not None and number < spec.min:
-        return Invalid(own or script.message("number_too_small", lang, min=_plain(spec.min)))
-    if spec.max is not None and number > spec.max:
-        return Invalid(own or script.message("number_too_large", lang, max=_plain(spec.max)))
-    return int(number) if number.is_integer() else number
+    # Within the question's range, and within what every database stores exactly.
+    low = max(spec.min, -MAX_NUMBER) if spec.min is not None else -MAX_NUMBER
+    high = min(spec.max, MAX_NUMBER) if spec.max is not None else MAX_NUMBER
+    if number < low:
+        return Invalid(own or script.message("number_too_small", lang, min=_plain(low)))
+    if number > high:
+        return Invalid(own or script.message("number_too_large", lang, max=_plain(high)))
+    return int(number) if integral else float(number)
 
 
 def _multiple(script: Script, question: CompiledQuestion, text: str, lang: str) -> Value | Invalid:
     folded = fold(text)
     parts = [p for p in _SEPARATORS.split(folded) if p]
-    if len(parts) == 1 and all(p.isdigit() for p in folded.split()):
+    if len(parts) == 1 and all(whole_number(p) is not None for p in folded.split()):
         parts = folded.split()  # "1 3 4"
     picked: list[str] = []
     for part in parts:
@@ -129,4 +146,4 @@ def check_selection(
 
 
 def _plain(number: float) -> str:
-    return str(int(number)) if number.is_integer() else str(number)
+    return str(int(number)) if float(number).is_integer() else str(number)

@@ -27,6 +27,7 @@ from bot.engine.state import (
     Value,
 )
 from bot.script import CompiledQuestion, QuestionType, Script
+from bot.script.limits import storable_text
 from bot.script.normalize import fold, words
 
 
@@ -67,6 +68,8 @@ def set_language(script: Script, state: State, language: str) -> Turn:
 
 def handle(script: Script, state: State, event: Input) -> Turn:
     """Decide what an input means for this interview."""
+    if isinstance(event, TextInput):  # a NUL or half a surrogate pair: no database stores them
+        event = TextInput(storable_text(event.text))
     if isinstance(event, Command) and event.name == "restart":
         return _restart(script, state)
     if state.status.ended:

@@ -1,28 +1,26 @@
-"""Meaning checks on conditions: known names, earlier questions, real choices, satisfiable."""
+"""Meaning checks on conditions: known names, earlier questions, real choices, satisfiable rules."""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
-from typing import Any
 
 from bot.script import expr
 from bot.script.compiled import CONDITION_VARIABLES
+from bot.script.limits import unstorable_character, valid_payload
 from bot.script.model import Question, QuestionType, ScriptFile
-from bot.script.parts import GROUPS, Path, names_in, rule_sources, undeclared, values_of
+from bot.script.parts import GROUPS, Found, Path, names_in, rule_sources, undeclared, values_of
+from bot.script.satisfy import satisfiable
 
-Found = tuple[Path, str, bool]
-MAX_COMBINATIONS = 20_000
 _Q = QuestionType
+_ECHO = 60  # characters of a condition quoted back in a message
 
 
 def condition_problems(file: ScriptFile) -> Iterator[Found]:
-    questions: dict[str, tuple[int, Question]] = {}
-    for index, question in enumerate(file.questions):
-        questions.setdefault(question.id, (index, question))  # a duplicate id is reported elsewhere
+    """Every problem of the `when`, `eligible_if` and classification conditions, one by one."""
+    questions = _questions(file)
+    specs = _specs(questions)
     rules = rule_sources(file)
-    ruled = [name for _, source in rules for name in names_in(source)]
-    classify_from = 1 + max((questions[n][0] for n in ruled if n in questions), default=-1)
+    classify_from = _classify_from(file, questions)
     for path, source in rules:
         yield from _check_condition(
             file, path, source, questions, limit=len(file.questions), rule=True
@@ -34,21 +32,93 @@ def condition_problems(file: ScriptFile) -> Iterator[Found]:
                 continue
             path = ("questions", index, key)
             problems = list(_check_condition(file, path, source, questions, limit=limit))
-            condition = expr.parse(source) if not problems else None
+            condition = None if problems else _parsed(source)
             if (
                 condition
                 and "group" in condition.names
                 and (file.classification is None or index < classify_from)
             ):
-                problems.append((path, _group_too_early(file, classify_from), False))
-            if condition and not problems and not _satisfiable(file, condition):
+                problems.append(Found(path, _group_too_early(file, classify_from)))
+            if condition and not problems and not satisfiable(file, specs, [condition]):
                 message = (
                     f"question `{question.id}` can never be asked: its `when` condition is never true"
                     if key == "when"
                     else "nobody can pass this screening: the condition is never true"
                 )
-                problems.append((path, message, False))
+                problems.append(Found(path, message))
             yield from problems
+
+
+def classification_problems(file: ScriptFile) -> Iterator[Found]:
+    """Doer and non-doer rules that nobody could ever match."""
+    if file.classification is None:
+        return
+    questions = _questions(file)
+    parsed = {
+        side: [
+            _usable(file, group.all, questions)
+            for group in getattr(file.classification, side).any
+        ]
+        for side in GROUPS
+    }
+    specs = _specs(questions)
+    doers = [rule for rule in parsed["doer"] if rule is not None]
+    every_doer_rule_usable = len(doers) == len(parsed["doer"])
+    for side in GROUPS:
+        for g_index, rule in enumerate(parsed[side]):
+            if rule is None:
+                continue  # its conditions' own problems are reported
+            path = ("classification", side, "any", g_index)
+            if not satisfiable(file, specs, rule):
+                message = f"this {side} rule can never match: its conditions are never all true together"
+                yield Found(path, message)
+            elif side == "non_doer" and every_doer_rule_usable and not satisfiable(
+                file, specs, rule, unless=doers
+            ):
+                message = (
+                    "this non_doer rule can never match: everyone it matches is a doer first "
+                    "(doer rules are tried first)"
+                )
+                yield Found(path, message)
+
+
+def _questions(file: ScriptFile) -> dict[str, tuple[int, Question]]:
+    questions: dict[str, tuple[int, Question]] = {}
+    for index, question in enumerate(file.questions):
+        questions.setdefault(question.id, (index, question))  # a duplicate id is reported elsewhere
+    return questions
+
+
+def _specs(questions: dict[str, tuple[int, Question]]) -> dict[str, Question]:
+    return {qid: question for qid, (_, question) in questions.items()}
+
+
+def _classify_from(file: ScriptFile, questions: dict[str, tuple[int, Question]]) -> int:
+    ruled = [name for _, source in rule_sources(file) for name in names_in(source)]
+    return 1 + max((questions[n][0] for n in ruled if n in questions), default=-1)
+
+
+def _usable(
+    file: ScriptFile, sources: list[str], questions: dict[str, tuple[int, Question]]
+) -> list[expr.Condition] | None:
+    """The parsed conditions of a rule, or None when any has a problem of its own."""
+    conditions = []
+    for source in sources:
+        found = list(
+            _check_condition(file, (), source, questions, limit=len(file.questions), rule=True)
+        )
+        condition = None if found else _parsed(source)
+        if condition is None:
+            return None
+        conditions.append(condition)
+    return conditions
+
+
+def _parsed(source: str) -> expr.Condition | None:
+    try:
+        return expr.parse(source)
+    except expr.ExpressionError:
+        return None  # reported elsewhere (e.g. a NUL, where the file is read)
 
 
 def _group_too_early(file: ScriptFile, classify_from: int) -> str:
@@ -67,34 +137,39 @@ def _check_condition(
     limit: int,
     rule: bool = False,
 ) -> Iterator[Found]:
+    if unstorable_character(source) is not None:
+        return  # reported, with its place, where the file is read
     try:
         condition = expr.parse(source)
     except expr.ExpressionError as exc:
-        yield path, f"{exc} (in `{source}`)", False
+        echo = f" (in `{_echo(source)}`)" if source.strip() else ""
+        yield Found(path, f"{exc}{echo}", offset=exc.offset)
         return
     for name in sorted(condition.names):
         if name in CONDITION_VARIABLES:
             if rule:
-                yield path, f"classification rules use answers only, not `{name}`", False
+                yield Found(path, f"classification rules use answers only, not `{name}`")
             continue
         if name not in questions:
             close = [q for q in questions if q.startswith(name[:3])][:1]
             hint = f"; did you mean `{close[0]}`?" if close else ""
-            yield path, f"`{name}` is not a question id{hint}", False
+            yield Found(path, f"`{name}` is not a question id{hint}")
         elif not rule and path[-1] == "when" and questions[name][0] == limit:
-            yield (
-                path,
-                f"`{name}` is this question itself; `when` can only use earlier answers",
-                False,
-            )
+            message = f"`{name}` is this question itself; `when` can only use earlier answers"
+            yield Found(path, message)
         elif questions[name][0] >= limit:
-            yield path, f"`{name}` is asked later, so its answer is not known yet here", False
+            yield Found(path, f"`{name}` is asked later, so its answer is not known yet here")
         elif questions[name][1].type == _Q.info:
-            yield path, f"`{name}` is an info message and has no answer", False
+            yield Found(path, f"`{name}` is an info message and has no answer")
     for comparison in condition.comparisons:
-        message = _comparison_problem(file, comparison, questions)
-        if message:
-            yield path, message, False
+        wrong = _comparison_problem(file, comparison, questions)
+        if wrong:
+            yield Found(path, wrong, offset=comparison.offset)
+
+
+def _echo(source: str) -> str:
+    text = "".join(c if c.isprintable() else "\ufffd" for c in source.strip())
+    return text if len(text) <= _ECHO else text[: _ECHO - 1] + "…"
 
 
 def _comparison_problem(
@@ -108,6 +183,13 @@ def _comparison_problem(
     if name == "language":
         ok = literal in file.study.languages
         return None if ok else undeclared(str(literal), file.study.languages)
+    if name == "source":
+        if isinstance(literal, str) and valid_payload(literal):
+            return None
+        return (
+            f"`{literal}` can never be a source: a /start link carries 1 to 64 letters, digits, "
+            "_ or -"
+        )
     if name not in questions:
         return None
     question = questions[name][1]
@@ -119,45 +201,3 @@ def _comparison_problem(
     if values is not None and str(literal) not in values:
         return f"`{literal}` is not a choice of `{name}` (choices: {', '.join(values)})"
     return None
-
-
-def _satisfiable(file: ScriptFile, condition: expr.Condition) -> bool:
-    """Whether some combination of answers makes the condition true (by trying them all)."""
-    questions = {q.id: q for q in file.questions}
-    domains: list[list[Any]] = []
-    names = sorted(condition.names)
-    literals: dict[str, list[Any]] = {}
-    for comparison in condition.comparisons:
-        literals.setdefault(comparison.name, []).append(comparison.literal)
-    for name in names:
-        domains.append(_domain(file, questions.get(name), name, literals.get(name, [])))
-    combinations = 1
-    for domain in domains:
-        combinations *= len(domain)
-    if combinations > MAX_COMBINATIONS:
-        return True  # too many to try; assume the researcher knows
-    return any(
-        condition.holds(dict(zip(names, values, strict=True)))
-        for values in itertools.product(*domains)
-    )
-
-
-def _domain(
-    file: ScriptFile, question: Question | None, name: str, literals: list[Any]
-) -> list[Any]:
-    if name == "group":
-        return [*GROUPS, None]
-    if name == "language":
-        return [*file.study.languages]
-    values = values_of(file, question) if question else None
-    if question and question.type == _Q.multiple_choice and values is not None:
-        if len(values) <= 6:
-            return [
-                list(c) for r in range(len(values) + 1) for c in itertools.combinations(values, r)
-            ]
-        return [[], None, *([str(v)] for v in literals), list(values)]
-    if values is not None:
-        return [*values, None]
-    numbers = [v for v in literals if isinstance(v, int | float) and not isinstance(v, bool)]
-    near = {n + d for n in numbers for d in (-1, -0.5, 0, 0.5, 1)}
-    return [*sorted(near), *[v for v in literals if not isinstance(v, int | float)], "…", None]

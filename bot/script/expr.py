@@ -11,11 +11,17 @@ from __future__ import annotations
 import ast
 import operator
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 Value = str | int | float | bool | list[str] | None
 FUNCTIONS = ("answered", "count")
+# Limits that keep parsing, checking and evaluating cheap and free of deep recursion: a real
+# condition is a line or two with a few levels of brackets.
+MAX_LENGTH = 2_000
+MAX_DEPTH = 40
+MAX_PARTS = 400
 _ORDER: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
     ast.Lt: operator.lt,
     ast.LtE: operator.le,
@@ -56,22 +62,71 @@ class Condition:
         return bool(_eval(self.tree, env))
 
 
+@lru_cache(maxsize=4096)  # the checker, the compiler and old script versions parse the same texts
 def parse(source: str) -> Condition:
-    """Parse a condition or raise `ExpressionError` saying what is wrong."""
+    """Parse a condition or raise `ExpressionError` saying what is wrong and where.
+
+    Offsets count from the start of `source`, surrounding space included.
+    """
     text = source.strip()
+    lead = len(source) - len(source.lstrip())
     if not text:
         raise ExpressionError("the condition is empty")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(
+            f"the condition is {len(text):,} characters long; keep it under {MAX_LENGTH:,} "
+            "(split it, e.g. with an extra question)",
+            lead + MAX_LENGTH,
+        )
+    bad = next((i for i, ch in enumerate(text) if ch == "\0" or "\ud800" <= ch <= "\udfff"), None)
+    if bad is not None:
+        raise ExpressionError("the condition holds an invisible control character", lead + bad)
     try:
         tree = ast.parse(text, mode="eval").body
     except SyntaxError as exc:
         raise ExpressionError(
             "cannot read the condition; write it like `age >= 18 and gender == 'f'`",
-            max((exc.offset or 1) - 1, 0),
+            lead + max((exc.offset or 1) - 1, 0),
         ) from None
+    except (MemoryError, RecursionError):  # Python's own parser gives up on absurd nesting
+        raise ExpressionError(_TOO_DEEP, lead) from None
     names: set[str] = set()
     comparisons: list[Comparison] = []
-    _check(tree, names, comparisons)
-    return Condition(text, tree, frozenset(names), tuple(comparisons))
+    try:
+        _measure(tree)
+        _check(tree, names, comparisons)
+    except ExpressionError as exc:  # Python counts columns in UTF-8 bytes; people count letters
+        raise ExpressionError(str(exc), lead + _letters(text, exc.offset)) from None
+    found = tuple(replace(c, offset=lead + _letters(text, c.offset)) for c in comparisons)
+    return Condition(text, tree, frozenset(names), found)
+
+
+def _letters(text: str, byte_offset: int) -> int:
+    """The character offset of a UTF-8 byte offset into `text`."""
+    return len(text.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
+
+
+_TOO_DEEP = f"the condition is nested more than {MAX_DEPTH} levels deep; simplify it"
+
+
+def _measure(tree: ast.expr) -> None:
+    """Refuse trees too deep or too big before anything walks them recursively."""
+    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
+    parts = 0
+    while stack:
+        node, depth = stack.pop()
+        if not isinstance(node, ast.expr):
+            continue
+        parts += 1
+        if depth > MAX_DEPTH:
+            raise ExpressionError(_TOO_DEEP, node.col_offset)
+        if parts > MAX_PARTS:
+            raise ExpressionError(
+                f"the condition has more than {MAX_PARTS} parts; split it, e.g. with an extra "
+                "question",
+                node.col_offset,
+            )
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
 
 
 def _literal(node: ast.expr) -> Value | list[Value]:

@@ -14,9 +14,20 @@ from bot.script import model
 from bot.script.checker import find_problems
 from bot.script.compiled import Script
 from bot.script.compiler import compile_script
+from bot.script.expr import ExpressionError
+from bot.script.limits import MAX_NUMBER
 from bot.script.yamlpos import Located, Position, YamlProblem, locate
 
 SCRIPT_SUFFIXES = (".yaml", ".yml")
+
+
+def _unstorable_message(char: str) -> str:
+    if char == "\0":
+        return "this text holds a NUL character (`\\0`), which no database stores; remove it"
+    return (
+        f"this text holds half of a UTF-16 surrogate pair (`\\u{ord(char):04x}`), which is not "
+        "a character; remove it"
+    )
 
 
 @dataclass(frozen=True, order=True)
@@ -70,6 +81,9 @@ def check_source(raw: bytes, path: str = "<script>") -> tuple[Script | None, lis
         Problem(path, where.line, where.column, f"`{key[-1]}` appears twice in the same mapping")
         for key, where in located.duplicates
     ]
+    for at, offset, char in located.unstorable:
+        where = located.inside(at, offset)
+        problems.append(Problem(path, where.line, where.column, _unstorable_message(char)))
     data = located.data
     if data is None:
         return None, [Problem(path, 1, 1, "the file is empty; a script starts with `version: 1`")]
@@ -77,21 +91,39 @@ def check_source(raw: bytes, path: str = "<script>") -> tuple[Script | None, lis
         return None, [
             Problem(path, 1, 1, "a script is a mapping of keys, starting with `version: 1`")
         ]
-    if data.get("version") not in (None, 1):
+    version = data.get("version")
+    if version is not None and (isinstance(version, bool) or version != 1):
         where = located.value_at(("version",))
-        message = f"this script format is version {data['version']!r}; this bot reads version 1"
+        shown = str(version).lower() if isinstance(version, bool) else repr(version)
+        message = f"this script format is version {shown}; this bot reads version 1"
         return None, [Problem(path, where.line, where.column, message)]
     try:
         file = model.ScriptFile.model_validate(data)
     except ValidationError as exc:
         problems += [Problem(path, p.line, p.column, m) for p, m in _schema_problems(exc, located)]
         return None, sorted(problems)
-    for where_path, message, on_key in find_problems(file):
-        where = located.key_at(where_path) if on_key else located.value_at(where_path)
-        problems.append(Problem(path, where.line, where.column, message))
+    for found in find_problems(file):
+        if found.offset is not None:
+            where = located.inside(found.path, found.offset)
+        else:
+            where = located.key_at(found.path) if found.on_key else located.value_at(found.path)
+        problems.append(Problem(path, where.line, where.column, found.message))
     if problems:
         return None, sorted(problems)
     return compile_script(file, raw.decode("utf-8-sig")), []
+
+
+def compile_stored(text: str) -> Script:
+    """A script stored by an earlier release, compiled without today's meaning checks.
+
+    Interviews keep the script version they began on; one that passed the checks of its day must
+    still run when the checks grow stricter. Raises `LookupError` if it cannot be read at all.
+    """
+    try:
+        located = locate(text.encode("utf-8"))
+        return compile_script(model.ScriptFile.model_validate(located.data), text)
+    except (YamlProblem, ValidationError, ExpressionError) as exc:
+        raise LookupError(f"the stored script cannot be compiled: {exc}") from None
 
 
 def script_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -135,6 +167,10 @@ _PATTERN_HINTS = {
 }
 
 
+# How pydantic names the members of a union in an error's location (`str | dict[...]`).
+_UNION_TAGS = ("str", "int", "float", "bool")
+
+
 def _data_path(loc: tuple[int | str, ...], data: Any) -> tuple[str | int, ...]:
     """Follow pydantic's location through the data, dropping union-member tags it inserts."""
     path: list[str | int] = []
@@ -146,7 +182,13 @@ def _data_path(loc: tuple[int | str, ...], data: Any) -> tuple[str | int, ...]:
         if in_dict or in_list:
             node = node[part]
             path.append(part)
-        elif last and isinstance(node, dict) and isinstance(part, str) and "[" not in part:
+        elif (
+            last
+            and isinstance(node, dict)
+            and isinstance(part, str)
+            and "[" not in part
+            and part not in _UNION_TAGS
+        ):
             path.append(part)
     return tuple(path)
 
@@ -160,7 +202,8 @@ def _schema_problems(exc: ValidationError, located: Located) -> list[tuple[Posit
     for path, errors in by_path.items():
         deeper = any(len(other) > len(path) and other[: len(path)] == path for other in by_path)
         kinds = {e["type"] for e in errors}
-        if deeper and kinds <= {"string_type", "dict_type", "list_type", "string_pattern_mismatch"}:
+        shallow = {"string_type", "dict_type", "list_type", "string_pattern_mismatch", "literal_error"}
+        if deeper and kinds <= shallow:
             continue  # another member of the union got further; its errors say more
         if {"string_type", "dict_type"} <= kinds:
             message = "expected a text, or a mapping from language code to text (e.g. `en: Hello`)"
@@ -184,6 +227,8 @@ def _sentence(error: dict[str, Any], path: tuple[str | int, ...]) -> str:
             ": a script starts with `version: 1`" if name == "version" else ""
         )
     if kind == "extra_forbidden":
+        if name in _FIELD_NAMES:  # a real key in the wrong place: most often, the wrong indentation
+            return f"`{name}` does not belong here; is it indented as intended?"
         close = difflib.get_close_matches(name, _FIELD_NAMES, n=1, cutoff=0.7)
         return f"unknown key `{name}`" + (f"; did you mean `{close[0]}`?" if close else "")
     if kind == "literal_error":
@@ -196,12 +241,40 @@ def _sentence(error: dict[str, Any], path: tuple[str | int, ...]) -> str:
     if kind == "string_too_long":
         return f"`{value}` is too long (at most {ctx.get('max_length')} characters)"
     if kind in ("too_short", "string_too_short"):
-        return f"`{name}` must not be empty"
+        return "an empty text is not allowed here" if isinstance(path[-1], int) else (
+            f"`{name}` must not be empty"
+        )
+    if kind == "model_type" and len(path) >= 2 and path[-2] == "questions":
+        return f"each question is a mapping with `id`, `type` and `text`, not {_describe(value)}"
+    if kind == "model_type" and name == "probe":
+        return "`probe` is false (never probe) or a mapping such as `{max: 2, min_words: 3}`"
+    if kind == "model_type" and name in ("doer", "non_doer"):
+        return f'`{name}` is a list of groups of conditions, e.g. `{{any: [{{all: ["days >= 3"]}}]}}`'
+    if kind == "model_type":
+        return f"`{name}` should be a mapping of keys, not {_describe(value)}"
     if kind in ("string_type", "dict_type", "list_type"):
         wanted = {"string_type": "a text", "dict_type": "a mapping", "list_type": "a list"}[kind]
         return f"`{name}` should be {wanted}, not {_describe(value)}"
+    if kind in ("float_type", "float_parsing") and isinstance(value, int) and value is not True:
+        return (  # a whole number too long for a float: YAML reads 400 nines as an integer
+            f"`{name}` is beyond what can be stored exactly; keep numbers between "
+            f"-{MAX_NUMBER:,} and {MAX_NUMBER:,}"
+        )
     if kind in ("float_type", "float_parsing", "int_type", "int_parsing"):
         return f"`{name}` should be a number, not {_describe(value)}"
+    if name == "prevalence" and kind in ("greater_than", "less_than"):
+        return "`prevalence` is a share between 0 and 1, e.g. 0.15 for 15 %"
+    bounds = {
+        "greater_than_equal": ("at least", "ge"),
+        "less_than_equal": ("at most", "le"),
+        "greater_than": ("more than", "gt"),
+        "less_than": ("less than", "lt"),
+    }
+    if kind in bounds:
+        words, key = bounds[kind]
+        return f"`{name}` should be {words} {ctx.get(key)}, not {_describe(value)}"
+    if kind == "finite_number":
+        return f"`{name}` should be an ordinary number, not {_describe(value)}"
     if kind in ("bool_type", "bool_parsing"):
         return f"`{name}` should be true or false, not {_describe(value)}"
     message = str(error["msg"]).replace("Input should be", "should be")
@@ -215,4 +288,5 @@ def _describe(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing"
-    return f"`{value}`"
+    text = str(value)
+    return f"`{text[:40]}…`" if len(text) > 40 else f"`{text}`"

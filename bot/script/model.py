@@ -141,10 +141,14 @@ class Question(Strict):
         None, description="The options, or the name of a list under `choice_lists`."
     )
     min: float | None = Field(
-        None, description="number: smallest value; multiple_choice: fewest picks."
+        None,
+        allow_inf_nan=False,
+        description="number: smallest value; multiple_choice: fewest picks.",
     )
     max: float | None = Field(
-        None, description="number: largest value; multiple_choice: most picks."
+        None,
+        allow_inf_nan=False,
+        description="number: largest value; multiple_choice: most picks.",
     )
     integer: bool = Field(False, description="number: accept whole numbers only.")
     min_label: Text | None = Field(None, description="scale: what the lowest point means.")

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from bot.script import expr
 from bot.script.model import Choice, Question, QuestionType, ScriptFile
 
 Path = tuple[str | int, ...]
 GROUPS = ("doer", "non_doer")
+
+
+class Found(NamedTuple):
+    """One meaning problem: where, what, and how to point at it in the file."""
+
+    path: Path
+    message: str
+    on_key: bool = False  # point at the key that names `path` rather than at its value
+    offset: int | None = None  # a character inside the value (e.g. in a condition)
 
 
 def scale_range(question: Question) -> tuple[float, float]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+
+from bot.script.limits import unstorable_character
 
 Path = tuple[str | int, ...]
 MAX_BYTES = 1_000_000
@@ -37,6 +39,11 @@ class Located:
     values: dict[Path, Position]
     keys: dict[Path, Position]
     duplicates: list[tuple[Path, Position]]
+    # Where the text of a one-line scalar starts, when it stands in the file exactly as read
+    # (no escapes, no folding): a character inside it can then be pointed at exactly.
+    texts: dict[Path, Position] = field(default_factory=dict)
+    # Values holding a character no database stores (NUL, half a surrogate pair): where and which.
+    unstorable: list[tuple[Path, int, str]] = field(default_factory=list)
 
     def value_at(self, path: Path) -> Position:
         """The position of the value at `path`, or of its nearest ancestor that exists."""
@@ -44,6 +51,13 @@ class Located:
             if path[:end] in self.values:
                 return self.values[path[:end]]
         return Position(1, 1)
+
+    def inside(self, path: Path, offset: int) -> Position:
+        """The position of the character `offset` into the value at `path`, if it can be known."""
+        start = self.texts.get(path)
+        if start is None:
+            return self.value_at(path)
+        return Position(start.line, start.column + offset)
 
     def key_at(self, path: Path) -> Position:
         """The position of the key that names `path`, falling back to the value's position."""
@@ -63,6 +77,17 @@ ScriptLoader.add_implicit_resolver(
     re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
     list("tTfF"),
 )
+
+
+# PyYAML's words for the mistakes people make most, said the way a researcher can act on.
+_HINTS = {
+    "found character '\\t' that cannot start any token": (
+        "a tab is not allowed here; indent with spaces"
+    ),
+    "but found another document": (
+        "a script is one YAML document; remove the `---` line and what follows it"
+    ),
+}
 
 
 def load_yaml(text: str) -> Any:
@@ -91,12 +116,17 @@ def locate(raw: bytes) -> Located:
             "the file is not UTF-8 text; save it as UTF-8 in your editor", Position(line, 1)
         ) from None
     try:
-        root = yaml.compose(text, Loader=ScriptLoader)
-        data = load_yaml(text) if root is not None else None
+        loader = ScriptLoader(text)  # one parse: the nodes (for positions), then the data
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
         reason = (exc.problem or "unreadable YAML").rstrip(".")
+        reason = _HINTS.get(reason, reason)
         if reason.endswith("but got '?'"):  # `{en: Why?}`: almost every question ends in `?`
             reason = 'inside { } a `?` ends the text; put the text in quotes, e.g. {en: "Why?"}'
         raise YamlProblem(f"not valid YAML: {reason}", where) from None
@@ -106,11 +136,11 @@ def locate(raw: bytes) -> Located:
         raise YamlProblem("the YAML is nested too deeply", Position(1, 1)) from None
     located = Located(data, {}, {}, [])
     if root is not None:
-        _walk(root, (), located, set())
+        _walk(root, (), located, set(), text)
     return located
 
 
-def _walk(node: yaml.Node, path: Path, out: Located, seen: set[int]) -> None:
+def _walk(node: yaml.Node, path: Path, out: Located, seen: set[int], text: str) -> None:
     # Aliases point at nodes already walked; visiting them again could explode ("billion laughs").
     if id(node) in seen:
         return
@@ -118,6 +148,8 @@ def _walk(node: yaml.Node, path: Path, out: Located, seen: set[int]) -> None:
     if len(seen) > MAX_NODES:
         raise YamlProblem("the file has too many values to be an interview script", _position(node))
     out.values[path] = _position(node)
+    if isinstance(node, yaml.ScalarNode):
+        _note_text(node, path, out, text)
     if isinstance(node, yaml.MappingNode):
         names: set[str] = set()
         for key_node, value_node in node.value:
@@ -127,7 +159,22 @@ def _walk(node: yaml.Node, path: Path, out: Located, seen: set[int]) -> None:
                 out.duplicates.append((child, _position(key_node)))
             names.add(key)
             out.keys.setdefault(child, _position(key_node))
-            _walk(value_node, child, out, seen)
+            _walk(value_node, child, out, seen, text)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, (*path, index), out, seen)
+            _walk(item, (*path, index), out, seen, text)
+
+
+def _note_text(node: yaml.ScalarNode, path: Path, out: Located, text: str) -> None:
+    bad = unstorable_character(node.value)
+    if bad is not None:
+        out.unstorable.append((path, bad, node.value[bad]))
+    start, end = node.start_mark, node.end_mark
+    if start.line != end.line:
+        return
+    raw = text[start.index : end.index]
+    quoted = node.style in ("'", '"')
+    if node.style is None and raw == node.value:
+        out.texts[path] = _position(node)
+    elif quoted and raw[1:-1] == node.value:
+        out.texts[path] = Position(start.line + 1, start.column + 2)
