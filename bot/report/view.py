@@ -68,6 +68,18 @@ class GridCell:
 
 
 @dataclass(frozen=True)
+class AgreementView:
+    """How well the automatic coding of one theme agrees with the researcher's review."""
+
+    question: str
+    theme: str
+    reviewed: int
+    precision: str
+    recall: str
+    kappa: str
+
+
+@dataclass(frozen=True)
 class ReportView:
     """The whole report."""
 
@@ -95,6 +107,10 @@ class ReportView:
     tests: str
     notes: tuple[str, ...]
     glossary: tuple[tuple[str, str], ...]
+    # Room for how far the coding can be trusted (issue #8, part 4): warnings shown at the top
+    # and beside the top lists, and agreement with the researcher's review per theme.
+    warnings: tuple[str, ...] = ()
+    agreement: tuple[AgreementView, ...] = ()
 
 
 def quote_views(summary: Summary, quotes: Sequence[str]) -> tuple[QuoteView, ...]:

@@ -94,6 +94,7 @@ def create_research_app(settings: Settings, *, repository: Repository | None = N
     app.router.add_get("/study/{study}/export/{fmt}.csv", _export)
     app.router.add_get("/study/{study}/report", _report)
     app.router.add_get("/study/{study}/dbc.csv", _dbc)
+    app.router.add_get("/study/{study}/file/{fmt}", _analyst_file)
     return app
 
 
@@ -288,6 +289,31 @@ async def _dbc(request: web.Request) -> web.Response:
         write_dbc_csv(summary, out)
 
     return await _csv(request, f"dbc-{script.study_id}.csv", write)
+
+
+async def _analyst_file(request: web.Request) -> web.Response:
+    """The study as an SPSS or Excel file, built in a temporary folder and sent whole."""
+    import tempfile
+
+    from bot.report.analyst import FileFormat, export_file
+
+    script = _script(request)
+    fmt = request.match_info["fmt"]
+    if fmt not in {f.value for f in FileFormat}:
+        raise web.HTTPNotFound(text=f"There is no {fmt} file; try spss or xlsx.")
+    suffix, kind = FILE_TYPES[fmt]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{script.study_id}{suffix}"
+        await export_file(request.app[REPOSITORY], script, fmt, path)
+        body = await asyncio.to_thread(path.read_bytes)
+    return web.Response(body=body, content_type=kind, headers={
+        "Content-Disposition": f'attachment; filename="{script.study_id}{suffix}"'})
+
+
+FILE_TYPES = {
+    "spss": (".sav", "application/x-spss-sav"),
+    "xlsx": (".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
 
 
 def run_research(settings: Settings, *, echo: Callable[[str], None] = print) -> None:

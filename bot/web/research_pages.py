@@ -88,7 +88,7 @@ def coding_page(view: CodingView) -> str:
     downloads = [("Report", f"{base}/report"), ("DBC sheet (CSV)", f"{base}/dbc.csv"),
                  ("Coding sheet (CSV)", f"{base}/coding.csv")] + [
         (f"{f.value.capitalize()} CSV", f"{base}/export/{f.value}.csv") for f in ExportFormat
-    ]  # fmt: skip
+    ] + [("SPSS (.sav)", f"{base}/file/spss"), ("Excel (.xlsx)", f"{base}/file/xlsx")]  # fmt: skip
     question = view.question
     themes = ({t.id: script.text(t.label, lang) for t in question.spec.codebook or ()}
               if question else {})  # fmt: skip

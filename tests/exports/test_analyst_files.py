@@ -122,3 +122,28 @@ def test_export_spss_and_xlsx_from_the_command_line(runner: CliRunner, tmp_path:
     semicolon = runner.invoke(cli, ["export", "commute", "--format", "wide", "--delimiter", ";"])
     assert semicolon.exit_code == 0, semicolon.output
     assert semicolon.stdout.startswith("respondent;status;group;source;")
+
+
+async def test_the_research_pages_offer_the_files(
+    repository: Repository, script: Script, tmp_path: Path
+) -> None:
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.web.research import create_research_app
+    from tests.coding.test_research_api import research_settings
+
+    await record_study(repository, script)
+    app = create_research_app(research_settings(tmp_path), repository=repository)
+    async with TestClient(TestServer(app)) as client:
+        page = await (await client.get("/study/commute")).text()
+        assert 'href="/study/commute/file/spss"' in page
+        sav = await client.get("/study/commute/file/spss")
+        assert sav.status == 200
+        assert 'filename="commute.sav"' in sav.headers["Content-Disposition"]
+        (tmp_path / "web.sav").write_bytes(await sav.read())
+        assert pyreadstat.read_sav(str(tmp_path / "web.sav"))[0].shape[0] == 5
+        xlsx = await client.get("/study/commute/file/xlsx")
+        assert (await xlsx.read()).startswith(b"PK")  # a zip: the xlsx container
+        assert (await client.get("/study/commute/file/sas")).status == 404
+        dbc = await client.get("/study/commute/dbc.csv")
+        assert (await dbc.text()).lstrip("\ufeff").startswith("behaviour,priority_group,")
