@@ -159,22 +159,23 @@ def breakdowns(
             d, n = int((mask & doer).sum()), int((mask & ~doer).sum())
             shares.append(Share(value, _label(script, by, value, lang), d, n,
                                 100 * d / n_d if n_d else None, 100 * n / n_n if n_n else None))  # fmt: skip
-        by_value = [_by_value(tally, row, [m for _, m in values], shares)
-                    for row in barriers[:BY_VALUE_ROWS]]  # fmt: skip
+        # One count per value, shared by the rows (each count is a pass over every interview).
+        counted = [tally.counts(m)[1] if share.nondoers >= BY_VALUE_MIN else None
+                   for (_, m), share in zip(values, shares, strict=True)]  # fmt: skip
+        by_value = [_by_value(tally, row, counted) for row in barriers[:BY_VALUE_ROWS]]
         out.append(Breakdown(by, n_d, n_n, tuple(shares), tuple(by_value)))
     order = {q.id: q.index for q in script.questions}
     return sorted(out, key=lambda b: order.get(b.by, len(order)))
 
 
-def _by_value(tally: Tally, row: Row, masks: list[np.ndarray], shares: list[Share]) -> ByValue:
+def _by_value(tally: Tally, row: Row, counted: Sequence[np.ndarray | None]) -> ByValue:
     column = tally.columns.get((row.question, row.theme))
     answered = tally.columns.get((row.question, ANSWERED))
     cells: list[tuple[int, int] | None] = []
-    for mask, share in zip(masks, shares, strict=True):
-        if share.nondoers < BY_VALUE_MIN or column is None or answered is None:
+    for nondoers in counted:
+        if nondoers is None or column is None or answered is None:
             cells.append(None)
             continue
-        _, nondoers = tally.counts(mask)
         of = int(nondoers[answered])
         cells.append((int(nondoers[column]), of) if of >= BY_VALUE_MIN else None)
     return ByValue(row.question, row.theme, row.label, tuple(cells))
