@@ -39,6 +39,8 @@ class Collected:
     segments: dict[str, dict[int, tuple[str, ...]]] = field(default_factory=dict)  # q → pos → keys
     uncoded_count: Counter[str] = field(default_factory=Counter)
     uncoded: dict[str, list[str]] = field(default_factory=dict)  # q → the first uncoded texts
+    uncoded_languages: dict[str, list[str]] = field(default_factory=dict)  # their interviews'
+    open_answers: Counter[str] = field(default_factory=Counter)  # q → answers to code (not blank)
     answers: int = 0
     uncoded_kept: int = UNCODED_KEPT
     saturation_window: int = SATURATION_WINDOW
@@ -46,6 +48,11 @@ class Collected:
     # and those of the last ones; saturation compares the two.
     themes_before: set[Theme] = field(default_factory=set)
     themes_recent: set[Theme] = field(default_factory=set)
+    # Open answers (not blank) of the last interviews, and how many of them no theme matched.
+    recent_open: int = 0
+    recent_uncoded: int = 0
+    filler: int = 0  # uncoded answers that say nothing ("idk", "nada"), overall and lately
+    recent_filler: int = 0
 
 
 def completion_order(interviews: Iterable[InterviewRecord]) -> list[InterviewRecord]:

@@ -49,7 +49,7 @@ def row_stats(a: int, n_doers: int, b: int, n_nondoers: int, prevalence: float =
     if not (0 <= a <= n_doers and 0 <= b <= n_nondoers):
         raise ValueError(f"counts out of range: {a}/{n_doers} vs {b}/{n_nondoers}")
     if n_doers == 0 or n_nondoers == 0:
-        return _untestable(a, n_doers, b, n_nondoers, prevalence)
+        return untestable(a, n_doers, b, n_nondoers, prevalence)
     c, d = n_doers - a, n_nondoers - b
     p_d, p_n = a / n_doers, b / n_nondoers
     odds_ratio = a * d / (b * c) if b * c else None
@@ -74,12 +74,14 @@ def row_stats(a: int, n_doers: int, b: int, n_nondoers: int, prevalence: float =
     )  # fmt: skip
 
 
-def _untestable(a: int, n_doers: int, b: int, n_nondoers: int, prevalence: float) -> RowStats:
-    """A row where one group is empty: nothing can be compared."""
+def untestable(a: int, n_doers: int, b: int, n_nondoers: int, prevalence: float) -> RowStats:
+    """A row where one group is empty: each group's share where known, nothing compared."""
+    p_d = a / n_doers if n_doers else None
+    p_n = b / n_nondoers if n_nondoers else None
     none = None
     return RowStats(
         a, n_doers, b, n_nondoers, prevalence,
-        none, none, none, none, none, none, none, none, "none", none, none, none, none, none,
+        p_d, p_n, none, none, none, none, none, none, "none", none, none, none, none, none,
     )  # fmt: skip
 
 

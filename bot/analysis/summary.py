@@ -155,7 +155,9 @@ def analyse(
             else ()
         ),
         fieldwork=health,
-        emerging=tuple(emerging_by_question(found.uncoded) if with_emerging else ()),
+        emerging=tuple(
+            emerging_by_question(found.uncoded, found.uncoded_languages) if with_emerging else ()
+        ),
         method=method_notes(rows, health, min_mentions),
         questions=question_labels(script, lang),
         breakdowns=tuple(breakdowns(script, found, barriers, lang) if with_segments else ()),

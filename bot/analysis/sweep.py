@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import numpy as np
 import numpy.typing as npt
 
+from bot.analysis.answer_status import value_status
 from bot.analysis.coding import Coder, latest_overrides
 from bot.analysis.records import UNFINISHED, AnswerColumns, AnswerKey, AnswerValue, CodingOverride
 from bot.analysis.tabulate import TOP2
@@ -31,11 +32,14 @@ COLUMNS = tuple(f.name for f in fields(AnswerColumns))
 
 # What the pass does with a question's answers.
 OPEN, CLOSED, OTHER = 0, 1, 2
-NO_KEYS = -1  # the combination id of a closed answer that ticks nothing (skipped)
+# The combination id of a closed answer that does not count: skipped (None). A multiple-choice
+# answer that ticks nothing is an answer, though: it counts in the question's totals.
+NOT_COUNTED = -1
 # Saturation role of an interview: 1 finished before the last few, 2 among the last few.
 BEFORE, RECENT = 1, 2
 
 _combo, _blank, _uncoded = attrgetter("combo"), attrgetter("blank"), attrgetter("uncoded")
+_filler = attrgetter("filler")
 
 
 def closed_keys(question: CompiledQuestion, value: AnswerValue) -> tuple[str, ...]:
@@ -106,7 +110,7 @@ class Sweep:
             for q in script.questions
         ]
         # Per closed question: answer value → combination of keys it ticks (with "answered").
-        self.closed: list[dict[Any, int]] = [{None: NO_KEYS} for _ in self.question_ids]
+        self.closed: list[dict[Any, int]] = [{None: NOT_COUNTED} for _ in self.question_ids]
         self.closed_keys: dict[int, tuple[str, ...]] = {}
         self.answered = [self.tally.combo(q, (ANSWERED,)) for q in self.question_ids]
         self.segment = [bool(q.spec.segment) for q in script.questions]
@@ -184,19 +188,20 @@ class Sweep:
         if None in combos:  # values not seen before
             combos = [table[v] if v in table else self._new_value(q, v) for v in said]
         ids = np.array(combos, dtype=np.int64)
-        ticked = ids != NO_KEYS
-        positions = self.position[person[rows[ticked]]]
-        self.tally.said.extend(positions, ids[ticked])
+        counted = ids != NOT_COUNTED
+        positions = self.position[person[rows[counted]]]
+        self.tally.said.extend(positions, ids[counted])
         if self.segment[q]:
             keys = self.closed_keys
             self.found.segments.setdefault(self.question_ids[q], {}).update(
-                zip(positions.tolist(), map(keys.__getitem__, ids[ticked].tolist()), strict=True)
+                zip(positions.tolist(), map(keys.__getitem__, ids[counted].tolist()), strict=True)
             )
 
     def _new_value(self, q: int, value: Any) -> int:
         question = self.script.by_id[self.question_ids[q]]
         keys = closed_keys(question, value)
-        combo = self.tally.combo(question.id, (ANSWERED, *keys)) if keys else NO_KEYS
+        counts = value_status(value).counts
+        combo = self.tally.combo(question.id, (ANSWERED, *keys)) if counts else NOT_COUNTED
         self.closed[q][value] = combo
         self.closed_keys[combo] = keys
         return combo
@@ -231,7 +236,13 @@ class Sweep:
             room = found.uncoded_kept - len(kept)
             if room > 0:
                 kept.extend(pick(texts, uncoded[:room]))
+                found.uncoded_languages.setdefault(question_id, []).extend(
+                    pick(self.languages, self.language[who[uncoded[:room]]])
+                )
         role = self.role[who]
+        blank = np.fromiter(map(_blank, codes), np.bool_, len(codes))
+        filler = np.fromiter(map(_filler, pick(codes, uncoded)), np.bool_, len(uncoded))
+        self._coverage(question_id, blank, uncoded, filler, role)
         for i in np.flatnonzero(themed & (role == RECENT)).tolist():
             found.themes_recent.update(codes[i].pairs)
         for code in set(compress(codes, (themed & (role == BEFORE)).tolist())):
@@ -240,12 +251,26 @@ class Sweep:
                 code.before = True
         positions = self.position[who]
         counted = positions >= 0
-        blank = np.fromiter(map(_blank, codes), np.bool_, len(codes))
         main = counted & (probe[rows] == 0) & ~blank
         self.tally.said.extend(positions[main], np.full(int(main.sum()), self.answered[q]))
         with_themes = counted & themed
         self.tally.said_once.extend(positions[with_themes], combo[with_themes])
         self._quotes(codes, np.flatnonzero(with_themes), self.group[who], positions)
+
+    def _coverage(
+        self, question_id: str, blank: Bools, uncoded: Ints, filler: Bools, role: Ints
+    ) -> None:
+        """How many answers there are to code and how many are not, overall and lately.
+
+        Non-answers ("idk") among the uncoded are counted apart: no theme can hide in them.
+        """
+        found = self.found
+        found.open_answers[question_id] += len(blank) - int(blank.sum())
+        found.filler += int(filler.sum())
+        recent = role == RECENT
+        found.recent_open += int((recent & ~blank).sum())
+        found.recent_uncoded += int(recent[uncoded].sum())
+        found.recent_filler += int(recent[uncoded[filler]].sum())
 
     def _codes(self, question_id: str, texts: list[str], languages: Ints) -> list[OpenText]:
         """The coding of every text, from the cache where the text was seen before."""

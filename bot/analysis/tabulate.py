@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.analysis.coding import is_codable
-from bot.analysis.records import DOER, NON_DOER
-from bot.analysis.stats import Test, err_strength, q_values, row_stats
+from bot.analysis.records import DOER, GROUPS, NON_DOER
+from bot.analysis.stats import Test, err_strength, q_values, row_stats, untestable
 from bot.analysis.tally import ANSWERED, Mask, Tally
 from bot.script import CompiledQuestion, Determinant, QuestionType, Script
+from bot.script.satisfy import groups_asked
 
 TOP2 = "top2"  # the derived "top-2-box" row of a scale
 DEFAULT_MIN_MENTIONS = 5
@@ -43,6 +44,10 @@ class Row:
     q_value: float | None
     sparse: bool
     quotes: tuple[str, ...]
+    # The groups the script asks the question of (its `when` may name one group only), and
+    # whether doers and non-doers can be compared on it: asked of both, and answered by both.
+    asked_of: tuple[str, ...] = GROUPS
+    comparable: bool = True
     # Why the row is not one of the tests counted for q and the top lists (see `family`).
     outside_family: str | None = None
 
@@ -129,18 +134,21 @@ def tabulate(
         n_n = int(nondoers[total]) if total is not None else 0
         if n_d == 0 and n_n == 0:
             continue
+        asked_of = groups_asked(script.file, question.spec)
+        comparable = len(asked_of) == len(GROUPS) and n_d > 0 and n_n > 0
         for key, label, kind in row_keys(script, question, tally, lang):
             column = tally.columns.get((question.id, key))
             a = int(doers[column]) if column is not None else 0
             b = int(nondoers[column]) if column is not None else 0
-            s = row_stats(a, n_d, b, n_n, prevalence)
+            stats = row_stats if comparable else untestable
+            s = stats(a, n_d, b, n_n, prevalence)
             favoured = (DOER, NON_DOER) if (s.err or 0) > 1 else (NON_DOER, DOER)
             quotes = [q for g in favoured for q in tally.quotes(question.id, key, g)][:2]
             rows.append(Row(
                 question.id, question.spec.determinant, key, label, kind,
                 a, n_d, _pct(s.p_doers), b, n_n, _pct(s.p_nondoers), s.difference_pp,
                 s.odds_ratio, s.ci_low, s.ci_high, s.p_value, s.test, s.chi2_n1_p, s.err,
-                s.significant, None, a + b < min_mentions, tuple(quotes),
+                s.significant, None, a + b < min_mentions, tuple(quotes), asked_of, comparable,
             ))  # fmt: skip
     adjusted = q_values([r.p_value for r in rows])
     return [replace(r, q_value=q) for r, q in zip(rows, adjusted, strict=True)]

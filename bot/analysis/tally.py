@@ -183,7 +183,7 @@ class Tally:
             (np.ones(len(flat), np.int32), (flat, np.repeat(np.arange(kinds), lengths))),
             shape=(width, kinds),
         )
-        rows, cols = self._expand(self.said_once)
+        rows, cols = self._where_answered(*self._expand(self.said_once), positions, combos)
         once = sparse.csc_matrix((np.ones(len(rows), np.int32), (cols, rows)), shape=(width, size))
         # A theme said in the main answer and again in a probe counts once for the interview.
         once.sum_duplicates()
@@ -191,6 +191,39 @@ class Tally:
         matrices = (said, spread, once)
         self._matrix = (state, matrices)
         return matrices
+
+    def _where_answered(
+        self, rows: Ints, cols: Ints, positions: Ints, combos: Ints
+    ) -> tuple[Ints, Ints]:
+        """Theme mentions (rows, cols) of interviews that answered the theme's question only.
+
+        A theme is counted out of those who answered (the row's total), so a mention without
+        an answer (a probe whose main answer is missing or blank) cannot make a > nD.
+        """
+        if not len(rows):
+            return rows, cols
+        question = {q: n for n, q in enumerate(dict.fromkeys(q for q, _ in self.columns))}
+        of_column = np.zeros(len(self.columns), np.int64)
+        answered = np.full(len(self.columns), -1, np.int64)
+        for (question_id, key), column in self.columns.items():
+            of_column[column] = question[question_id]
+            if key == ANSWERED:
+                answered[column] = question[question_id]
+        # The question each combination answers (-1: none), then who answered which question.
+        said_question = np.full(len(self._combo_columns), -1, np.int64)
+        for combo, columns in enumerate(self._combo_columns):
+            if columns and answered[columns[0]] >= 0:  # ANSWERED comes first when present
+                said_question[combo] = answered[columns[0]]
+        themed = np.unique(of_column[cols])  # only the questions with themes need a bitmap
+        slot = np.full(len(question), -1, np.int64)
+        slot[themed] = np.arange(len(themed))
+        did = said_question[combos] if len(combos) else combos
+        keep = did >= 0
+        did, who = slot[did[keep]], positions[keep]
+        bitmap = np.zeros((len(themed), self.size), np.bool_)
+        bitmap[did[did >= 0], who[did >= 0]] = True
+        ok = bitmap[slot[of_column[cols]], rows]
+        return rows[ok], cols[ok]
 
     def _expand(self, mentions: Mentions) -> tuple[Ints, Ints]:
         """(position, column) pairs from (position, combination) pairs."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from bot.analysis.answer_words import is_filler
 from bot.analysis.coding import Coder
 from bot.analysis.tally import Tally
 
@@ -19,6 +20,7 @@ class OpenText:
         "before",
         "blank",
         "combo",
+        "filler",
         "language",
         "pairs",
         "question_id",
@@ -29,14 +31,17 @@ class OpenText:
     )
 
     def __init__(
-        self, question_id: str, text: str, theme_set: ThemeSet, reviewed: bool, language: str = ""
-    ) -> None:
+        self, question_id: str, text: str, theme_set: ThemeSet, reviewed: bool,
+        language: str | None = None,
+    ) -> None:  # fmt: skip
         self.question_id = question_id
-        self.language = language
+        self.language = language or ""
         self.text = text
         self.themes, self.combo, self.pairs = theme_set
         self.blank = not text.strip()
         self.uncoded = not self.themes and not reviewed and not self.blank
+        # An uncoded non-answer ("idk", "nada") hides no theme: saturation leaves it out.
+        self.filler = self.uncoded and is_filler(text, language)
         self.before = False  # its themes are already among those before the saturation window
         self.quoted: set[str] = set()  # groups for which every theme already has its quotes
 
@@ -85,7 +90,7 @@ class TextCodes:
         """A text a researcher has coded by hand (never cached: the override is per answer)."""
         return OpenText(
             question_id, text, self.theme_set(question_id, frozenset(themes)), reviewed=True,
-            language=language,
+            language=language or None,
         )  # fmt: skip
 
     def quote(self, code: OpenText, group: str, position: int = -1) -> None:

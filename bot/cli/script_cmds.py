@@ -10,7 +10,7 @@ import click
 
 from bot.engine import Command, Message, State, Status, TextInput, Turn, begin, handle
 from bot.script import Script, check_file, load_script
-from bot.script.loader import ScriptError, script_paths
+from bot.script.loader import ScriptError, script_paths, script_warnings
 
 COMMAND_WORDS = {"/back": "back", "/skip": "skip", "/restart": "restart"}
 
@@ -30,6 +30,8 @@ def check(paths: tuple[Path, ...]) -> None:
         if script is None:
             failed += 1
             continue
+        for warning in script_warnings(script, str(path)):
+            click.echo(str(warning))
         asked = [q for q in script.questions if q.type.value != "info"]
         coded = sum(1 for q in script.questions if q.spec.codebook)
         click.echo(

@@ -267,8 +267,8 @@ def wide_cells(
             row.append(missing if missing is not None else MISSING_CODES[AnswerStatus.not_asked])
             continue
         value = given[key]
-        if value is None:
-            row.append(MISSING_CODES[AnswerStatus.skipped])
+        if value is None or (not column.probe and statuses[question_id] == AnswerStatus.skipped):
+            row.append(MISSING_CODES[AnswerStatus.skipped])  # /skip, or a blank text
         elif column.option is not None:
             row.append(int(column.option in value) if isinstance(value, list) else "")
         elif column.probe:

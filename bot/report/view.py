@@ -189,8 +189,8 @@ def build_view(summary: Summary) -> ReportView:
     caveats = sample_caveats(summary)
     table = tuple(row_view(r, summary.questions, m.min_mentions) for r in summary.rows)
     charted = chart_rows(summary)
-    pairs = [charts.Pair(f"{r.label} — {summary.questions[r.question].label}"
-                         if r.question in summary.questions else r.label,
+    pairs = [charts.Pair((f"{r.label} — {summary.questions[r.question].label}"
+                          if r.question in summary.questions else r.label) + w.asked_only(r),
                          r.doers_pct or 0, r.nondoers_pct or 0, r.significant)
              for r in charted]  # fmt: skip
     tests = ", ".join(f"{w.TEST_NAMES.get(t, t)}: {n} rows" for t, n in m.tests.items()) or "none"

@@ -199,14 +199,9 @@ def fieldwork_view(summary: Summary) -> FieldworkView:
     funnel_chart = (charts.bars([charts.Bar(label, 100 * n / top, f"{n} ({share})")
                                  for label, n, share in funnel], "From start to completion")
                     if top else None)  # fmt: skip
-    new = ", ".join(f"{_theme_name(summary, q, t)} ({_question(summary, q)})"
-                    for q, t in f.recent_new_themes)  # fmt: skip
-    if new:
-        saturation = (f"Not saturated yet: themes first heard in the last {f.saturation_window} "
-                      f"completed interviews — {new}.")  # fmt: skip
-    else:
-        saturation = ("Saturation: no theme was heard for the first time in the last "
-                      f"{f.saturation_window} completed interviews.")  # fmt: skip
+    saturation = w.saturation(
+        f, lambda q, t: f"{_theme_name(summary, q, t)} ({_question(summary, q)})"
+    )
     points = summary.saturation.themes
     curve = (charts.curve(points, "Distinct themes heard as interviews came in",
                           "completed interviews", "distinct themes heard")

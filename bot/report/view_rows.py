@@ -115,7 +115,7 @@ def row_view(
     return RowView(
         question_id=row.question,
         theme=row.theme,
-        answer=f"{row.label} (top two)" if row.kind == "top2" else row.label,
+        answer=(f"{row.label} (top two)" if row.kind == "top2" else row.label) + w.asked_only(row),
         question=label.label if label else row.question,
         determinant=w.determinant(row.determinant),
         direction=direction,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import datetime
 
 from bot.analysis import Row, Summary
+from bot.analysis.fieldwork import Fieldwork
 
 DETERMINANTS = {
     "perceived_self_efficacy": "Perceived self-efficacy",
@@ -154,9 +156,45 @@ def group_notice(summary: Summary) -> str | None:
     return None
 
 
+def saturation(f: Fieldwork, name: Callable[[str, str], str] | None = None) -> str:
+    """What the saturation check found, or what keeps it from saying saturation is reached.
+
+    `name` says a (question, theme) pair in words (default: `question: theme`).
+    """
+    name = name or (lambda q, t: f"{q}: {t}")
+    window = f.saturation_window
+    if f.saturation == "too_few":
+        return (f"Too early to judge saturation: it compares the last {window} completed "
+                f"interviews with at least {window} before them ({f.completed} completed so far).")  # fmt: skip
+    if f.saturation == "new_themes":
+        new = ", ".join(name(q, t) for q, t in f.recent_new_themes)
+        return (f"Not saturated yet: themes first heard in the last {window} completed "
+                f"interviews — {new}.")  # fmt: skip
+    share, recent = pct(_100(f.uncoded_share)), pct(_100(f.recent_uncoded_share))
+    if f.saturation == "uncoded":
+        return (f"Saturation cannot be judged yet: {share} of open answers have no theme "
+                f"({f.uncoded - f.filler} of {f.open_answers - f.filler}, not counting "
+                f"{f.filler} that say nothing), {recent} in the last {window} completed "
+                "interviews, so a new theme may be among them. Code them or add the themes they "
+                "suggest (see Emerging themes), then look again.")  # fmt: skip
+    return (f"Saturation: no theme was heard for the first time in the last {window} completed "
+            f"interviews, and {share} of open answers have no theme.")  # fmt: skip
+
+
+def _100(share: float | None) -> float | None:
+    return None if share is None else 100 * share
+
+
 def row_name(row: Row) -> str:
     """`Question: label`, for a row shown outside its question."""
-    return f"{row.question}: {row.label}"
+    return f"{row.question}: {row.label}{asked_only(row)}"
+
+
+def asked_only(row: Row) -> str:
+    """" (non-doers only)" for a row of a question one group alone was asked, else ""."""
+    if len(row.asked_of) != 1:
+        return ""
+    return " (doers only)" if row.asked_of[0] == "doer" else " (non-doers only)"
 
 
 def chart_rows(summary: Summary, limit: int = 24) -> list[Row]:

@@ -15,6 +15,7 @@ from bot.script.conditions_check import classification_problems, condition_probl
 from bot.script.limits import MAX_PROBES
 from bot.script.model import ScriptFile
 from bot.script.parts import Found, undeclared
+from bot.script.satisfy import groups_asked
 
 
 def find_problems(file: ScriptFile) -> list[Found]:
@@ -26,6 +27,24 @@ def find_problems(file: ScriptFile) -> list[Found]:
     found += classification_problems(file)
     found += text_problems(file)
     found += message_problems(file)
+    return found
+
+
+def find_warnings(file: ScriptFile) -> list[Found]:
+    """What works but deserves a look: a determinant question asked of one group only."""
+    found: list[Found] = []
+    for index, question in enumerate(file.questions):
+        if question.determinant is None or question.when is None:
+            continue
+        groups = groups_asked(file, question)
+        if len(groups) == 1:
+            who = "doers" if groups[0] == "doer" else "non-doers"
+            message = (
+                f"warning: determinant question `{question.id}` is asked of {who} only, so doers "
+                f"and non-doers cannot be compared on it; the report shows the {who}' "
+                "percentages alone (ask everyone to compare them)"
+            )
+            found.append(Found(("questions", index, "when"), message))
     return found
 
 

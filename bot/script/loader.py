@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from bot.script import model
-from bot.script.checker import find_problems
+from bot.script.checker import find_problems, find_warnings
 from bot.script.compiled import Script
 from bot.script.compiler import compile_script
 from bot.script.expr import ExpressionError
@@ -111,6 +111,16 @@ def check_source(raw: bytes, path: str = "<script>") -> tuple[Script | None, lis
     if problems:
         return None, sorted(problems)
     return compile_script(file, raw.decode("utf-8-sig")), []
+
+
+def script_warnings(script: Script, path: str = "<script>") -> list[Problem]:
+    """What `check` points out in a valid script without refusing it (messages start "warning:")."""
+    located = locate(script.source.encode())
+    return sorted(
+        Problem(path, where.line, where.column, found.message)
+        for found in find_warnings(script.file)
+        for where in [located.key_at(found.path) if found.on_key else located.value_at(found.path)]
+    )
 
 
 def compile_stored(text: str) -> Script:

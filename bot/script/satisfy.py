@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.script import expr
 from bot.script.model import Question, QuestionType, ScriptFile
-from bot.script.parts import GROUPS, scale_range, values_of
+from bot.script.parts import GROUPS, names_in, scale_range, values_of
 
 MAX_COMBINATIONS = 20_000
 _Q = QuestionType
@@ -94,4 +94,17 @@ def _numbers(literals: list[float], question: Question | None) -> list[float]:
         and (high is None or n <= high)
         and (not whole or float(n).is_integer())
         and math.isfinite(n)
+    )
+
+
+def groups_asked(file: ScriptFile, question: Question) -> tuple[str, ...]:
+    """The groups (doer, non_doer) whose members the question's `when` lets it be asked of."""
+    if question.when is None or "group" not in names_in(question.when):
+        return GROUPS
+    condition = expr.parse(question.when)
+    questions = {q.id: q for q in file.questions}
+    return tuple(
+        group
+        for group in GROUPS
+        if satisfiable(file, questions, [condition, expr.parse(f"group == '{group}'")])
     )

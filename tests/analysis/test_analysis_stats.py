@@ -92,10 +92,12 @@ def test_nobody_mentions_it() -> None:
 
 
 def test_an_empty_group_cannot_be_tested() -> None:
-    """No non-doers yet: proportions for doers are unknown to the comparison; test is 'none'."""
+    """No non-doers yet: the doers' share is known, but nothing is compared; test is 'none'."""
     row = row_stats(3, 10, 0, 0)
     assert row.test == "none"
+    assert (row.p_doers, row.p_nondoers) == (0.3, None)
     assert row.p_value is None
+    assert (row.difference_pp, row.odds_ratio, row.err) == (None, None, None)
     assert not row.significant
 
 
