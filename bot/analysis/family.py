@@ -69,13 +69,13 @@ def ranked_rows(rows: Sequence[Row]) -> list[Row]:
 
 
 def _is_yes_no_mirror(script: Script, row: Row) -> bool:
-    question = script.by_id.get(row.question)
-    return (
-        question is not None
-        and question.type == QuestionType.yes_no
-        and row.kind == "option"
-        and row.theme == NO
-    )
+    return row.kind == "option" and is_yes_no_mirror(script, row.question, row.theme)
+
+
+def is_yes_no_mirror(script: Script, question_id: str, key: str) -> bool:
+    """Whether (question, option) is the "no" of a yes/no question: a row the report leaves out."""
+    question = script.by_id.get(question_id)
+    return question is not None and question.type == QuestionType.yes_no and key == NO
 
 
 def _outside(script: Script, row: Row, rows: Sequence[Row]) -> str | None:

@@ -75,7 +75,10 @@ def err_reading(err: float | None) -> str:
 def caveats(row: Row, min_mentions: int) -> tuple[str, ...]:
     """What to keep in mind when reading this row's numbers."""
     out = []
-    if row.test == "none":
+    if len(row.asked_of) == 1:
+        group = "doers" if row.asked_of[0] == "doer" else "non-doers"
+        out.append(f"Asked of {group} only: a share, not a comparison.")
+    elif row.test == "none":
         out.append("Only one group answered: nothing to compare.")
     if row.outside_family is not None:
         out.append(OUTSIDE[row.outside_family])
