@@ -185,25 +185,8 @@ def _100(share: float | None) -> float | None:
     return None if share is None else 100 * share
 
 
-def row_name(row: Row) -> str:
-    """`Question: label`, for a row shown outside its question."""
-    return f"{row.question}: {row.label}{asked_only(row)}"
-
-
 def asked_only(row: Row) -> str:
     """" (non-doers only)" for a row of a question one group alone was asked, else ""."""
     if len(row.asked_of) != 1:
         return ""
     return " (doers only)" if row.asked_of[0] == "doer" else " (non-doers only)"
-
-
-def chart_rows(summary: Summary, limit: int = 24) -> list[Row]:
-    """Rows worth a bar: not sparse, not a top-2 box; significant first, then the widest gaps."""
-    rows = [r for r in summary.rows if not r.sparse and r.kind != "top2"]
-    rows.sort(key=lambda r: (not r.significant, -abs(r.difference_pp or 0)))
-    return rows[:limit]
-
-
-def dropoff_point(question: str | None) -> str:
-    """A drop-off point: the question id, or a note that nothing was answered."""
-    return question if question is not None else "(before the first answer)"
