@@ -37,10 +37,14 @@ class Stage:
 
 @dataclass(frozen=True)
 class Saturation:
-    """Distinct themes heard after each completed, counted interview (in completion order)."""
+    """Distinct themes heard as completed, counted interviews came in (in completion order)."""
 
-    themes: tuple[int, ...]  # themes[k]: distinct themes heard in the first k + 1 interviews
+    interviews: tuple[int, ...]  # after this many interviews…
+    themes: tuple[int, ...]  # …this many distinct themes had been heard
     total: int
+
+
+CURVE_POINTS = 200  # a curve of a large study is sampled: a picture needs no more points
 
 
 def timeline(found: Collected) -> tuple[tuple[Day, ...], bool]:
@@ -100,15 +104,20 @@ def saturation(found: Collected) -> Saturation:
         if i.interview_id in found.positions
     ]
     if not ordered:
-        return Saturation((), 0)
+        return Saturation((), (), 0)
     rank = np.full(tally.size, len(ordered), dtype=np.int64)
     rank[ordered] = np.arange(len(ordered))
     positions, columns = tally._expand(tally.said_once)  # (interview, theme column) pairs
     if not len(positions):
-        return Saturation(tuple(0 for _ in ordered), 0)
+        return Saturation((len(ordered),), (0,), 0)
     first = np.full(len(tally.columns), len(ordered), dtype=np.int64)
     np.minimum.at(first, columns, rank[positions])
     heard = first[first < len(ordered)]
     new_at = np.bincount(heard, minlength=len(ordered))
     curve = np.cumsum(new_at)
-    return Saturation(tuple(int(n) for n in curve), int(curve[-1]))
+    # Every interview where the count rises, sampled to at most CURVE_POINTS, and the last one.
+    step = max(1, -(-len(curve) // CURVE_POINTS))
+    keep = np.unique(np.concatenate([np.arange(0, len(curve), step), [len(curve) - 1]]))
+    return Saturation(
+        tuple(int(k) + 1 for k in keep), tuple(int(curve[k]) for k in keep), int(curve[-1])
+    )

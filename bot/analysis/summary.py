@@ -89,7 +89,7 @@ class Summary:
     days: tuple[Day, ...] = ()
     weekly: bool = False
     funnel: tuple[Stage, ...] = ()
-    saturation: Saturation = dataclasses.field(default_factory=lambda: Saturation((), 0))
+    saturation: Saturation = dataclasses.field(default_factory=lambda: Saturation((), (), 0))
     # The language of each quote shown that is not in the report's language.
     quote_languages: Mapping[str, str] = dataclasses.field(default_factory=dict)
 

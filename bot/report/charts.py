@@ -154,14 +154,13 @@ def timeline(days: Sequence[tuple[date, int, int]], title: str) -> Markup:
     return _svg(bottom + 20, title, parts)
 
 
-def curve(points: Sequence[int], title: str, x_label: str, y_label: str) -> Markup:
-    """A rising line: `points[k]` after the (k+1)-th step, with both axes' ends labelled."""
-    most = max(points, default=0) or 1
+def curve(points: Sequence[tuple[int, int]], title: str, x_label: str, y_label: str) -> Markup:
+    """A rising line through (step, value) points, with both axes' ends labelled."""
+    most = max((v for _, v in points), default=0) or 1
+    last = max((k for k, _ in points), default=1) or 1
     left, top, bottom = text_width(str(most), SMALL) + 6, 24.0, 140.0
     span = WIDTH - left - 4
-    count = max(len(points), 1)
-    xy = [(left + span * (k + 1) / count, bottom - (bottom - top) * v / most)
-          for k, v in enumerate(points)]  # fmt: skip
+    xy = [(left + span * k / last, bottom - (bottom - top) * v / most) for k, v in points]
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y in [(left, bottom), *xy])
     parts = [
         _text(PAD, 12, y_label, cls="value"),
@@ -171,7 +170,7 @@ def curve(points: Sequence[int], title: str, x_label: str, y_label: str) -> Mark
         f'<line x1="{left:.1f}" y1="{top:.1f}" x2="{left:.1f}" y2="{bottom:.1f}" stroke="#a0aec0"/>',
         f'<polyline points="{path}" fill="none" stroke="{DOER_COLOUR}" stroke-width="2"/>',
         _text(left, bottom + 14, "1", cls="axis"),
-        _text(WIDTH - PAD, bottom + 14, str(len(points)), anchor="end", cls="axis"),
+        _text(WIDTH - PAD, bottom + 14, str(last), anchor="end", cls="axis"),
         _text((left + WIDTH) / 2, bottom + 14, x_label, anchor="middle", cls="axis"),
     ]
     return _svg(bottom + 20, title, parts)

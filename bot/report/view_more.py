@@ -202,7 +202,8 @@ def fieldwork_view(summary: Summary) -> FieldworkView:
     saturation = w.saturation(
         f, lambda q, t: f"{_theme_name(summary, q, t)} ({_question(summary, q)})"
     )
-    points = summary.saturation.themes
+    s = summary.saturation
+    points = list(zip(s.interviews, s.themes, strict=True))
     curve = (charts.curve(points, "Distinct themes heard as interviews came in",
                           "completed interviews", "distinct themes heard")
              if len(points) > 1 else None)  # fmt: skip

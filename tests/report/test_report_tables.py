@@ -111,3 +111,17 @@ def test_markdown_has_the_dbc_sheet(summary: Summary) -> None:
     section = text.split("## From insight to action\n\n", 1)[1].split("\n\n", 1)[0]
     assert "| Bridge to activity | Activity |" in section
     assert "| Perceived self-efficacy | barrier | Traffic danger" in section
+
+
+def test_the_pictures_data_fieldwork_by_day_funnel_and_saturation(summary: Summary) -> None:
+    assert sum(d.started for d in summary.days) == summary.fieldwork.starts == 93
+    assert sum(d.completed for d in summary.days) == summary.fieldwork.completed
+    stages = [s.count for s in summary.funnel]
+    assert stages == sorted(stages, reverse=True)
+    assert stages[0] == 93
+    assert stages[-1] == 90
+    curve = summary.saturation
+    assert curve.interviews[-1] == 90  # every counted, completed interview
+    assert list(curve.themes) == sorted(curve.themes)  # heard themes only accumulate
+    # Traffic danger, weather, health, money, and what non-doers like: comfort and speed.
+    assert curve.total == curve.themes[-1] == 6
