@@ -26,6 +26,7 @@ META_LABELS = {
     "respondent": "Respondent (pseudonym)", "status": "Interview status", "group": "Doer or non-doer",
     "source": "Deep-link source", "language": "Interview language", "started_at": "Started (UTC)",
     "completed_at": "Completed (UTC)", "script_version": "Script version (SHA-256, first 12)",
+    "own_id": "Respondent's own id (imported data)",
 }  # fmt: skip
 
 
@@ -131,7 +132,7 @@ def _meta(interview: InterviewRecord, version: str) -> list[Cell]:
     return [interview.pseudonym, interview.status.value,
             interview.group.value if interview.group else "", interview.source or "",
             interview.language or "", when(interview.started_at), when(interview.completed_at),
-            version]  # fmt: skip
+            version, interview.own_id or ""]  # fmt: skip
 
 
 def write_sav(script: Script, found: Sequence[Variable], rows: Sequence[Sequence[Cell]], path: Path

@@ -24,7 +24,7 @@ LIST_JOIN = "; "  # several picks in one cell (long format)
 
 METADATA = (
     "respondent", "status", "group", "source", "language", "started_at", "completed_at",
-    "script_version",
+    "script_version", "own_id",
 )  # fmt: skip
 
 

@@ -35,9 +35,11 @@ if TYPE_CHECKING:
 
 LONG_HEADER = (
     "respondent", "interview", "status", "group", "question", "probe", "raw", "value",
-    "answered_at", "script_version",
+    "answered_at", "script_version", "own_id",
 )
-CODED_METADATA = ("respondent", "interview", "status", "group", "language", "script_version")
+CODED_METADATA = (
+    "respondent", "interview", "status", "group", "language", "script_version", "own_id",
+)  # fmt: skip
 SHORT_HASH = 12  # characters of a script version's SHA-256 that name it
 SKIPPED_CELL = str(MISSING_CODES[AnswerStatus.skipped])
 
@@ -92,6 +94,7 @@ async def _long(
     # once. `tests/exports` holds it to `csv.writer`'s exact output.
     out.write(_csv_line(LONG_HEADER))
     versions = await interview_versions(repository, script.study_id)
+    own_ids = await interview_own_ids(repository, script.study_id)
     # Question id → (its cell, how to write its values).
     questions = {q.id: (csv_field(q.id), answer_cell(script, q, labels)) for q in script.questions}
     choices: dict[tuple[object, ...], str] = {}
@@ -103,7 +106,7 @@ async def _long(
                 interview = iid
                 pseudonym, group, status = interviews[iid]
                 start = f"{csv_field(pseudonym)},{iid},{csv_field(status)},{csv_field(group or '')},"
-                end = f",{versions.get(iid, '')}\r\n"
+                end = f",{versions.get(iid, '')},{safe_field(own_ids.get(iid, ''))}\r\n"
                 tick(1)
             known = questions.get(qid)
             if known is None:  # answered on an older version of the script
@@ -129,6 +132,7 @@ async def _long_with(
     """The long export through `csv.writer`, for a delimiter other than a comma."""
     writer.writerow(LONG_HEADER)
     versions = await interview_versions(repository, script.study_id)
+    own_ids = await interview_own_ids(repository, script.study_id)
     forms = {q.id: answer_cell(script, q, labels) for q in script.questions}
     rows, interview = 0, -1
     async for answer in repository.stream_answers(study_id=script.study_id):
@@ -141,10 +145,19 @@ async def _long_with(
             cell(answer.pseudonym), answer.interview_id, answer.status.value,
             answer.group.value if answer.group else "", cell(answer.question_id), answer.probe,
             cell(answer.raw_text), value, timestamp(answer.answered_at),
-            versions.get(answer.interview_id, ""),
+            versions.get(answer.interview_id, ""), cell(own_ids.get(answer.interview_id)),
         ])  # fmt: skip
         rows += 1
     return rows
+
+
+async def interview_own_ids(repository: Repository, study_id: str) -> dict[int, str]:
+    """The respondent's own id (from the tool an interview was imported from), where there is one."""
+    return {
+        interview.id: interview.own_id
+        async for interview in repository.stream_interviews(study_id=study_id)
+        if interview.own_id
+    }
 
 
 async def interview_versions(repository: Repository, study_id: str) -> dict[int, str]:
@@ -227,7 +240,7 @@ def _metadata(interview: InterviewRecord, version: str) -> list[str | int | floa
         cell(interview.pseudonym), interview.status.value,
         interview.group.value if interview.group else "", cell(interview.source),
         cell(interview.language), timestamp(interview.started_at),
-        timestamp(interview.completed_at), version,
+        timestamp(interview.completed_at), version, cell(interview.own_id),
     ]
 
 
@@ -306,7 +319,7 @@ async def _coded(repository: Repository, script: Script, writer: CsvWriter, tick
             found.setdefault(a.question_id, set()).update(mentioned)
         row = [cell(interview.pseudonym), interview.id, interview.status.value,
                interview.group.value if interview.group else "", cell(interview.language),
-               versions.get(interview.id, "")]  # fmt: skip
+               versions.get(interview.id, ""), cell(interview.own_id)]  # fmt: skip
         # A missing-value code (not 0) when the question has no answer: "no theme" and "no
         # answer" differ, and so do skipped, not asked and not reached.
         row += [

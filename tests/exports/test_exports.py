@@ -34,7 +34,7 @@ async def test_long_has_one_row_per_stored_answer(repository: Repository, script
     version = script.version_hash[:12]  # the script version the interview ran on
     assert probe == [["a" * 64, "1", "completed", "doer", "easier", "1",
                       "when it is dry and sunny", "when it is dry and sunny",
-                      "2024-05-01T09:00:06+00:00", version]]
+                      "2024-05-01T09:00:06+00:00", version, ""]]
     # The skipped answer says so with its code, not an empty cell.
     assert [r[7] for r in rows if r[4] == "stage" and r[2] == "completed"].count("-97") == 1
 
@@ -53,8 +53,8 @@ async def test_wide_has_one_row_per_interview(repository: Repository, script: Sc
     await record_study(repository, script)
     rows = await exported(repository, script, "wide")
     assert list(rows[0]) == wide_header(script)
-    assert list(rows[0])[7:8] == ["script_version"]
-    assert list(rows[0])[8:] == [
+    assert list(rows[0])[7:9] == ["script_version", "own_id"]
+    assert list(rows[0])[9:] == [
         "name", "age", "days", "instead__car", "instead__bus", "instead__walk", "easier",
         "easier__probe1", "confident", "stage",
     ]
@@ -85,7 +85,7 @@ async def test_coded_flags_each_theme(repository: Repository, script: Script) ->
     await record_study(repository, script)
     rows = await exported(repository, script, "coded")
     assert list(rows[0]) == [
-        "respondent", "interview", "status", "group", "language", "script_version",
+        "respondent", "interview", "status", "group", "language", "script_version", "own_id",
         "easier__lanes", "easier__weather",
     ]
     flags = {r["respondent"][0]: (r["easier__lanes"], r["easier__weather"]) for r in rows}

@@ -37,7 +37,7 @@ async def by_csv_writer(repository: Repository, script: Script, labels: bool) ->
             a.pseudonym, a.interview_id, a.status.value, a.group.value if a.group else "",
             a.question_id, a.probe, safe_text(a.raw_text or ""),
             -97 if skipped else answer_text(script, script.by_id.get(a.question_id), a.value, labels),
-            timestamp(a.answered_at), script.version_hash[:12],
+            timestamp(a.answered_at), script.version_hash[:12], "",  # no own id: recorded here
         ))
     return out.getvalue()
 
