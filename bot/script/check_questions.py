@@ -16,7 +16,9 @@ from bot.script.patterns import pattern_problem
 
 _Q = QuestionType
 # Columns every export writes before the answers (bot/report/csv_cells.py, exports.py).
-EXPORT_METADATA = ("respondent", "interview", "status", "started_at", "completed_at")
+EXPORT_METADATA = (
+    "respondent", "interview", "status", "started_at", "completed_at", "script_version", "own_id",
+)
 COLUMN_SEPARATOR = "__"  # wide and coded exports name columns `question__option`
 _INTERVIEW_DATA = {
     "group": "doer / non-doer group",

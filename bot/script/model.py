@@ -151,6 +151,11 @@ class Question(Strict):
     id: Identifier
     type: QuestionType
     text: Text
+    short: Text | None = Field(
+        None,
+        description="A few words naming the question in reports and exports (e.g. 'Friends "
+        "approve'); the question text is used when absent.",
+    )
     required: bool = True
     when: Expression | None = Field(None, description="Ask only when this condition holds.")
     choices: list[Choice] | Identifier | None = Field(
