@@ -82,9 +82,10 @@ async def test_each_chat_is_answered_in_order_under_concurrency(fake_bot_api: Fa
     async with polling_bot(fake_bot_api, processor, handler=echo_and_count) as application:
         send_conversations(fake_bot_api, chats=20, messages=20)
         for chat_id in range(1, 21):
-            sent = await fake_bot_api.wait_for_messages(chat_id, 20)
+            # 400 updates: generous timeouts, since a loaded 2-core machine runs them slowly.
+            sent = await fake_bot_api.wait_for_messages(chat_id, 20, timeout=60)
             assert [m.text for m in sent] == [f"{chat_id}:{n}" for n in range(20)]
-        await asyncio.wait_for(application.update_queue.join(), timeout=5)
+        await asyncio.wait_for(application.update_queue.join(), timeout=30)
         assert processor.active_chats == 0
     # Chats really ran side by side: the order does not come from running one at a time.
     assert max(running) > 1
