@@ -203,25 +203,25 @@ class Tally:
         if not len(rows):
             return rows, cols
         question = {q: n for n, q in enumerate(dict.fromkeys(q for q, _ in self.columns))}
-        of_column = np.zeros(len(self.columns), np.int64)
-        answered = np.full(len(self.columns), -1, np.int64)
+        of_column = np.zeros(len(self.columns), np.int32)
+        answered = np.full(len(self.columns), -1, np.int32)
         for (question_id, key), column in self.columns.items():
             of_column[column] = question[question_id]
             if key == ANSWERED:
                 answered[column] = question[question_id]
-        # The question each combination answers (-1: none), then who answered which question.
-        said_question = np.full(len(self._combo_columns), -1, np.int64)
+        # Only the questions with themes need a row of the bitmap; small ints keep it light.
+        themed = np.unique(of_column[cols])
+        slot = np.full(len(question), -1, np.int16)
+        slot[themed] = np.arange(len(themed))
+        # The bitmap row of the question each combination answers (-1: none or not themed).
+        combo_slot = np.full(len(self._combo_columns), -1, np.int16)
         for combo, columns in enumerate(self._combo_columns):
             if columns and answered[columns[0]] >= 0:  # ANSWERED comes first when present
-                said_question[combo] = answered[columns[0]]
-        themed = np.unique(of_column[cols])  # only the questions with themes need a bitmap
-        slot = np.full(len(question), -1, np.int64)
-        slot[themed] = np.arange(len(themed))
-        did = said_question[combos] if len(combos) else combos
+                combo_slot[combo] = slot[answered[columns[0]]]
+        did = combo_slot[combos]
         keep = did >= 0
-        did, who = slot[did[keep]], positions[keep]
         bitmap = np.zeros((len(themed), self.size), np.bool_)
-        bitmap[did[did >= 0], who[did >= 0]] = True
+        bitmap[did[keep], positions[keep]] = True
         ok = bitmap[slot[of_column[cols]], rows]
         return rows[ok], cols[ok]
 

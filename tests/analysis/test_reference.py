@@ -177,7 +177,7 @@ def _fast_rows(study: Study, order: int, batch: int, merged_rows: int) -> list[R
     ]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(studies(), st.integers(0, 1000), st.integers(1, 40), st.integers(1, 60))
 def test_the_fast_pass_counts_like_the_reference(
     study: Study, order: int, batch: int, merged_rows: int
