@@ -130,6 +130,20 @@ class FakeServer:
         else:
             await self._ask("latency", [method, seconds])
 
+    async def set_flakiness(self, method: str, rate: float,
+                            kinds: tuple[str, ...] = ("500", "502", "timeout")) -> None:
+        """Calls of `method` fail at random (seeded) with probability `rate`: 429, 5xx, timeouts."""
+        if self._local is not None:
+            self._local.set_flakiness(method, rate, kinds)
+        else:
+            await self._ask("flakiness", [method, rate, list(kinds)])
+
+    async def faults(self) -> list[tuple[str, str]]:
+        """The faults served so far, as (method, kind)."""
+        if self._local is not None:
+            return list(self._local.faults.served)
+        return [(method, kind) for method, kind in await self._ask("faults")]
+
     async def push(self, messages: list[tuple[int, str]]) -> list[tuple[int, float]]:
         """Users send these (chat, text) messages; returns each update's id and push time."""
         if self._local is not None:
@@ -194,6 +208,14 @@ async def _serve() -> None:
             fake.set_latency(method, seconds)
             return web.json_response(True)
 
+        async def flakiness(request: web.Request) -> web.Response:
+            method, rate, kinds = await request.json()
+            fake.set_flakiness(method, rate, tuple(kinds))
+            return web.json_response(True)
+
+        async def faults(_request: web.Request) -> web.Response:
+            return web.json_response(fake.faults.served)
+
         async def push(request: web.Request) -> web.Response:
             return web.json_response(_push(fake, await request.json()))
 
@@ -218,7 +240,8 @@ async def _serve() -> None:
 
         app = web.Application(client_max_size=64 * 1024 * 1024)
         for name, handler in (("latency", latency), ("push", push), ("wait", wait),
-                              ("calls", calls), ("texts", texts), ("polling", polling)):
+                              ("calls", calls), ("texts", texts), ("polling", polling),
+                              ("flakiness", flakiness), ("faults", faults)):
             app.router.add_post(f"/{name}", handler)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()

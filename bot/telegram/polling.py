@@ -3,6 +3,8 @@
 PTB's Updater moves the offset past updates as soon as they are queued, so a crash loses them.
 Here the offset sent to Telegram is the lowest update id still in flight (or the last one + 1):
 a killed bot gets every unfinished update again, and the idempotent service makes that harmless.
+Updates are read one by one (`bot.telegram.intake`): one the library can't parse is logged and
+confirmed at once instead of failing the whole call forever.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from telegram import Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError
 
 from bot.telegram.delivery import AnyApplication, Result, handle, in_order
+from bot.telegram.intake import Unreadable, fetch_updates, log_failure, read_update
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +103,7 @@ class Poller:
     application: AnyApplication
     limit: int = 100  # updates a call returns at most (Telegram allows 1-100)
     timeout: int = 10  # long-poll seconds while nothing is in flight
+    read_margin: float = 5.0  # how much longer than the long poll an answer may take
     refill: int = 25  # freed places in a full window that make a call worth it at once
     first_pause: float = 0.05  # while busy, the first wait before asking for new updates
     longest_pause: float = 0.5  # the longest such wait: how late a new update may start
@@ -108,6 +112,7 @@ class Poller:
     tracker: InFlight = field(default_factory=InFlight)
     calls: int = 0  # getUpdates calls made
     refetched: int = 0  # returned again while running or finished but not yet confirmed
+    unreadable: int = 0  # updates the library could not parse (logged once and confirmed)
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
     _finished: asyncio.Event = field(default_factory=asyncio.Event)
     _stopping: bool = False
@@ -133,6 +138,11 @@ class Poller:
                                 error.__class__.__name__, wait)
                     await self._sleep(stopped, wait)
                     continue
+                except Exception as error:  # a bug of ours: logged, and polling goes on
+                    wait = failures.next()
+                    log_failure(log, error, "polling failed; retrying in %.1f s", wait)
+                    await self._sleep(stopped, wait)
+                    continue
                 if polled is None:  # stopped while polling
                     break
                 failures.reset()
@@ -150,21 +160,32 @@ class Poller:
         busy = self.tracker.busy
         # While updates are in flight the offset points at them and Telegram answers at once:
         # no long poll then (`_until_worth_polling` spaces the calls instead).
-        updates = await self.application.bot.get_updates(
-            offset=self.tracker.offset, limit=self.limit, timeout=0 if busy else self.timeout,
-            allowed_updates=Update.ALL_TYPES,
-        )
+        timeout = 0 if busy else self.timeout
+        raw = await fetch_updates(self.application.bot, offset=self.tracker.offset,
+                                  limit=self.limit, long_poll=timeout,
+                                  read_timeout=timeout + self.read_margin)
         self.calls += 1
         fresh = 0
-        for update in updates:
-            if self.tracker.begin(update.update_id):
-                fresh += 1
-                task = asyncio.create_task(self._process(update))
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
-            else:
+        for data in raw:
+            update = read_update(data, self.application.bot)
+            if update.update_id is None:
+                # Not even an id: nothing to confirm it by (Telegram never sends one).
+                assert isinstance(update, Unreadable)
+                update.log()
+                continue
+            if not self.tracker.begin(update.update_id):
                 self.refetched += 1
-        return fresh, len(updates) >= self.limit
+                continue
+            fresh += 1
+            if isinstance(update, Unreadable):
+                update.log()
+                self.unreadable += 1
+                self._end(update.update_id)  # confirmed with the next call
+                continue
+            task = asyncio.create_task(self._process(update))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        return fresh, len(raw) >= self.limit
 
     async def _until_worth_polling(self, stopped: asyncio.Future[Any], *, full: bool,
                                    seconds: float) -> None:
@@ -194,12 +215,16 @@ class Poller:
             result = await in_order(self.application, update, lambda: self._attempts(update))
         except asyncio.CancelledError:
             return  # not finished: stays unconfirmed and comes again after a restart
-        except Exception:  # a bug in our own plumbing; PTB's handlers never raise here
-            log.exception("update %s could not be processed", update.update_id)
+        except Exception as error:  # a bug in our own plumbing; PTB's handlers never raise here
+            log_failure(log, error, "update %s could not be processed", update.update_id)
             result = Result.FAILED
         if result is Result.OUTAGE:
             return  # storage still down at shutdown: the next process gets it again
-        self.tracker.end(update.update_id)
+        self._end(update.update_id)
+
+    def _end(self, update_id: int) -> None:
+        """The update is done with (handled, failed or unreadable): let the offset pass it."""
+        self.tracker.end(update_id)
         self._finished.set()
 
     async def _attempts(self, update: Update) -> Result:
@@ -227,8 +252,10 @@ class Poller:
         offset = self.tracker.offset
         if offset is not None:
             # Tell Telegram what finished, so the next start does not fetch it again.
+            # Unparsed: the one update it returns may be one the library can't read.
             with contextlib.suppress(TelegramError, OSError):
-                await self.application.bot.get_updates(offset=offset, limit=1, timeout=0)
+                await fetch_updates(self.application.bot, offset=offset, limit=1, long_poll=0,
+                                    read_timeout=self.read_margin)
 
     async def _poll_unless(self, stopped: asyncio.Future[Any]) -> tuple[int, bool] | None:
         """Poll once unless stop comes first (then cancel the call and return None)."""

@@ -9,7 +9,6 @@ import json
 import logging
 import random
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
@@ -18,9 +17,18 @@ from typing import Any, Self, TypeVar
 import aiohttp
 from aiohttp import web
 
-from bot.testing.fake_objects import JSON, ApiError, BotCall, SentMessage, WebhookDelivery, now
+from bot.testing.fake_faults import BAD_GATEWAY, FLOOD, SERVER_ERROR, TIMEOUT, Fault, Faults
+from bot.testing.fake_objects import (
+    JSON,
+    ApiError,
+    BotCall,
+    SentMessage,
+    Upload,
+    WebhookDelivery,
+    now,
+)
 from bot.testing.fake_respondents import RespondentActions
-from bot.testing.fake_world import TelegramWorld, Upload
+from bot.testing.fake_world import TelegramWorld
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -61,18 +69,21 @@ class FakeBotApi(RespondentActions):
     """Telegram's Bot API on 127.0.0.1: `async with FakeBotApi() as fake:` then `fake.base_url`."""
 
     def __init__(self, *, seed: int = 0, webhook_retry_delay: float = 0.05,
-                 webhook_max_attempts: int = 3) -> None:
+                 webhook_max_attempts: int = 3, hang_seconds: float = 600.0) -> None:
         self.world = TelegramWorld(bot_id=123)
         self.bot_calls: list[BotCall] = []
         self.webhook_deliveries: list[WebhookDelivery] = []
         self.get_updates_count = 0
         self._latency: dict[str, _Latency] = {}
-        self._failures: dict[str, deque[ApiError]] = {}
+        self.faults = Faults(seed)
+        # How long a call that times out stays unanswered (the client gives up long before).
+        self.hang_seconds = hang_seconds
         self._random = random.Random(seed)
         self._retry_delay = webhook_retry_delay
         self._max_attempts = webhook_max_attempts
         self._event = asyncio.Event()
         self._closing = False
+        self._closed = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self._client: aiohttp.ClientSession | None = None
         self._deliverer: asyncio.Task[None] | None = None
@@ -99,6 +110,7 @@ class FakeBotApi(RespondentActions):
     async def stop(self) -> None:
         """End long polls, stop webhook delivery and close the server."""
         self._closing = True
+        self._closed.set()
         self._changed()
         if self._deliverer is not None:
             self._deliverer.cancel()
@@ -135,13 +147,27 @@ class FakeBotApi(RespondentActions):
 
     def fail_with_flood_wait(self, method: str, times: int = 1, retry_after: int = 1) -> None:
         """The next `times` calls of `method` answer 429 with retry_after."""
-        error = ApiError(429, f"Too Many Requests: retry after {retry_after}", retry_after)
-        self._failures.setdefault(method.lower(), deque()).extend([error] * times)
+        self.faults.queue(method, [Fault(FLOOD, retry_after)] * times)
 
     def fail_with_server_error(self, method: str, times: int = 1, status: int = 500) -> None:
-        """The next `times` calls of `method` answer a 5xx error."""
-        text = {502: "Bad Gateway", 503: "Service Unavailable"}.get(status, "Internal Server Error")
-        self._failures.setdefault(method.lower(), deque()).extend([ApiError(status, text)] * times)
+        """The next `times` calls of `method` answer 500 (JSON) or 502/504 (the proxy's HTML)."""
+        kind = {500: SERVER_ERROR, 502: BAD_GATEWAY, 504: "504"}.get(status)
+        if kind is None:
+            raise ValueError("Telegram's server errors are 500, 502 and 504")
+        self.faults.queue(method, [Fault(kind)] * times)
+
+    def fail_with_timeout(self, method: str, times: int = 1, *, delivered: bool = False) -> None:
+        """The next `times` calls of `method` get no answer (the client times out).
+
+        delivered=True: Telegram did what was asked (the message is in the chat) and only the
+        answer was lost, so a retry sends it twice.
+        """
+        self.faults.queue(method, [Fault(TIMEOUT, delivered=delivered)] * times)
+
+    def set_flakiness(self, method: str, rate: float, kinds: tuple[str, ...] = ("500", "502",
+                      TIMEOUT), *, retry_after: int = 1, delivered: float = 0.5) -> None:
+        """Each call of `method` fails at random (seeded) with probability `rate`; 0 stops it."""
+        self.faults.flaky(method, rate, kinds, retry_after=retry_after, delivered=delivered)
 
     # ---- inspection ----------------------------------------------------------------------------
 
@@ -232,8 +258,15 @@ class FakeBotApi(RespondentActions):
             self.world.bot = dataclasses.replace(self.world.bot, id=bot_id)
         method = request.match_info["method"]
         params, files = await self._params(request)
+        await self._delay(method)
+        fault = self.faults.next(method)
+        if fault is not None and fault.kind != TIMEOUT:
+            self._record(method, params, arrived)
+            return fault.response()
+        result: Any = None
         try:
-            result = await self._run(method, params, files)
+            if fault is None or fault.delivered:
+                result = await self._run(method, params, files)
         except ApiError as error:
             self._record(method, params, arrived)
             return web.json_response(error.to_json(), status=error.code)
@@ -241,6 +274,10 @@ class FakeBotApi(RespondentActions):
             log.exception("fake Bot API crashed on %s", method)
             raise
         self._record(method, params, arrived)
+        if fault is not None:  # a timeout: no answer until the client gave up long ago
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._closed.wait(), self.hang_seconds)
+            return Fault("504").response()
         return web.json_response({"ok": True, "result": result})
 
     def _record(self, method: str, params: JSON, arrived: float) -> None:
@@ -248,14 +285,13 @@ class FakeBotApi(RespondentActions):
             self.bot_calls.append(BotCall(method, params, arrived))
             self._changed()
 
-    async def _run(self, method: str, params: JSON, files: dict[str, Upload]) -> Any:
-        key = method.lower()
-        latency = self._latency.get(key)
+    async def _delay(self, method: str) -> None:
+        latency = self._latency.get(method.lower())
         if latency is not None:
             await asyncio.sleep(latency.seconds + self._random.uniform(0, latency.jitter))
-        failures = self._failures.get(key)
-        if failures:
-            raise failures.popleft()
+
+    async def _run(self, method: str, params: JSON, files: dict[str, Upload]) -> Any:
+        key = method.lower()
         if key == "getupdates":
             return await self._get_updates(params)
         handler = self.world.methods.get(key)
@@ -268,7 +304,9 @@ class FakeBotApi(RespondentActions):
         self._changed()
         if self.world.webhook is not None:
             raise ApiError(409, WEBHOOK_CONFLICT)
+        self.world.note_allowed_updates(params)
         self.world.confirm(int(params.get("offset", 0)))
+        self._changed()  # waiters for a confirmation (an update leaving `pending_updates`)
         limit = int(params.get("limit", 100))
         loop = asyncio.get_running_loop()
         deadline = loop.time() + float(params.get("timeout", 0))

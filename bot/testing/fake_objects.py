@@ -103,6 +103,15 @@ class SentMessage:
 
 
 @dataclass(frozen=True)
+class Upload:
+    """A file part of a multipart request."""
+
+    filename: str | None
+    content: bytes
+    content_type: str | None
+
+
+@dataclass(frozen=True)
 class BotCall:
     """One request the bot made, with decoded parameters and arrival time (perf_counter)."""
 

@@ -12,6 +12,14 @@ from bot.testing.fake_objects import (
     sticker_json,
     voice_json,
 )
+from bot.testing.fake_updates import (
+    UNPARSEABLE,
+    channel_post,
+    inline_button_press,
+    message_reaction,
+    my_chat_member,
+    unknown_kind,
+)
 from bot.testing.fake_world import TelegramWorld
 
 
@@ -66,11 +74,70 @@ class RespondentActions:
         return self.user_sends_text(chat_id, f"/{name} {args}".rstrip(), user_id=user_id)
 
     def user_presses_button(self, chat_id: int, message_id: int, callback_data: str, *,
-                            user_id: int | None = None, check_button: bool = True) -> JSON:
-        """A tap on an inline button of a bot message (check_button=False: a stale keyboard)."""
+                            user_id: int | None = None, check_button: bool = True,
+                            inaccessible: bool = False) -> JSON:
+        """A tap on an inline button of a bot message (check_button=False: a stale keyboard;
+        inaccessible: a message too old for Telegram to include in the press)."""
         query = self.world.callback_query(chat_id, message_id, callback_data, user_id,
-                                          check_button)
+                                          check_button, inaccessible=inaccessible)
         return self._queue("callback_query", query)
+
+    def user_presses_inline_button(self, user_id: int, callback_data: str) -> JSON:
+        """A tap on a button of an inline-mode message: the press has no message and no chat."""
+        query_id = str(4_000_000_000 + self.world.next_seq())
+        self.world.open_queries[query_id] = user_id
+        return self._queue(*inline_button_press(self.world.user(user_id), query_id,
+                                                callback_data))
+
+    def user_deletes_message(self, chat_id: int, message_id: int) -> None:
+        """The user deleted a bot message: edits fail, its buttons arrive as inaccessible."""
+        self.world.delete_message(chat_id, message_id)
+
+    def user_blocks_bot(self, chat_id: int) -> JSON:
+        """Blocked: sends answer 403, and a my_chat_member update (if the bot asked for them)."""
+        self.block_chat(chat_id)
+        return self._queue(*my_chat_member(self.world.user(chat_id),
+                                           self.world.chat(chat_id).to_json(), self.world.bot,
+                                           "kicked"))
+
+    def user_reacts(self, chat_id: int, message_id: int, emoji: str = "👍", *,
+                    user_id: int | None = None) -> JSON:
+        """An emoji reaction to a message (Telegram sends these only when asked for)."""
+        sender = self.world.sender(chat_id, user_id)
+        return self._queue(*message_reaction(sender, self.world.chat(chat_id).to_json(),
+                                             message_id, emoji))
+
+    def channel_posts(self, channel_id: int, text: str) -> JSON:
+        """A post in a channel the bot is in (ids ≤ -10¹²), with no sender."""
+        channel = {"id": channel_id, "type": "channel", "title": f"Channel {-channel_id}"}
+        return self._queue(*channel_post(channel, text))
+
+    def user_sends_unknown_kind(self, chat_id: int, *, force: bool = False) -> JSON:
+        """An update of a kind newer than the library (force: queued whatever the bot asked)."""
+        kind, content = unknown_kind(self.world.user(chat_id), self.world.chat(chat_id).to_json())
+        return self._odd(kind, content, force)
+
+    def user_sends_unparseable(self, chat_id: int, variant: str, *, user_id: int | None = None,
+                               force: bool = False) -> JSON:
+        """An update the library can't parse (`fake_updates.UNPARSEABLE` names the variants).
+
+        force=True queues it even if the bot did not ask for its kind: an update created before
+        the bot narrowed `allowed_updates`, or by a Telegram that ignores it.
+        """
+        build = UNPARSEABLE[variant]
+        sender = self.world.sender(chat_id, user_id)
+        kind, content = build(sender, self.world.chat(chat_id).to_json(),
+                              self.world.new_message_id(chat_id))
+        return self._odd(kind, content, force)
+
+    def user_sends(self, chat_id: int, content: JSON, *, user_id: int | None = None) -> JSON:
+        """A message with any content fields (a dice, a contact, a poll, a forwarded text…)."""
+        return self._queue("message", self.world.user_message(chat_id, user_id, content))
+
+    def _odd(self, kind: str, content: JSON, force: bool) -> JSON:
+        if not force:
+            return self._queue(kind, content)
+        return self.push_update({"update_id": self.world.next_update_id(), kind: content})
 
     def user_sends_sticker(self, chat_id: int, emoji: str = "👍", *,
                            user_id: int | None = None) -> JSON:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from bot.testing.fake_objects import (
@@ -14,38 +12,19 @@ from bot.testing.fake_objects import (
     FakeUser,
     SentDocument,
     SentMessage,
+    Upload,
     bad_request,
     now,
 )
+from bot.testing.fake_settings import BotSettings, WebhookConfig
 
 MAX_TEXT = 4096
 MAX_CALLBACK_DATA_BYTES = 64
-SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 BLOCKED = "Forbidden: bot was blocked by the user"
+SUPERGROUPS = -1_000_000_000_000  # supergroup and channel ids are -100… in the Bot API
 
 
-@dataclass
-class WebhookConfig:
-    """What setWebhook stored."""
-
-    url: str
-    secret_token: str | None
-    max_connections: int
-    allowed_updates: list[str]
-    last_error_date: int | None = None
-    last_error_message: str | None = None
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A file part of a multipart request."""
-
-    filename: str | None
-    content: bytes
-    content_type: str | None
-
-
-class TelegramWorld:
+class TelegramWorld(BotSettings):
     """Telegram's side of the conversation, without any HTTP: method effects and update creation."""
 
     def __init__(self, bot_id: int) -> None:
@@ -57,10 +36,16 @@ class TelegramWorld:
         self.messages: dict[int, dict[int, SentMessage]] = {}
         self.user_messages: dict[int, dict[int, JSON]] = {}
         self.pending: list[JSON] = []
+        self.filtered: list[JSON] = []  # updates never created: a kind the bot did not ask for
         self.webhook: WebhookConfig | None = None
         self.commands: dict[str, list[JSON]] = {}
+        self.allowed_updates: list[str] | None = None
         self.callback_answers: list[JSON] = []
-        self.open_queries: set[str] = set()
+        self.open_queries: dict[str, int] = {}  # callback query id → chat id
+        # Messages the user deleted: gone from the chat, inaccessible to button presses.
+        self.deleted: set[tuple[int, int]] = set()
+        # What each chat's user saw the bot do: messages, edits, answered button presses.
+        self.reactions: dict[int, int] = {}
         self.files: dict[str, SentDocument] = {}
         self._next_update_id = 100_000
         self._next_message_id: dict[int, int] = {}
@@ -95,7 +80,9 @@ class TelegramWorld:
     def chat(self, chat_id: int) -> FakeChat:
         """The chat with that id, created on first use (negative ids are groups)."""
         if chat_id not in self.chats:
-            if chat_id < 0:
+            if chat_id <= SUPERGROUPS:
+                self.chats[chat_id] = FakeChat(chat_id, "supergroup", title=f"Forum {-chat_id}")
+            elif chat_id < 0:
                 self.chats[chat_id] = FakeChat(chat_id, "group", title=f"Group {-chat_id}")
             else:
                 person = self.user(chat_id)
@@ -135,11 +122,16 @@ class TelegramWorld:
         return message
 
     def new_update(self, kind: str, payload: JSON) -> JSON:
-        """Wrap a payload in an update with the next update_id and queue it."""
+        """Wrap a payload in an update with the next update_id and queue it if the bot wants it."""
         self._next_update_id += 1
         update = {"update_id": self._next_update_id, kind: payload}
-        self.pending.append(update)
+        (self.pending if self.wants(kind) else self.filtered).append(update)
         return update
+
+    def next_update_id(self) -> int:
+        """An update id for a hand-made update (pushed with `push`)."""
+        self._next_update_id += 1
+        return self._next_update_id
 
     def push(self, update: JSON) -> JSON:
         """Queue a raw update as is (a duplicate keeps its update_id)."""
@@ -147,22 +139,37 @@ class TelegramWorld:
         return update
 
     def callback_query(self, chat_id: int, message_id: int, data: str, user_id: int | None,
-                       check_button: bool) -> JSON:
-        """A `CallbackQuery` for a press on a button of a bot message."""
+                       check_button: bool, *, inaccessible: bool = False) -> JSON:
+        """A `CallbackQuery` for a press on a button of a bot message.
+
+        A message the user deleted (or `inaccessible`: too old for Telegram to include) comes as
+        an InaccessibleMessage: only its chat, its id and date 0.
+        """
         stored = self.messages.get(chat_id, {}).get(message_id)
         if stored is None:
             raise ValueError(f"the bot sent no message {message_id} in chat {chat_id}")
         if check_button and data not in stored.button_data:
             raise ValueError(f"message {message_id} has no button {data!r}: {stored.button_data}")
         query_id = str(4_000_000_000 + self.next_seq())
-        self.open_queries.add(query_id)
+        self.open_queries[query_id] = chat_id
+        message = self.message_json(stored)
+        if inaccessible or (chat_id, message_id) in self.deleted:
+            message = {"chat": message["chat"], "message_id": message_id, "date": 0}
         return {
             "id": query_id,
             "from": self.sender(chat_id, user_id).to_json(),
-            "message": self.message_json(stored),
+            "message": message,
             "chat_instance": str(abs(chat_id) * 7 + 13),
             "data": data,
         }
+
+    def delete_message(self, chat_id: int, message_id: int) -> None:
+        """The user deleted a bot message from the chat (its buttons still reach the bot)."""
+        self.deleted.add((chat_id, message_id))
+
+    def reacted(self, chat_id: int) -> None:
+        """The bot did something the chat's user sees."""
+        self.reactions[chat_id] = self.reactions.get(chat_id, 0) + 1
 
     # ---- queue ---------------------------------------------------------------------------------
 
@@ -244,6 +251,7 @@ class TelegramWorld:
 
     def _store(self, stored: SentMessage) -> JSON:
         self.messages.setdefault(stored.chat_id, {})[stored.message_id] = stored
+        self.reacted(stored.chat_id)
         return self.message_json(stored)
 
     def send_message(self, params: JSON, files: dict[str, Upload]) -> JSON:
@@ -257,8 +265,9 @@ class TelegramWorld:
         if "inline_message_id" in params:
             raise bad_request("inline messages are not supported by the fake")
         chat_id = self._target_chat(params)
-        stored = self.messages.get(chat_id, {}).get(params.get("message_id"))  # type: ignore[arg-type]
-        if stored is None:
+        message_id = params.get("message_id")
+        stored = self.messages.get(chat_id, {}).get(message_id)  # type: ignore[arg-type]
+        if stored is None or (chat_id, message_id) in self.deleted:
             raise bad_request("message to edit not found")
         return stored
 
@@ -270,6 +279,7 @@ class TelegramWorld:
             )
         stored.edits.append({"text": text, "reply_markup": markup, "date": now()})
         stored.text, stored.reply_markup = text, markup
+        self.reacted(stored.chat_id)
         return self.message_json(stored)
 
     def edit_message_text(self, params: JSON, files: dict[str, Upload]) -> JSON:
@@ -292,7 +302,7 @@ class TelegramWorld:
             raise bad_request(
                 "query is too old and response timeout expired or query ID is invalid"
             )
-        self.open_queries.discard(query_id)
+        self.reacted(self.open_queries.pop(query_id))
         self.callback_answers.append(params)
         return True
 
@@ -331,63 +341,3 @@ class TelegramWorld:
             raise bad_request("invalid file_id")
         return {"file_id": document.file_id, "file_unique_id": document.file_id[-12:],
                 "file_size": len(document.content or b""), "file_path": document.file_id}
-
-    def _scope_key(self, params: JSON) -> str:
-        scope = params.get("scope") or {"type": "default"}
-        return f"{scope.get('type')}:{scope.get('chat_id', '')}:{params.get('language_code', '')}"
-
-    def set_my_commands(self, params: JSON, files: dict[str, Upload]) -> bool:
-        """setMyCommands: store the command list per scope and language."""
-        commands = params.get("commands")
-        if not isinstance(commands, list) or len(commands) > 100:
-            raise bad_request("can't parse commands JSON object")
-        for command in commands:
-            if not re.fullmatch(r"[a-z0-9_]{1,32}", str(command.get("command", ""))):
-                raise bad_request("BOT_COMMAND_INVALID")
-        self.commands[self._scope_key(params)] = commands
-        return True
-
-    def delete_my_commands(self, params: JSON, files: dict[str, Upload]) -> bool:
-        """deleteMyCommands: forget the scope's list."""
-        self.commands.pop(self._scope_key(params), None)
-        return True
-
-    def set_webhook(self, params: JSON, files: dict[str, Upload]) -> bool:
-        """setWebhook: http URLs are accepted because tests serve plain HTTP on localhost."""
-        url = params.get("url") or ""
-        if not url:
-            return self.delete_webhook(params, files)
-        if not url.startswith(("https://", "http://")):
-            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
-        secret = params.get("secret_token")
-        if secret is not None and not SECRET_TOKEN.match(secret):
-            raise bad_request("secret token contains unallowed characters")
-        max_connections = params.get("max_connections", 40)
-        if not 1 <= max_connections <= 100:
-            raise bad_request("bad webhook: max_connections must be between 1 and 100")
-        if params.get("drop_pending_updates"):
-            self.pending.clear()
-        self.webhook = WebhookConfig(url, secret, max_connections,
-                                     params.get("allowed_updates") or [])
-        return True
-
-    def delete_webhook(self, params: JSON, files: dict[str, Upload]) -> bool:
-        """deleteWebhook: back to getUpdates, optionally dropping what waits."""
-        self.webhook = None
-        if params.get("drop_pending_updates"):
-            self.pending.clear()
-        return True
-
-    def get_webhook_info(self, params: JSON, files: dict[str, Upload]) -> JSON:
-        """getWebhookInfo: an empty url when polling."""
-        hook = self.webhook
-        info: JSON = {"url": hook.url if hook else "", "has_custom_certificate": False,
-                      "pending_update_count": len(self.pending)}
-        if hook:
-            info["max_connections"] = hook.max_connections
-            if hook.allowed_updates:
-                info["allowed_updates"] = hook.allowed_updates
-            if hook.last_error_date:
-                info["last_error_date"] = hook.last_error_date
-                info["last_error_message"] = hook.last_error_message
-        return info

@@ -2,7 +2,8 @@
 
 Telegram forgets an update when we answer 2xx, so the answer waits for the handlers (which commit
 before they reply). Only a storage outage answers 503, so that Telegram delivers it again later; a
-bug answers 200 (it is logged; a poison update must not come back forever). Processing that takes
+bug answers 200 (it is logged; a poison update must not come back forever), and so does an update
+the library can't parse (logged with its id only, see `bot.telegram.intake`). Processing that takes
 longer than ACK_SECONDS is answered 200 while it carries on: Telegram would otherwise give up on the
 call and resend, and the idempotent service makes such a resend harmless anyway.
 """
@@ -16,10 +17,10 @@ from typing import Any
 from urllib.parse import urlparse
 
 from aiohttp import web
-from telegram import Update
 from telegram.ext import Application
 
 from bot.telegram.delivery import Result, in_order
+from bot.telegram.intake import ALLOWED_UPDATES, Unreadable, log_failure, read_update
 
 log = logging.getLogger(__name__)
 
@@ -58,12 +59,16 @@ async def receive_update(request: web.Request) -> web.Response:
     given = request.headers.get(SECRET_HEADER, "")
     if not hmac.compare_digest(given.encode(), request.app[_SECRET].encode()):
         return web.Response(status=403, text="forbidden")
+    application = request.app[_APPLICATION]
     try:
         data = await request.json()
     except ValueError:
-        return web.Response(status=400, text="not JSON")
-    application = request.app[_APPLICATION]
-    update = Update.de_json(data, application.bot)
+        data = None  # read as an update without even an id, below
+    update = read_update(data, application.bot)
+    if isinstance(update, Unreadable):
+        # Answered 200: Telegram would resend anything else, and it will never read better.
+        update.log()
+        return web.Response(text="ok")
     # A task of its own: neither our timeout nor a dropped connection may cut processing short.
     task = asyncio.create_task(in_order(application, update))
     in_flight = request.app[_IN_FLIGHT]
@@ -74,8 +79,8 @@ async def receive_update(request: web.Request) -> web.Response:
     except TimeoutError:
         log.warning("update %s is still processing; acknowledged anyway", update.update_id)
         return web.Response(text="ok")
-    except Exception:  # a bug in our plumbing (handlers' errors go to the error handler)
-        log.exception("update %s could not be processed", update.update_id)
+    except Exception as error:  # a bug in our plumbing (handlers' errors go to the error handler)
+        log_failure(log, error, "update %s could not be processed", update.update_id)
         return web.Response(text="ok")
     if result is Result.OUTAGE:
         log.warning("storage unavailable; update %s refused for redelivery", update.update_id)
@@ -115,7 +120,7 @@ async def serve_webhook(
         await application.start()
         runner = await listen(application, secret, webhook_path(url), host, port)
         await application.bot.set_webhook(url, secret_token=secret,
-                                          allowed_updates=Update.ALL_TYPES)
+                                          allowed_updates=ALLOWED_UPDATES)
         log.info("webhook listening on %s:%d", host, port)
         try:
             await stop.wait()
