@@ -22,12 +22,14 @@ from typing import Any
 
 from bot.engine.engine import _needs_probe
 from bot.imports.csv_import import CsvRow
-from bot.script import QuestionType, Script
+from bot.script import CompiledQuestion, QuestionType, Script
 from bot.script.expr import Condition
+from bot.script.normalize import words
 from storage import AnswerRecord, ImportedInterview
 
 log = logging.getLogger(__name__)
 CHECK_EVERY = 64
+_ALNUM = re.compile(r"\w")
 ROUTES_KEPT = 50_000
 # Comparison operators as `bot.script.expr` names them.
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
@@ -94,6 +96,9 @@ class RouteCache:
         self.routes: dict[Hashable, tuple[ImportedInterview, list[tuple[str, int]], int]] = {}
         self.reused = 0
         self.enabled = True
+        self.kinds = {q.id: q.type for q in script.questions}
+        self.route_questions = [(q.id, self.signatures.get(q.id)) for q in self.asked]
+        self._enough: dict[tuple[str, str], int] = {}
 
     def __call__(self, row: CsvRow) -> tuple[ImportedInterview, list[tuple[str, int]]]:
         """The interview for this row, and the (question, probe) pairs the replay recorded."""
@@ -118,12 +123,13 @@ class RouteCache:
         return made
 
     def _route(self, row: CsvRow) -> Hashable:
+        answers = row.answers
         parts: list[Hashable] = [row.language, row.source, row.status]
-        for question in self.asked:
-            qid = question.id
-            present = qid in row.answers
-            signature = self.signatures.get(qid)
-            parts.append(signature(row.answers[qid]) if present and signature else present)
+        for qid, signature in self.route_questions:
+            if qid not in answers:
+                parts.append(False)
+            else:
+                parts.append(signature(answers[qid]) if signature else True)
         return tuple(parts)
 
     def _probes(self, row: CsvRow, interview: ImportedInterview
@@ -138,8 +144,8 @@ class RouteCache:
             question = self.script.by_id[record.question_id]
             rule, said = question.probe, self._raw(question.id, record.value, row)
             probe = 0
-            while rule is not None and probe < rule.max and _needs_probe(
-                    self.script, question, said, row.language):
+            while rule is not None and probe < rule.max and self._needs_probe(
+                    question, said, row.language):
                 probe += 1
                 asked.append((question.id, probe))
                 said = row.probes.get((question.id, probe), "")
@@ -147,6 +153,25 @@ class RouteCache:
                     break  # skipped: the answer already given stays
                 recorded.append((question.id, probe))
         return asked, recorded
+
+    def _needs_probe(self, question: CompiledQuestion, said: str, lang: str) -> bool:
+        """The engine's decision, skipped for answers clearly too long to be short or vague.
+
+        Each whitespace-separated token with a letter or digit holds at least one word, so an
+        answer with more such tokens than `enough` has more words than the minimum, than 4 and
+        than any vague phrase: the engine would not probe it.
+        """
+        key = (question.id, lang)
+        enough = self._enough.get(key)
+        if enough is None:
+            rule = question.probe
+            vague = [*self.script.words("vague_words", lang),
+                     *self.script.file.probing.vague_answers.get(lang, [])]
+            enough = max(4, rule.min_words if rule else 0, *(len(words(v)) for v in vague))
+            self._enough[key] = enough
+        if sum(1 for token in said.split() if _ALNUM.search(token)) > enough:
+            return False
+        return _needs_probe(self.script, question, said, lang)
 
     def _fill(self, row: CsvRow, template: ImportedInterview, recorded: list[tuple[str, int]],
               template_probes: int) -> tuple[ImportedInterview, list[tuple[str, int]]]:
@@ -191,7 +216,7 @@ class RouteCache:
         """The answer's text as the engine records it for the input a replay gives."""
         if value is None:
             return ""
-        kind = self.script.by_id[qid].type
+        kind = self.kinds[qid]
         if kind == QuestionType.multiple_choice:
             return ", ".join(value)
         if kind in (QuestionType.single_choice, QuestionType.yes_no, QuestionType.scale):

@@ -52,7 +52,9 @@ def test_the_converted_form_passes_check_and_keeps_every_construct(
         "value: after_cleaning_child",  # choice names kept
     ]:
         assert expected in text, expected
-    assert "calculate `frequent` is not a question" in text  # said in the header
+    # What could not be converted, by sheet and row, at the top of the file and on the screen.
+    assert "#   - survey sheet, row 14: calculate `frequent` is not a question" in text
+    assert "#   - survey sheet, row 19: `gps` is a geopoint question, which a chat cannot ask" in text
 
 
 def test_the_converted_form_runs_in_try(perceptions: Perceptions, converted: Path) -> None:

@@ -45,6 +45,7 @@ SURVEY = [
      "not(selected(${moments}, 'never'))"],
     ["text", "comments", "Anything else you would like to tell us?",
      "Voulez-vous ajouter quelque chose ?"],
+    ["geopoint", "gps", "Where is your home?", "Où est votre maison ?"],
 ]
 CHOICES = [
     ["list_name", "name", "label::English (en)", "label::Français (fr)"],
