@@ -17,6 +17,7 @@ import asyncio
 import os
 import random
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,6 +51,7 @@ class Figures:
     leaks: list[str] = field(default_factory=list)
     unreadable: list[int] = field(default_factory=list)  # update ids sent
     ignored: list[int] = field(default_factory=list)  # update ids logged as unreadable
+    faults: Counter[str] = field(default_factory=Counter)  # Telegram's failures met, by method
 
     def summary(self) -> str:
         """The figures as a few lines for the test output."""
@@ -58,7 +60,8 @@ class Figures:
                 f"crashes {len(self.crashes)}, unanswered {len(self.tally.unanswered)}, "
                 f"wrong values {len(self.wrong)}, refused {len(self.tally.refused)}, "
                 f"leaks {len(self.leaks)}, unreadable {len(self.unreadable)} (logged "
-                f"{len(self.ignored)}), unfinished {len(self.tally.unfinished)}\n{kinds}")
+                f"{len(self.ignored)}), unfinished {len(self.tally.unfinished)}; faults met "
+                f"{dict(self.faults)}\n{kinds}")
 
     def problems(self) -> dict[str, list[str]]:
         """Everything that must be empty, each with its first few examples."""
@@ -92,6 +95,7 @@ async def fuzz(fake: FakeBotApi, database_url: str, *, respondents: int, group_m
             await fake.wait_for(lambda: not fake.pending_updates, 30)
             stored = await stored_answers(bot.service.repository)
             figures.wrong = compare(people, stored, bot.pseudonym)
+    figures.faults = Counter(method for method, _ in fake.faults.served)
     figures.crashes = crashes(logs, fake)
     figures.leaks = leaks(logs, people)
     figures.ignored = [int(match) for line in logs.lines for match in IGNORED.findall(line)]
@@ -154,7 +158,10 @@ EVERY_KIND = {
 async def test_thousands_of_updates_of_every_kind_through_the_polling_bot(
     fake_bot_api: FakeBotApi, database_url: str
 ) -> None:
-    # Telegram hiccups on getUpdates too: flood waits, server errors, its proxy's 502 page.
+    # Telegram hiccups: flood waits on replies (the rate limiter waits and retries them), and on
+    # getUpdates flood waits, server errors and its proxy's 502 page.
+    for method in ("sendMessage", "editMessageText", "answerCallbackQuery"):
+        fake_bot_api.set_flakiness(method, 0.02, ("429",))
     fake_bot_api.set_flakiness("getUpdates", 0.03, ("429", "500", "502"))
     figures = await fuzz(fake_bot_api, database_url, respondents=45, group_messages=110,
                          odd=90, actions=EVERYDAY)
@@ -163,6 +170,7 @@ async def test_thousands_of_updates_of_every_kind_through_the_polling_bot(
     assert figures.tally.updates >= 2000
     assert EVERY_KIND - set(figures.tally.kinds) == set()
     assert fake_bot_api.faults.count("getUpdates") > 0
+    assert fake_bot_api.faults.count("sendMessage", "429") > 0
 
 
 async def test_the_same_traffic_through_the_webhook(fake_bot_api: FakeBotApi,
