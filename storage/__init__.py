@@ -4,7 +4,8 @@ Callers use only what is exported here: `create_repository(url)` gives a `Reposi
 Importing this package opens nothing; engines are built when `create_repository` is called.
 """
 
-from storage.migrate import upgrade
+from storage.engine import describe_url
+from storage.migrate import SchemaState, schema_state, upgrade
 from storage.pseudonym import pseudonymise
 from storage.records import (
     KEEP,
@@ -48,10 +49,13 @@ __all__ = [
     "LongAnswerRow",
     "Repository",
     "RespondentRecord",
+    "SchemaState",
     "ScriptVersionRecord",
     "StoredAnswer",
     "StudyCounts",
     "create_repository",
+    "describe_url",
     "pseudonymise",
+    "schema_state",
     "upgrade",
 ]

@@ -29,6 +29,17 @@ def normalise_url(database_url: str) -> URL:
     return url
 
 
+def describe_url(database_url: str) -> str:
+    """A database for people: the SQLite file's path, or PostgreSQL's name, host and user (never
+    the password)."""
+    url = normalise_url(database_url)
+    if is_sqlite(url):
+        return f"SQLite file {url.database or ':memory:'}"
+    where = f"{url.host or 'localhost'}:{url.port or 5432}"
+    user = f" as {url.username}" if url.username else ""
+    return f"PostgreSQL database `{url.database or url.username or '?'}` on {where}{user}"
+
+
 def is_sqlite(url: URL) -> bool:
     """Whether the URL names a SQLite database."""
     return url.get_backend_name() == "sqlite"

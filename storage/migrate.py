@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,24 +26,69 @@ def alembic_config() -> Config:
     return config
 
 
-async def upgrade(database_url: str, *, revision: str = "head") -> None:
-    """Migrate the database at `database_url` to `revision`, in one transaction."""
+@dataclass(frozen=True)
+class SchemaState:
+    """Where a database's schema stands: its revision (None: no tables of ours) and the newest."""
+
+    current: str | None
+    head: str
+
+    @property
+    def up_to_date(self) -> bool:
+        """Whether the schema is the one this version of the code expects."""
+        return self.current == self.head
+
+
+def head_revision() -> str:
+    """The newest migration shipped with the code."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "the migrations folder has no revision"
+    return head
+
+
+def _current(connection: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+async def schema_state(database_url: str) -> SchemaState:
+    """The database's revision and the newest one (reads only; creates nothing)."""
+    engine = build_engine(database_url)
+    try:
+        async with engine.connect() as conn:
+            current = await conn.run_sync(_current)
+    finally:
+        await engine.dispose()
+    return SchemaState(current, head_revision())
+
+
+async def upgrade(database_url: str, *, revision: str = "head") -> SchemaState:
+    """Migrate the database at `database_url` to `revision`, in one transaction.
+
+    Returns the state before the upgrade (`current` was the revision it started from).
+    """
     engine = build_engine(database_url)
     try:
         # The write option makes SQLite take its write lock up front, like every writer.
         async with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
-            await conn.run_sync(_upgrade, revision)
+            before = await conn.run_sync(_upgrade, revision)
     finally:
         await engine.dispose()
+    return SchemaState(before, head_revision())
 
 
-def _upgrade(connection: Connection, revision: str) -> None:
+def _upgrade(connection: Connection, revision: str) -> str | None:
     """Run Alembic on a connection we already opened (see migrations/env.py)."""
     from alembic import command
 
+    before = _current(connection)
     config = alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, revision)
+    return before
 
 
 async def downgrade(database_url: str, *, revision: str) -> None:

@@ -130,6 +130,9 @@ class Interview(StorageModel, table=True):
     updated_at: datetime = _when(nullable=False)
     completed_at: datetime | None = _when()
     reminded_at: datetime | None = _when()
+    # The respondent's id in the tool an imported interview came from (a paper form number,
+    # KoboToolbox's `_uuid`), so the researcher can match rows back; never a Telegram id.
+    own_id: str | None = Field(default=None, max_length=100)
 
 
 class Answer(StorageModel, table=True):

@@ -96,6 +96,7 @@ class InterviewRecord:
     updated_at: datetime
     completed_at: datetime | None
     reminded_at: datetime | None
+    own_id: str | None = None  # the respondent's id where an imported interview came from
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,3 +207,4 @@ class ImportedInterview:
     language: str | None = None
     source: str | None = None
     state: dict[str, Any] = field(default_factory=dict)
+    own_id: str | None = None  # the respondent's id in the tool the interview came from

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -194,15 +194,23 @@ class Repository(ABC):
         """The latest override of each overridden answer in the study, by answer id."""
 
     @abstractmethod
+    async def study_pseudonyms(self, *, study_id: str) -> set[str]:
+        """The pseudonyms of everyone with an interview in the study (imports refuse them again)."""
+
+    @abstractmethod
     async def import_interviews(
         self,
         *,
         study_id: str,
         script_version_id: int,
-        interviews: Sequence[ImportedInterview],
+        interviews: Iterable[ImportedInterview],
         now: datetime,
     ) -> list[int]:
-        """Write finished interviews and their answers, all or nothing; returns their ids."""
+        """Write finished interviews and their answers, all or nothing; returns their ids.
+
+        `interviews` is consumed inside one write transaction, a batch at a time, so it may be a
+        generator streaming a large file; if it raises, nothing is stored and the error goes on.
+        """
 
     @abstractmethod
     async def close(self) -> None:

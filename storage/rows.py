@@ -73,7 +73,7 @@ def interview(row: Any) -> InterviewRecord:
         script_version_id=row.script_version_id, state=row.state, step=row.step,
         status=InterviewStatus(row.status), group=group_or_none(row.group), source=row.source,
         language=row.language, started_at=row.started_at, updated_at=row.updated_at,
-        completed_at=row.completed_at, reminded_at=row.reminded_at,
+        completed_at=row.completed_at, reminded_at=row.reminded_at, own_id=row.own_id,
     )
 
 

@@ -1,61 +1,20 @@
-"""Commands over collected data: db, import, export, report, code."""
+"""Commands over collected data: export, report, code."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import io
 import sys
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, TypeVar
+from typing import IO
 
 import click
 
-from bot.report.exports import ExportFormat, Progress
-from bot.script import Script, find_script
-from bot.settings import Settings, load_settings
-
-T = TypeVar("T")
-
-
-def _script(settings: Settings, study: str) -> Script:
-    """The study's script from the dialogs folder, or a friendly error."""
-    try:
-        return find_script(settings.dialogs_dir, study)
-    except LookupError as exc:
-        raise click.ClickException(str(exc)) from None
-
-
-def _with_repository(settings: Settings, work: Callable[..., Awaitable[T]]) -> T:
-    """Run `work(repository)` against DATABASE_URL, closing the connections afterwards."""
-    from storage import create_repository
-
-    async def main() -> T:
-        try:
-            repository = create_repository(settings.database_url)
-        except ValueError as exc:
-            raise click.ClickException(str(exc)) from None
-        try:
-            return await work(repository)
-        finally:
-            await repository.close()
-
-    return asyncio.run(main())
-
-
-@contextlib.contextmanager
-def _progress(total: int) -> Iterator[Progress | None]:
-    """A progress bar on stderr when it is a terminal; silent otherwise."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.progress import Progress as Bar
-
-    with Bar(transient=True) as bar:
-        task = bar.add_task("Exporting interviews", total=total or None)
-        yield lambda n: bar.advance(task, n)
+from bot.cli.common import empty_hint, progress, say, study_script, with_database
+from bot.report.exports import ExportFormat
+from bot.settings import load_settings
 
 
 @click.command("export")
@@ -74,15 +33,15 @@ def export(study: str, fmt: str, output: Path | None, labels: bool, bom: bool) -
     from storage import Repository
 
     settings = load_settings()
-    script = _script(settings, study)
+    script = study_script(settings, study)
 
     async def work(repository: Repository) -> int:
-        total = (await repository.study_counts(study_id=script.study_id)).starts
-        with _open(output, bom) as out, _progress(total) as tick:
+        total = await empty_hint(repository, settings, script.study_id)
+        with _open(output, bom) as out, progress("Exporting interviews", total) as tick:
             return await export_csv(repository, script, fmt, out, labels=labels, progress=tick)
 
-    rows = _with_repository(settings, work)
-    click.echo(f"{rows} rows written{f' to {output}' if output else ''}.", err=True)
+    rows = with_database(settings, work)
+    say(f"{rows} rows written{f' to {output}' if output else ''}.")
 
 
 @contextlib.contextmanager
@@ -100,57 +59,6 @@ def _open(output: Path | None, bom: bool) -> Iterator[IO[str]]:
     # newline="" because the csv module writes its own \r\n line ends.
     with output.open("w", encoding=encoding, newline="") as out:
         yield out
-
-
-@click.command("import")
-@click.argument("study")
-@click.argument("csv_file", metavar="FILE.csv", type=click.Path(exists=True, dir_okay=False,
-                                                                 path_type=Path))
-def import_(study: str, csv_file: Path) -> None:
-    """Import answers collected elsewhere from a wide CSV (the layout `export --format wide`
-    writes); nothing is stored unless every row is valid."""
-    from bot.report.csv_import import CsvImportError
-    from bot.report.csv_replay import ImportResult, import_csv
-    from storage import Repository
-
-    settings = load_settings()
-    script = _script(settings, study)
-    data = csv_file.read_bytes()
-    key = settings.pseudonym_key.get_secret_value()
-
-    async def work(repository: Repository) -> ImportResult:
-        return await import_csv(repository, script, data, key=key, now=datetime.now(UTC))
-
-    try:
-        result = _with_repository(settings, work)
-    except CsvImportError as exc:
-        for problem in exc.problems:
-            click.echo(f"{csv_file}: {problem}", err=True)
-        count = len(exc.problems)
-        raise click.ClickException(
-            f"nothing was imported: {count} problem{'s' if count != 1 else ''} to fix first."
-        ) from None
-    for note in result.notes:
-        click.echo(f"{csv_file}: note: {note}", err=True)
-    click.echo(f"Imported {len(result.interview_ids)} interviews into study {script.study_id}.")
-
-
-@click.group("db")
-def db() -> None:
-    """Database maintenance."""
-
-
-@db.command("upgrade")
-def db_upgrade() -> None:
-    """Create or migrate the database at DATABASE_URL to the current schema."""
-    from storage import upgrade
-
-    settings = load_settings()
-    try:
-        asyncio.run(upgrade(settings.database_url))
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo("The database is up to date.")
 
 
 REPORT_FORMATS = ("html", "md", "json")
@@ -176,12 +84,14 @@ def report(study: str, fmt: str, output: Path | None) -> None:
     from storage import Repository
 
     settings = load_settings()
-    script = _script(settings, study)
+    script = study_script(settings, study)
 
     async def work(repository: Repository) -> Summary:
-        return await load_summary(repository, script)
+        await empty_hint(repository, settings, script.study_id)
+        with progress("Reading answers and computing the report", None):
+            return await load_summary(repository, script)
 
-    summary = _read_database(lambda: _with_repository(settings, work))
+    summary = with_database(settings, work)
     render = {"html": render_html, "md": render_markdown, "json": render_json}[fmt]
     text = render(summary)
     if output is None and fmt == "html":
@@ -191,22 +101,6 @@ def report(study: str, fmt: str, output: Path | None) -> None:
         return
     output.write_text(text, encoding="utf-8")
     click.echo(f"Report written to {output}")
-
-
-def _read_database(read: Callable[[], T]) -> T:
-    """Run `read`, turning a database that is missing, unreachable or not migrated into a sentence."""
-    from sqlalchemy.exc import DBAPIError
-
-    try:
-        return read()
-    except DBAPIError as exc:
-        reason = str(exc.orig).splitlines()[0] if exc.orig else type(exc).__name__
-        raise click.ClickException(
-            f"could not read the study from the database ({reason}). If the database is new, "
-            "run `perceptions db upgrade` first."
-        ) from None
-    except OSError as exc:
-        raise click.ClickException(f"could not reach the database ({exc.strerror or exc}).") from None
 
 
 @click.command("code")
@@ -228,13 +122,13 @@ def code(study: str, out: Path | None, uncoded: bool, bom: bool, apply_: Path | 
     if (out is None) == (apply_ is None):
         raise click.UsageError("give either --out FILE.csv or --apply FILE.csv.")
     settings = load_settings()
-    script = _script(settings, study)
+    script = study_script(settings, study)
     if out is not None:
         async def export_sheet(repository: Repository) -> int:
-            with _open(out, bom) as stream:
+            with _open(out, bom) as stream, progress("Coding open answers", None):
                 return await write_coding_csv(repository, script, stream, uncoded_only=uncoded)
 
-        rows = _read_database(lambda: _with_repository(settings, export_sheet))
+        rows = with_database(settings, export_sheet)
         click.echo(f"{rows} open answers written to {out}.")
         return
     if apply_ is None or not coder:
@@ -242,11 +136,12 @@ def code(study: str, out: Path | None, uncoded: bool, bom: bool, apply_: Path | 
     data = apply_.read_bytes()
 
     async def apply_sheet(repository: Repository) -> int:
-        return await apply_coding_csv(repository, script, data, coder=coder,
-                                      now=datetime.now(UTC))
+        with progress("Checking and storing the coding", None):
+            return await apply_coding_csv(repository, script, data, coder=coder,
+                                          now=datetime.now(UTC))
 
     try:
-        changed = _read_database(lambda: _with_repository(settings, apply_sheet))
+        changed = with_database(settings, apply_sheet)
     except CodingCsvError as exc:
         for problem in exc.problems:
             click.echo(f"{apply_}: {problem}", err=True)
@@ -257,4 +152,4 @@ def code(study: str, out: Path | None, uncoded: bool, bom: bool, apply_: Path | 
     click.echo(f"{changed} answer{'s' if changed != 1 else ''} recoded by {coder.strip()}.")
 
 
-COMMANDS: list[click.Command] = [db, export, import_, report, code]
+COMMANDS: list[click.Command] = [export, report, code]

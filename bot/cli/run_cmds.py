@@ -57,8 +57,15 @@ def run(webhook: bool) -> None:
             "webhook mode needs WEBHOOK_URL (the public https address) and WEBHOOK_SECRET "
             "(1-256 characters of A-Z a-z 0-9 _ -) in .env or the environment"
         )
+    from bot.cli import startup
     from bot.telegram.runner import run_bot
 
+    startup.require_strong_key(settings)
+    asyncio.run(startup.check_database(settings))
+    if webhook:
+        startup.require_free_port(settings.webhook_host, settings.webhook_port, "WEBHOOK_PORT")
+    username = asyncio.run(startup.telegram_username(settings))
+    click.echo("\n".join(startup.banner(settings, username, webhook=webhook)))
     try:
         asyncio.run(run_bot(settings, webhook=webhook))
     except (ValueError, LookupError) as error:  # a bad database URL, no valid script…

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import IO
 
+from bot.imports.problems import NOT_UTF8, CsvImportError, CsvProblem
 from bot.report.csv_cells import safe_text, timestamp, unsafe_text
-from bot.report.csv_import import NOT_UTF8, CsvImportError, CsvProblem
 from bot.report.open_answers import (
     OpenAnswer,
     find_open_answers,

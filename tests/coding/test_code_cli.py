@@ -32,7 +32,7 @@ def test_out_then_apply_prints_how_many_changed(
 ) -> None:
     sheet = tmp_path / "coding.csv"
     written = runner.invoke(cli, ["code", "commute", "--out", str(sheet), "--bom"])
-    assert written.output == f"3 open answers written to {sheet}.\n"
+    assert written.stdout == f"3 open answers written to {sheet}.\n"
     text = sheet.read_bytes().decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     rows[2]["themes"] = "lanes"
@@ -43,7 +43,7 @@ def test_out_then_apply_prints_how_many_changed(
     sheet.write_text(out.getvalue(), encoding="utf-8")
 
     applied = runner.invoke(cli, ["code", "commute", "--apply", str(sheet), "--coder", "Ana"])
-    assert applied.output == "1 answer recoded by Ana.\n"
+    assert applied.stdout == "1 answer recoded by Ana.\n"
     uncoded = tmp_path / "uncoded.csv"
     runner.invoke(cli, ["code", "commute", "--out", str(uncoded), "--uncoded"])
     assert uncoded.read_text(encoding="utf-8").count("\n") == 1  # the header only

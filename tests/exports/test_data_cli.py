@@ -28,12 +28,14 @@ def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
 
 
 def test_upgrade_import_then_export_wide_with_bom(runner: CliRunner, tmp_path: Path) -> None:
-    assert runner.invoke(cli, ["db", "upgrade"]).output == "The database is up to date.\n"
+    upgraded = runner.invoke(cli, ["db", "upgrade"]).output
+    assert upgraded.startswith("Created the perceptions tables in SQLite file ")
     paper = tmp_path / "paper.csv"
     paper.write_text("respondent,name,age,days,easier,confident\nP-1,Ann,30,4,lanes all the way,2\n")
     imported = runner.invoke(cli, ["import", "commute", str(paper)])
     assert imported.exit_code == 0, imported.output
-    assert "Imported 1 interviews into study commute." in imported.output
+    assert "Imported 1 interview into study commute: 1 completed (1 doer, 0 non-doers)." in (
+        imported.output)
 
     out = tmp_path / "wide.csv"
     exported = runner.invoke(cli, ["export", "commute", "--format", "wide", "-o", str(out),

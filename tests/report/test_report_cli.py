@@ -44,7 +44,7 @@ def test_json_goes_to_standard_output(runner: CliRunner) -> None:
 def test_html_is_written_next_to_you_by_default(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["report", "cycling"])
     assert result.exit_code == 0, result.output
-    assert result.output == "Report written to report-cycling.html\n"
+    assert result.stdout == "Report written to report-cycling.html\n"
     assert (tmp_path / "report-cycling.html").read_text().startswith("<!doctype html>")
 
 
@@ -62,10 +62,11 @@ def test_an_unknown_study_is_a_sentence(runner: CliRunner) -> None:
     assert "Traceback" not in result.output
 
 
-def test_a_database_never_upgraded_says_what_to_do(runner: CliRunner) -> None:
+def test_a_database_never_upgraded_is_set_up_and_says_where_it_is(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["report", "cycling", "--format", "json"])
-    assert result.exit_code == 1
-    assert "run `perceptions db upgrade` first" in result.output
+    assert result.exit_code == 0, result.output
+    assert "Database: SQLite file " in result.stderr
+    assert "No interviews of study cycling in SQLite file " in result.stderr
     assert "Traceback" not in result.output
 
 

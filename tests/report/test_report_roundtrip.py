@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from bot.imports.csv_replay import import_csv
 from bot.report.build import load_summary
-from bot.report.csv_replay import import_csv
 from bot.report.exports import export_csv
 from bot.report.render_json import render_json
 from bot.script import Script

@@ -26,7 +26,7 @@ from storage import Repository, create_repository, pseudonymise, upgrade
 ROOT = Path(__file__).resolve().parents[2]
 DIALOGS = ROOT / "dialogs"
 STUDY = "cycling_to_work"
-KEY = "test-pseudonym-key"
+KEY = "test-pseudonym-key-long-enough-for-the-real-bot"
 SECRET = "test_webhook-secret"
 RESEARCHER = 777
 

@@ -6,8 +6,9 @@ import io
 
 import pytest
 
-from bot.report.csv_import import CsvImportError, pseudonym_for
-from bot.report.csv_replay import import_csv
+from bot.imports.csv_import import pseudonym_for
+from bot.imports.csv_replay import import_csv
+from bot.imports.problems import CsvImportError
 from bot.report.exports import export_csv
 from bot.script import Script
 from storage import InterviewStatus, Repository
@@ -91,9 +92,11 @@ async def test_importing_the_same_file_twice_is_refused(
 
 async def test_unknown_and_missing_columns(repository: Repository, script: Script) -> None:
     assert await problems_of(repository, script, "name,dayz\nAnn,3") == [
-        "row 1, column `dayz`: is not a question or metadata column of study `commute`. "
-        "Did you mean `days`?",
-        "row 1, column `respondent`: is missing; every row needs a respondent id.",
+        "row 1, column `dayz`: is not a question of study `commute` nor a metadata column we "
+        "know. Did you mean `days`? If the column is not needed, leave it out with "
+        "--ignore 'dayz'.",
+        "row 1, column `respondent`: is missing; every row needs a respondent id (a "
+        "`respondent` column, or KoboToolbox's `_uuid`).",
     ]
 
 
