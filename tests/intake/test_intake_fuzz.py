@@ -190,7 +190,7 @@ async def test_the_same_traffic_through_the_webhook(fake_bot_api: FakeBotApi,
 async def test_transient_server_errors_on_replies(fake_bot_api: FakeBotApi,
                                                   database_url: str) -> None:
     fake_bot_api.set_flakiness("sendMessage", 0.1, ("500", "502"))
-    figures = await fuzz(fake_bot_api, database_url, respondents=3, group_messages=0, odd=0,
+    figures = await fuzz(fake_bot_api, database_url, respondents=2, group_messages=0, odd=0,
                          actions=EVERYDAY, patience=5.0)
     assert fake_bot_api.faults.count("sendMessage") > 0
     assert figures.problems() == {}, figures.summary()
