@@ -130,6 +130,9 @@ def main() -> None:
             f"{s.themes_found}/{s.themes} "
             f"({s.seconds:.2f} s)"
         )
+        ok = s.filler == 0 and s.stub_labels == 0 and s.few_examples == 0
+        print(f"{'PASS' if ok else 'MISS'}: {half}: {s.filler} filler suggestions, "
+              f"{s.stub_labels} stub labels (target 0, 0)")  # fmt: skip
         if args.show:
             for t in suggestions:
                 print(f"  {t.question}: {t.label!r} ({t.size}) — {' | '.join(t.examples)}")

@@ -20,6 +20,9 @@ RULES: dict[str, tuple[str, ...]] = {
     "bot/script": (*WORLD, *ADAPTERS, "bot.engine"),
     "bot/engine": (*WORLD, *ADAPTERS),
     "bot/analysis": (*WORLD, *ADAPTERS),
+    # The report reads (through storage's interface) and renders; it never writes a coding.
+    "bot/report": ("telegram", "sqlmodel", "sqlalchemy", "aiohttp", *ADAPTERS, "bot.review"),
+    "bot/review": ("telegram", "sqlmodel", "sqlalchemy", "aiohttp", *ADAPTERS),
     "storage": ("bot", "telegram", "aiohttp"),
 }
 

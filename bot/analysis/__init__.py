@@ -1,5 +1,6 @@
 """Pure analysis: records in, doer / non-doer tables out. No I/O, storage, Telegram or web imports."""
 
+from bot.analysis.answer_status import AnswerStatus, answer_status, answer_statuses
 from bot.analysis.coding import Coder, Coding, code_answers
 from bot.analysis.records import AnswerRecord, CodingOverride, InterviewRecord
 from bot.analysis.stats import RowStats, q_values, row_stats
@@ -8,6 +9,7 @@ from bot.analysis.tabulate import DeterminantCell, Row
 
 __all__ = [
     "AnswerRecord",
+    "AnswerStatus",
     "Coder",
     "Coding",
     "CodingOverride",
@@ -17,6 +19,8 @@ __all__ = [
     "RowStats",
     "Summary",
     "analyse",
+    "answer_status",
+    "answer_statuses",
     "code_answers",
     "q_values",
     "row_stats",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import snowballstemmer
@@ -62,6 +62,8 @@ class WordLists:
     filler: frozenset[tuple[str, ...]]
     longest_filler: int
     known: frozenset[str]  # every word of every list: a word outside it is always content
+    owners: dict[str, tuple[str, ...]]  # stop word → the languages that list it
+    starts: frozenset[str]  # first words of the non-answer phrases
 
 
 @cache
@@ -77,13 +79,22 @@ def word_lists() -> WordLists:
     }
     phrases.discard(())
     known = frozenset().union(*stop.values(), *phrases)
-    return WordLists(stop, frozenset(phrases), max(map(len, phrases)), known)
+    owners = {w: tuple(lang for lang in stop if w in stop[lang]) for w in set().union(*stop.values())}
+    starts = frozenset(p[0] for p in phrases)
+    return WordLists(stop, frozenset(phrases), max(map(len, phrases)), known, owners, starts)
 
 
 @cache
 def _stemmer(language: str) -> snowballstemmer.Stemmer | None:
     name = STEMMERS.get(language)
     return snowballstemmer.stemmer(name) if name else None
+
+
+@lru_cache(maxsize=1 << 16)
+def stem(language: str | None, word: str) -> str:
+    """A folded word's stem in a language (itself where there is no stemmer); words repeat a lot."""
+    stemmer = _stemmer(language or "")
+    return str(stemmer.stemWord(word)) if stemmer else word
 
 
 def tokens(text: str) -> list[tuple[str, str]]:
@@ -102,16 +113,18 @@ def tokens(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def guess_language(written: Sequence[str], hint: str | None = None) -> str | None:
+def guess_language(
+    written: Sequence[str], hint: str | None = None, folded: Sequence[str] | None = None
+) -> str | None:
     """The language whose stop words (and letters: ñ, ç…) the words use most; the hint on a tie.
 
-    A stop word several languages share ("la", "en") counts for each of them in part.
+    A stop word several languages share ("la", "en") counts for each of them in part. `folded`:
+    the words folded, when the caller has them already.
     """
-    lists = word_lists().stop
-    folded = [fold(w) for w in written]
+    owners = word_lists().owners
     score: dict[str, float] = {}
-    for word in folded:
-        languages = [lang for lang, stop in lists.items() if word in stop]
+    for word in folded if folded is not None else [fold(w) for w in written]:
+        languages = owners.get(word, ())
         for lang in languages:
             score[lang] = score.get(lang, 0.0) + 1 / len(languages)
     letters = set("".join(written))
@@ -139,21 +152,22 @@ def answer_words(text: str, hint: str | None = None) -> AnswerWords:
     """The content words of an answer: non-answer phrases, stop words and one-letter words out."""
     pairs = tokens(text)
     folded = [f for _, f in pairs]
-    language = guess_language([w for w, _ in pairs], hint)
+    language = guess_language([w for w, _ in pairs], hint, folded)
     lists = word_lists()
     stop = lists.stop.get(language or "", frozenset())
     drop = [f in stop or len(f) < MIN_LETTERS for f in folded]
     for start in range(len(folded)):  # non-answer phrases, longest first at each place
+        if folded[start] not in lists.starts:
+            continue
         for size in range(min(lists.longest_filler, len(folded) - start), 0, -1):
             if tuple(folded[start : start + size]) in lists.filler:
                 drop[start : start + size] = [True] * size
                 break
-    stemmer = _stemmer(language or "")
     words, adjacent, previous = [], [], -2
     for i, ((written, plain), dropped) in enumerate(zip(pairs, drop, strict=True)):
         if dropped:
             continue
-        words.append(Word(stemmer.stemWord(plain) if stemmer else plain, written))
+        words.append(Word(stem(language, plain), written))
         adjacent.append(i == previous + 1)
         previous = i
     return AnswerWords(language, tuple(words), tuple(adjacent))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.analysis.quotes import choose
 from bot.analysis.records import NON_DOER
 from bot.analysis.tabulate import Row, row_keys
 from bot.analysis.tally import ANSWERED, Tally
@@ -52,11 +53,13 @@ class CompetingSummary:
 
 
 def competing_items(
-    script: Script, tally: Tally, kind: Competing, lang: str
-) -> list[CompetingItem]:
+    script: Script, tally: Tally, kind: Competing, lang: str,
+    languages: dict[str, str] | None = None,
+) -> list[CompetingItem]:  # fmt: skip
     """Counts among non-doers for every option or theme of the questions tagged `kind`."""
     _, nondoers = tally.counts()
     items: list[CompetingItem] = []
+    used: set[str] = set()  # one answer is quoted under one theme only
     for question in script.questions:
         if question.spec.competing != kind:
             continue
@@ -65,10 +68,12 @@ def competing_items(
         for key, label, _ in row_keys(script, question, tally, lang):
             column = tally.columns.get((question.id, key))
             count = int(nondoers[column]) if column is not None else 0
+            chosen = choose(tally.quote_candidates(question.id, key, NON_DOER), lang, used)
+            if languages is not None:
+                languages.update((c.text, c.language) for c in chosen)
             items.append(CompetingItem(
                 question.id, key, label, count, total,
-                100 * count / total if total else None,
-                tuple(tally.quotes(question.id, key, NON_DOER)[:2]),
+                100 * count / total if total else None, tuple(c.text for c in chosen),
             ))  # fmt: skip
     return sorted(items, key=lambda i: -i.count)
 
@@ -85,10 +90,11 @@ def bcos(rows: Sequence[Row], liking: Sequence[CompetingItem]) -> list[BcosCell]
 
 
 def competing_summary(
-    script: Script, tally: Tally, rows: Sequence[Row], lang: str | None = None
-) -> CompetingSummary:
+    script: Script, tally: Tally, rows: Sequence[Row], lang: str | None = None,
+    languages: dict[str, str] | None = None,
+) -> CompetingSummary:  # fmt: skip
     """What non-doers do instead, what they like about it, and the BCOS comparison."""
     lang = lang or script.languages[0]
-    alternatives = competing_items(script, tally, Competing.alternative, lang)
-    liking = competing_items(script, tally, Competing.liking, lang)
+    alternatives = competing_items(script, tally, Competing.alternative, lang, languages)
+    liking = competing_items(script, tally, Competing.liking, lang, languages)
     return CompetingSummary(tuple(alternatives), tuple(liking), tuple(bcos(rows, liking)))

@@ -59,12 +59,20 @@ def emerging_themes(
     """
     hints = list(languages) if languages is not None else [None] * len(texts)
     kept = [(t.strip(), h) for t, h in zip(texts, hints, strict=True) if t.strip()][:MAX_ANSWERS]
-    analysed = [(text, answer_words(text, hint)) for text, hint in kept]
+    seen: dict[tuple[str, str | None], AnswerWords] = {}  # the same answers come again and again
+
+    def read(text: str, hint: str | None) -> AnswerWords:
+        found = seen.get((text, hint))
+        if found is None:
+            found = seen[(text, hint)] = answer_words(text, hint)
+        return found
+
+    analysed = [(text, read(text, hint)) for text, hint in kept]
     # An answer too short to tell its language is most likely in the language most others use.
     usual = Counter(w.language for _, w in analysed if w.language).most_common(1)
     if usual:
         analysed = [
-            (text, words if hint else answer_words(text, usual[0][0]))
+            (text, words if hint else read(text, usual[0][0]))
             for (text, words), (_, hint) in zip(analysed, kept, strict=True)
         ]
     answers = [(text, words) for text, words in analysed if not words.filler]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from bot.analysis.collect import Collected
+from bot.analysis.family import ranked_rows, shape_rows
 from bot.analysis.tabulate import DEFAULT_MIN_MENTIONS, TOP2, Row, rank, tabulate
+from bot.analysis.tally import ANSWERED, Tally
 from bot.script import Script
 
 SOURCE = "source"  # the breakdown by deep-link source
@@ -70,15 +72,11 @@ def segments(
     groups = found.tally.groups() == 1
     out = []
     for (by, value), mask in segment_masks(found).items():
-        rows = tabulate(
-            script,
-            found.tally,
-            prevalence=prevalence,
-            min_mentions=min_mentions,
-            mask=mask,
+        rows = shape_rows(script, tabulate(
+            script, found.tally, prevalence=prevalence, min_mentions=min_mentions, mask=mask,
             lang=lang,
-        )
-        barriers, enablers = rank(rows)
+        ))  # fmt: skip
+        barriers, enablers = rank(ranked_rows(rows))
         out.append(Segment(
             by, value, _label(script, by, value, lang),
             int((mask & groups).sum()), int((mask & ~groups).sum()),
@@ -100,3 +98,84 @@ def _option_index(script: Script, segment: Segment) -> tuple[int, str]:
     question = script.by_id.get(segment.by)
     values = [o.value for o in question.options] if question else []
     return (values.index(segment.value) if segment.value in values else len(values), segment.value)
+
+
+BY_VALUE_MIN = 5  # non-doers a segment value needs before its barrier shares are shown
+BY_VALUE_ROWS = 5
+
+
+@dataclass(frozen=True)
+class Share:
+    """One value of a segment: how many doers and non-doers gave it."""
+
+    value: str
+    label: str
+    doers: int
+    nondoers: int
+    doers_pct: float | None
+    nondoers_pct: float | None
+
+
+@dataclass(frozen=True)
+class ByValue:
+    """One top barrier: the share of non-doers who gave it, within each value of a segment."""
+
+    question: str
+    theme: str
+    label: str
+    cells: tuple[tuple[int, int] | None, ...]  # (said it, answered) per value; None: too few
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """A segment question (or the deep-link source) as its distribution among doers and non-doers."""
+
+    by: str
+    doers: int  # doers who gave any value
+    nondoers: int
+    shares: tuple[Share, ...]
+    barriers: tuple[ByValue, ...]
+
+
+def breakdowns(
+    script: Script, found: Collected, barriers: Sequence[Row], lang: str | None = None
+) -> list[Breakdown]:
+    """Each segment's distribution, and the top barriers among non-doers by its values."""
+    lang = lang or script.languages[0]
+    tally = found.tally
+    doer = tally.groups() == 1
+    by_question: dict[str, list[tuple[str, np.ndarray]]] = {}
+    for (by, value), mask in segment_masks(found).items():
+        by_question.setdefault(by, []).append((value, mask))
+    out = []
+    for by, values in by_question.items():
+        if by != SOURCE:
+            index = {o.value: n for n, o in enumerate(script.by_id[by].options)}
+            values.sort(key=lambda v: (index.get(v[0], len(index)), v[0]))
+        anyone = np.logical_or.reduce([m for _, m in values])
+        n_d, n_n = int((anyone & doer).sum()), int((anyone & ~doer).sum())
+        shares = []
+        for value, mask in values:
+            d, n = int((mask & doer).sum()), int((mask & ~doer).sum())
+            shares.append(Share(value, _label(script, by, value, lang), d, n,
+                                100 * d / n_d if n_d else None, 100 * n / n_n if n_n else None))  # fmt: skip
+        # One count per value, shared by the rows (each count is a pass over every interview).
+        counted = [tally.counts(m)[1] if share.nondoers >= BY_VALUE_MIN else None
+                   for (_, m), share in zip(values, shares, strict=True)]  # fmt: skip
+        by_value = [_by_value(tally, row, counted) for row in barriers[:BY_VALUE_ROWS]]
+        out.append(Breakdown(by, n_d, n_n, tuple(shares), tuple(by_value)))
+    order = {q.id: q.index for q in script.questions}
+    return sorted(out, key=lambda b: order.get(b.by, len(order)))
+
+
+def _by_value(tally: Tally, row: Row, counted: Sequence[np.ndarray | None]) -> ByValue:
+    column = tally.columns.get((row.question, row.theme))
+    answered = tally.columns.get((row.question, ANSWERED))
+    cells: list[tuple[int, int] | None] = []
+    for nondoers in counted:
+        if nondoers is None or column is None or answered is None:
+            cells.append(None)
+            continue
+        of = int(nondoers[answered])
+        cells.append((int(nondoers[column]), of) if of >= BY_VALUE_MIN else None)
+    return ByValue(row.question, row.theme, row.label, tuple(cells))

@@ -7,15 +7,25 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from bot.analysis.collect import collect
 from bot.analysis.competing import CompetingSummary, competing_summary
 from bot.analysis.emerging import EmergingTheme, emerging_by_question
+from bot.analysis.family import (
+    FAMILY_REASONS,
+    QuestionLabel,
+    in_family,
+    question_labels,
+    ranked_rows,
+    shape_rows,
+)
 from bot.analysis.fieldwork import SATURATION_WINDOW, Fieldwork, fieldwork
+from bot.analysis.progress import Day, Saturation, Stage, funnel, saturation, timeline
+from bot.analysis.quotes import with_quotes
 from bot.analysis.records import AnswerColumns, AnswerRecord, CodingOverride, InterviewRecord
-from bot.analysis.segments import Segment, segments
+from bot.analysis.segments import Breakdown, Segment, breakdowns, segments
 from bot.analysis.stats import ALPHA
 from bot.analysis.tabulate import (
     DEFAULT_MIN_MENTIONS,
@@ -74,6 +84,14 @@ class Summary:
     fieldwork: Fieldwork
     emerging: tuple[EmergingTheme, ...]
     method: MethodNotes
+    questions: Mapping[str, QuestionLabel]
+    breakdowns: tuple[Breakdown, ...] = ()
+    days: tuple[Day, ...] = ()
+    weekly: bool = False
+    funnel: tuple[Stage, ...] = ()
+    saturation: Saturation = dataclasses.field(default_factory=lambda: Saturation((), (), 0))
+    # The language of each quote shown that is not in the report's language.
+    quote_languages: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     def to_jsonable(self) -> dict[str, Any]:
         """Plain dicts, lists, strings and numbers (datetimes as ISO text, inf/NaN as null)."""
@@ -107,11 +125,16 @@ def analyse(
         script, interviews, answers, overrides,
         columns=columns, saturation_window=saturation_window,
     )  # fmt: skip
-    rows = tabulate(
+    rows = shape_rows(script, tabulate(
         script, found.tally, prevalence=prevalence, min_mentions=min_mentions, lang=lang
-    )
-    barriers, enablers = rank(rows)
+    ))  # fmt: skip
+    barriers, enablers = rank(ranked_rows(rows))
+    languages: dict[str, str] = {}
+    rows = with_quotes(found.tally, rows, lang, languages)
+    barriers = with_quotes(found.tally, barriers, lang, languages, section=True)
+    enablers = with_quotes(found.tally, enablers, lang, languages, section=True)
     health = fieldwork(script, found)
+    days, weekly = timeline(found)
     study = script.file.study
     header = Header(
         study.id, script.text(study.title, lang), script.text(study.behaviour, lang),
@@ -125,7 +148,7 @@ def analyse(
         enablers=tuple(enablers),
         rows=tuple(rows),
         grid=tuple(determinant_grid(script, rows)),
-        competing=competing_summary(script, found.tally, rows, lang),
+        competing=competing_summary(script, found.tally, rows, lang, languages),
         segments=tuple(
             segments(script, found, prevalence=prevalence, min_mentions=min_mentions, lang=lang)
             if with_segments
@@ -136,23 +159,38 @@ def analyse(
             emerging_by_question(found.uncoded, found.uncoded_languages) if with_emerging else ()
         ),
         method=method_notes(rows, health, min_mentions),
+        questions=question_labels(script, lang),
+        breakdowns=tuple(breakdowns(script, found, barriers, lang) if with_segments else ()),
+        days=days,
+        weekly=weekly,
+        funnel=funnel(found),
+        saturation=saturation(found),
+        quote_languages={t: q for t, q in languages.items() if q and q != lang},
     )
 
 
 def method_notes(rows: list[Row], health: Fieldwork, min_mentions: int) -> MethodNotes:
     """The tests used and the caveats a reader must know."""
-    tests = Counter(r.test for r in rows)
-    tested = sum(1 for r in rows if r.p_value is not None)
-    significant = sum(1 for r in rows if r.significant)
+    family = [r for r in rows if in_family(r)]
+    tests = Counter(r.test for r in family)
+    tested = len(family)
+    significant = sum(1 for r in family if r.significant)
+    left_out = Counter(r.outside_family for r in rows if r.outside_family is not None)
     notes = [
         "p-values use the Wald test on the log odds ratio, as in the Barrier Analysis tabulation "
         "sheet; rows with an empty cell use Fisher's exact test instead.",
         f"{tested} rows were tested at p < {ALPHA}: about {tested * ALPHA:.1f} could look "
         "significant by chance alone. The q-value column is the Benjamini–Hochberg "
-        "false-discovery-rate adjustment.",
+        "false-discovery-rate adjustment over those rows.",
         f"Rows mentioned by fewer than {min_mentions} respondents are marked sparse and are not "
         "ranked.",
     ]
+    if left_out:
+        reasons = ", ".join(f"{n} {FAMILY_REASONS[k]}" for k, n in sorted(left_out.items()))
+        notes.append(
+            "Not counted as tests (they cannot differ, or repeat another row's test): "
+            f"{reasons}. A yes/no question is one row, its “yes”."
+        )
     if min(health.doers, health.nondoers) < SMALL_GROUP:
         notes.append(
             f"Small sample: {health.doers} doers and {health.nondoers} non-doers (the method "
@@ -185,7 +223,7 @@ def _plain(value: Any) -> Any:
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
-    if isinstance(value, datetime):
+    if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, float) and not math.isfinite(value):
         return None  # JSON has no infinity; ERR is infinite only when every doer said it

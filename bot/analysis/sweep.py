@@ -255,7 +255,7 @@ class Sweep:
         self.tally.said.extend(positions[main], np.full(int(main.sum()), self.answered[q]))
         with_themes = counted & themed
         self.tally.said_once.extend(positions[with_themes], combo[with_themes])
-        self._quotes(codes, np.flatnonzero(with_themes), self.group[who])
+        self._quotes(codes, np.flatnonzero(with_themes), self.group[who], positions)
 
     def _coverage(
         self, question_id: str, blank: Bools, uncoded: Ints, filler: Bools, role: Ints
@@ -300,9 +300,13 @@ class Sweep:
         for k, (i, p) in enumerate(zip(rows.tolist(), probe[rows].tolist(), strict=True)):
             override = self.overrides.get((interview_ids[i], question_id, p))
             if override is not None:
-                codes[k] = self.codes.reviewed(question_id, texts[k], override.themes)
+                codes[k] = self.codes.reviewed(
+                    question_id, texts[k], override.themes, codes[k].language
+                )
 
-    def _quotes(self, codes: list[OpenText], rows: Ints, groups: npt.NDArray[Any]) -> None:
+    def _quotes(
+        self, codes: list[OpenText], rows: Ints, groups: npt.NDArray[Any], positions: Ints
+    ) -> None:
         """Offer texts as quotes, in answer order, until every theme has its few."""
         chosen = rows.tolist()
         pending = {
@@ -315,4 +319,4 @@ class Sweep:
         for i in chosen:
             code, group = codes[i], groups[i]
             if group not in code.quoted:
-                self.codes.quote(code, group)
+                self.codes.quote(code, group, int(positions[i]))

@@ -48,6 +48,8 @@ class Row:
     # whether doers and non-doers can be compared on it: asked of both, and answered by both.
     asked_of: tuple[str, ...] = GROUPS
     comparable: bool = True
+    # Why the row is not one of the tests counted for q and the top lists (see `family`).
+    outside_family: str | None = None
 
     @property
     def is_barrier(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable
 from itertools import chain
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -14,8 +15,19 @@ from bot.analysis.records import DOER
 
 # Pseudo theme: the interview answered the question (the row's denominator).
 ANSWERED = "__answered__"
-QUOTES_KEPT = 4
+QUOTES_KEPT = 16  # candidates per theme and group, from which the report picks the typical ones
 QUOTE_MAX_CHARS = 280
+
+
+
+class QuoteCandidate(NamedTuple):
+    """A verbatim answer kept for a theme: its text, who said it, in which language, which group."""
+
+    text: str
+    position: int
+    language: str
+    group: str
+
 
 Mask = npt.NDArray[np.bool_]
 Counts = npt.NDArray[np.int64]
@@ -63,6 +75,8 @@ class Tally:
         self._combo_columns: list[tuple[int, ...]] = []
         self._groups = array("b")  # 1 doer, 0 non-doer, per counted interview position
         self._quotes: dict[tuple[int, str], list[str]] = {}
+        # Who said each kept text, and in which language: (text, column, group) → (position, lang).
+        self._quoted_by: dict[tuple[str, int, str], tuple[int, str]] = {}
         self._matrix: tuple[tuple[int, int, int, int], Incidence] | None = None
         self._unmasked: tuple[tuple[int, int, int, int], tuple[Counts, Counts]] | None = None
 
@@ -96,15 +110,30 @@ class Tally:
         """Interview `position` mentioned these keys (each once) in its answer to the question."""
         self.said.add(position, self.combo(question_id, keys))
 
-    def quote(self, question_id: str, key: str, group: str, text: str) -> bool:
+    def quote(
+        self, question_id: str, key: str, group: str, text: str, position: int = -1,
+        language: str = "",
+    ) -> bool:  # fmt: skip
         """Keep a few verbatim answers per theme and group; False once no more are kept."""
-        kept = self._quotes.setdefault((self.column(question_id, key), group), [])
+        column = self.column(question_id, key)
+        kept = self._quotes.setdefault((column, group), [])
         if len(kept) >= QUOTES_KEPT:
             return False  # the common case in a large study: skip tidying a text that is not kept
         text = " ".join(text.split())
         if 0 < len(text) <= QUOTE_MAX_CHARS and text not in kept:
             kept.append(text)
+            self._quoted_by[(text, column, group)] = (position, language)
         return len(kept) < QUOTES_KEPT
+
+    def quote_candidates(self, question_id: str, key: str, group: str) -> list[QuoteCandidate]:
+        """The kept answers of a theme and group with who said them (position) and in which language."""
+        column = self.columns.get((question_id, key))
+        if column is None:
+            return []
+        return [
+            QuoteCandidate(text, *self._quoted_by.get((text, column, group), (-1, "")), group)
+            for text in self._quotes.get((column, group), [])
+        ]
 
     def quotes(self, question_id: str, key: str, group: str) -> list[str]:
         """The verbatim answers kept for a theme and group."""
@@ -174,25 +203,25 @@ class Tally:
         if not len(rows):
             return rows, cols
         question = {q: n for n, q in enumerate(dict.fromkeys(q for q, _ in self.columns))}
-        of_column = np.zeros(len(self.columns), np.int64)
-        answered = np.full(len(self.columns), -1, np.int64)
+        of_column = np.zeros(len(self.columns), np.int32)
+        answered = np.full(len(self.columns), -1, np.int32)
         for (question_id, key), column in self.columns.items():
             of_column[column] = question[question_id]
             if key == ANSWERED:
                 answered[column] = question[question_id]
-        # The question each combination answers (-1: none), then who answered which question.
-        said_question = np.full(len(self._combo_columns), -1, np.int64)
+        # Only the questions with themes need a row of the bitmap; small ints keep it light.
+        themed = np.unique(of_column[cols])
+        slot = np.full(len(question), -1, np.int16)
+        slot[themed] = np.arange(len(themed))
+        # The bitmap row of the question each combination answers (-1: none or not themed).
+        combo_slot = np.full(len(self._combo_columns), -1, np.int16)
         for combo, columns in enumerate(self._combo_columns):
             if columns and answered[columns[0]] >= 0:  # ANSWERED comes first when present
-                said_question[combo] = answered[columns[0]]
-        themed = np.unique(of_column[cols])  # only the questions with themes need a bitmap
-        slot = np.full(len(question), -1, np.int64)
-        slot[themed] = np.arange(len(themed))
-        did = said_question[combos] if len(combos) else combos
+                combo_slot[combo] = slot[answered[columns[0]]]
+        did = combo_slot[combos]
         keep = did >= 0
-        did, who = slot[did[keep]], positions[keep]
         bitmap = np.zeros((len(themed), self.size), np.bool_)
-        bitmap[did[did >= 0], who[did >= 0]] = True
+        bitmap[did[keep], positions[keep]] = True
         ok = bitmap[slot[of_column[cols]], rows]
         return rows[ok], cols[ok]
 

@@ -21,6 +21,7 @@ class OpenText:
         "blank",
         "combo",
         "filler",
+        "language",
         "pairs",
         "question_id",
         "quoted",
@@ -34,6 +35,7 @@ class OpenText:
         language: str | None = None,
     ) -> None:  # fmt: skip
         self.question_id = question_id
+        self.language = language or ""
         self.text = text
         self.themes, self.combo, self.pairs = theme_set
         self.blank = not text.strip()
@@ -82,16 +84,21 @@ class TextCodes:
         self._size += 1
         return code
 
-    def reviewed(self, question_id: str, text: str, themes: Iterable[str]) -> OpenText:
+    def reviewed(
+        self, question_id: str, text: str, themes: Iterable[str], language: str = ""
+    ) -> OpenText:
         """A text a researcher has coded by hand (never cached: the override is per answer)."""
         return OpenText(
-            question_id, text, self.theme_set(question_id, frozenset(themes)), reviewed=True
-        )
+            question_id, text, self.theme_set(question_id, frozenset(themes)), reviewed=True,
+            language=language or None,
+        )  # fmt: skip
 
-    def quote(self, code: OpenText, group: str) -> None:
+    def quote(self, code: OpenText, group: str, position: int = -1) -> None:
         """Offer the text as a quote for each of its themes; remember when none takes more."""
         room = False
         for theme in code.themes:
-            room |= self.tally.quote(code.question_id, theme, group, code.text)
+            room |= self.tally.quote(
+                code.question_id, theme, group, code.text, position, code.language
+            )
         if not room:
             code.quoted.add(group)

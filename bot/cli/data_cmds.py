@@ -14,34 +14,64 @@ import click
 
 from bot.cli.common import empty_hint, progress, say, study_script, with_database
 from bot.report.exports import ExportFormat
-from bot.settings import load_settings
+from bot.script import Script
+from bot.settings import Settings, load_settings
+
+FILE_FORMATS = ("spss", "xlsx")
 
 
 @click.command("export")
 @click.argument("study")
-@click.option("--format", "fmt", type=click.Choice([f.value for f in ExportFormat]),
-              default=ExportFormat.long.value, show_default=True, help="Shape of the CSV.")
+@click.option("--format", "fmt",
+              type=click.Choice([f.value for f in ExportFormat] + list(FILE_FORMATS)),
+              default=ExportFormat.long.value, show_default=True,
+              help="long, wide or coded CSV; spss (.sav with labels and missing-value codes) or "
+              "xlsx (with a data dictionary), which need -o.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (default: standard output).")
 @click.option("--labels/--codes", default=True,
               help="Choices as their labels (default) or as their stored codes.")
 @click.option("--bom", is_flag=True, help="Start with a byte-order mark so Excel reads UTF-8.")
-def export(study: str, fmt: str, output: Path | None, labels: bool, bom: bool) -> None:
-    """Export a study's answers as CSV: long (one row per answer), wide (one per interview) or
-    coded (themes of open answers)."""
+@click.option("--delimiter", type=click.Choice([",", ";", "tab"]), default=",", show_default=True,
+              help="Between CSV cells: ';' for Excel where the decimal mark is a comma.")
+def export(study: str, fmt: str, output: Path | None, labels: bool, bom: bool,
+           delimiter: str) -> None:
+    """Export a study's answers: long (one row per answer), wide (one per interview) or coded
+    (themes of open answers) CSV, or an SPSS or Excel file. Skipped, not asked and not reached
+    are -97, -98 and -99 in every format."""
     from bot.report.exports import export_csv
     from storage import Repository
 
     settings = load_settings()
     script = study_script(settings, study)
+    if fmt in FILE_FORMATS:
+        if output is None:
+            raise click.UsageError(f"--format {fmt} writes a file: give it with -o FILE.")
+        _export_file(settings, script, fmt, output)
+        return
+    separator = "\t" if delimiter == "tab" else delimiter
 
     async def work(repository: Repository) -> int:
         total = await empty_hint(repository, settings, script.study_id)
         with _open(output, bom) as out, progress("Exporting interviews", total) as tick:
-            return await export_csv(repository, script, fmt, out, labels=labels, progress=tick)
+            return await export_csv(repository, script, fmt, out, labels=labels, progress=tick,
+                                    delimiter=separator)
 
     rows = with_database(settings, work)
     say(f"{rows} rows written{f' to {output}' if output else ''}.")
+
+
+def _export_file(settings: Settings, script: Script, fmt: str, output: Path) -> None:
+    from bot.report.analyst import export_file
+    from storage import Repository
+
+    async def work(repository: Repository) -> int:
+        total = await empty_hint(repository, settings, script.study_id)
+        with progress("Exporting interviews", total) as tick:
+            return await export_file(repository, script, fmt, output, progress=tick)
+
+    count = with_database(settings, work)
+    say(f"{count} interviews written to {output}.")
 
 
 @contextlib.contextmanager
@@ -61,14 +91,15 @@ def _open(output: Path | None, bom: bool) -> Iterator[IO[str]]:
         yield out
 
 
-REPORT_FORMATS = ("html", "md", "json")
+REPORT_FORMATS = ("html", "md", "json", "dbc", "dbc-md")
 
 
 @click.command("report")
 @click.argument("study")
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="html",
               show_default=True, help="html: one self-contained page; md: Markdown tables; "
-              "json: every number.")
+              "json: every number; dbc / dbc-md: the Designing for Behavior Change sheet as CSV "
+              "or Markdown.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
               help="File to write, or - for standard output. Default: html goes to "
               "report-STUDY.html in the current folder (its path is printed); md and json go to "
@@ -92,7 +123,10 @@ def report(study: str, fmt: str, output: Path | None) -> None:
             return await load_summary(repository, script)
 
     summary = with_database(settings, work)
-    render = {"html": render_html, "md": render_markdown, "json": render_json}[fmt]
+    from bot.report.dbc import render_dbc_csv, render_dbc_markdown
+
+    render = {"html": render_html, "md": render_markdown, "json": render_json,
+              "dbc": render_dbc_csv, "dbc-md": render_dbc_markdown}[fmt]  # fmt: skip
     text = render(summary)
     if output is None and fmt == "html":
         output = Path(f"report-{script.study_id}.html")
@@ -116,7 +150,7 @@ def code(study: str, out: Path | None, uncoded: bool, bom: bool, apply_: Path | 
          coder: str | None) -> None:
     """Code open answers in a spreadsheet: --out writes a coding sheet, --apply stores the themes
     coders changed in it (nothing is stored unless every row is valid)."""
-    from bot.report.coding_csv import CodingCsvError, apply_coding_csv, write_coding_csv
+    from bot.review.coding_csv import CodingCsvError, apply_coding_csv, write_coding_csv
     from storage import Repository
 
     if (out is None) == (apply_ is None):

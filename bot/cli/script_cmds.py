@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from bot.analysis.coding import Coder
 from bot.engine import Command, Message, State, Status, TextInput, Turn, begin, handle
 from bot.script import Script, check_file, load_script
 from bot.script.loader import ScriptError, script_paths, script_warnings
@@ -49,7 +50,8 @@ def check(paths: tuple[Path, ...]) -> None:
 def try_script(script_path: Path, lang: str | None) -> None:
     """Chat with a script in the terminal, as a respondent would on Telegram. Stores nothing.
 
-    Type a choice's number or label; /back, /skip and /restart work; end with Ctrl-D.
+    Type a choice's number or label; /back, /skip and /restart work; end with Ctrl-D. Each typed
+    answer to a question with a codebook shows the themes the codebook finds in it.
     """
     try:
         script = load_script(script_path)
@@ -59,7 +61,7 @@ def try_script(script_path: Path, lang: str | None) -> None:
         raise click.ClickException("fix the script first (see `perceptions check`)") from None
     turn = begin(script, language=lang)
     _show(turn)
-    state, record = turn.state, _Record()
+    state, record, coder = turn.state, _Record(), Coder(script)
     interactive = sys.stdin.isatty()
     while not state.status.ended:
         if interactive:
@@ -73,6 +75,7 @@ def try_script(script_path: Path, lang: str | None) -> None:
         word = COMMAND_WORDS.get(text.strip().lower())
         turn = handle(script, state, Command(word) if word else TextInput(text))  # type: ignore[arg-type]
         record.apply(turn)
+        _show_themes(script, coder, turn, state.language)
         _show(turn)
         state = turn.state
     _summary(script, state, record)
@@ -89,6 +92,21 @@ class _Record:
             self.answers.clear()
         for event in turn.answers:
             self.answers[(event.question_id, event.probe)] = event.value
+
+
+def _show_themes(script: Script, coder: Coder, turn: Turn, language: str) -> None:
+    """The themes the codebook gives each typed open answer: for tuning codebooks while piloting."""
+    for event in turn.answers:
+        if not coder.is_codable(event.question_id) or not isinstance(event.value, str):
+            continue
+        themes = coder.automatic(event.question_id, event.value, language)
+        codebook = script.by_id[event.question_id].spec.codebook or ()
+        labels = {t.id: script.text(t.label, language) for t in codebook}
+        if themes:
+            shown = ", ".join(f"{t} ({labels.get(t, t)})" for t in sorted(themes))
+            click.echo(click.style(f"  ↳ themes: {shown}", fg="cyan"))
+        elif codebook:
+            click.echo(click.style("  ↳ themes: none (no keyword matched)", fg="yellow"))
 
 
 def _show(turn: Turn) -> None:

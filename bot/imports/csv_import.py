@@ -23,6 +23,7 @@ from bot.engine.state import Value
 from bot.imports.columns import Layout
 from bot.imports.problems import NOT_UTF8, CsvImportError, CsvProblem
 from bot.report.csv_cells import SEPARATOR, unsafe_text
+from bot.report.missing import MISSING_CELLS
 from bot.script import CompiledQuestion, QuestionType, Script
 from storage import InterviewStatus
 
@@ -136,8 +137,8 @@ class RowReader:
         row = self._metadata(number, cells, problem)
         for column in self._cells:
             value = cells[column.index]
-            if not value:
-                continue
+            if not value or value in MISSING_CELLS:
+                continue  # no answer (our exports say why with a missing-value code)
             question = column.question
             if column.probe:
                 row.probes[(question.id, column.probe)] = value
@@ -226,7 +227,7 @@ class RowReader:
         unreadable: set[str] = set()  # a bad cell: counting the picks would mislead
         for column in self._split:
             question, value = column.question, cells[column.index]
-            if not value:
+            if not value or value in MISSING_CELLS:
                 continue
             picked = _PICKED.get(value.lower())
             if picked is None and column.option is not None:

@@ -22,7 +22,10 @@ RISKY_FIRST = frozenset("=+-@\t\r\0")
 SEPARATOR = "__"  # between a question id and an option value or `probe<n>` in wide columns
 LIST_JOIN = "; "  # several picks in one cell (long format)
 
-METADATA = ("respondent", "status", "group", "source", "language", "started_at", "completed_at")
+METADATA = (
+    "respondent", "status", "group", "source", "language", "started_at", "completed_at",
+    "script_version", "own_id",
+)  # fmt: skip
 
 
 def safe_text(text: str) -> str:

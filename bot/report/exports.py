@@ -15,6 +15,7 @@ from typing import IO, TYPE_CHECKING
 
 from bot.report.csv_cells import (
     METADATA,
+    WideColumn,
     answer_cell,
     answer_text,
     cell,
@@ -25,6 +26,7 @@ from bot.report.csv_cells import (
     timestamp,
     wide_columns,
 )
+from bot.report.missing import MISSING_CODES, AnswerStatus, missing_code, question_statuses
 from bot.script import QuestionType, Script
 from storage import InterviewRecord, Repository, StoredAnswer
 
@@ -33,10 +35,15 @@ if TYPE_CHECKING:
 
 LONG_HEADER = (
     "respondent", "interview", "status", "group", "question", "probe", "raw", "value",
-    "answered_at",
+    "answered_at", "script_version", "own_id",
 )
-CODED_METADATA = ("respondent", "interview", "status", "group", "language")
+CODED_METADATA = (
+    "respondent", "interview", "status", "group", "language", "script_version", "own_id",
+)  # fmt: skip
+SHORT_HASH = 12  # characters of a script version's SHA-256 that name it
+SKIPPED_CELL = str(MISSING_CODES[AnswerStatus.skipped])
 
+DELIMITERS = (",", ";", "\t")
 Progress = Callable[[int], None]
 """Called with how many more interviews were written, for a progress bar."""
 
@@ -57,12 +64,20 @@ async def export_csv(
     *,
     labels: bool = True,
     progress: Progress | None = None,
+    delimiter: str = ",",
 ) -> int:
-    """Write the study's data as CSV to `out`; returns the number of data rows written."""
-    writer = csv.writer(out, lineterminator="\r\n")
+    """Write the study's data as CSV to `out`; returns the number of data rows written.
+
+    `delimiter` is "," or ";" (what Excel expects where the decimal mark is a comma).
+    """
+    if delimiter not in DELIMITERS:
+        raise ValueError(f"the delimiter must be one of {' '.join(DELIMITERS)}")
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     tick = progress or (lambda _n: None)
     match ExportFormat(fmt):
         case ExportFormat.long:
+            if delimiter != ",":
+                return await _long_with(repository, script, writer, labels, tick)
             return await _long(repository, script, out, labels, tick)
         case ExportFormat.wide:
             return await _wide(repository, script, writer, labels, tick)
@@ -78,10 +93,12 @@ async def _long(
     # and what repeats (an interview's cells, a question's cell, a choice's cell) is worked out
     # once. `tests/exports` holds it to `csv.writer`'s exact output.
     out.write(_csv_line(LONG_HEADER))
+    versions = await interview_versions(repository, script.study_id)
+    own_ids = await interview_own_ids(repository, script.study_id)
     # Question id → (its cell, how to write its values).
     questions = {q.id: (csv_field(q.id), answer_cell(script, q, labels)) for q in script.questions}
     choices: dict[tuple[object, ...], str] = {}
-    rows, interview, start = 0, -1, ""
+    rows, interview, start, end = 0, -1, "", ""
     async for interviews, batch in repository.stream_long_batches(study_id=script.study_id):
         lines = []
         for iid, qid, probe, raw, value, at in batch:
@@ -89,6 +106,7 @@ async def _long(
                 interview = iid
                 pseudonym, group, status = interviews[iid]
                 start = f"{csv_field(pseudonym)},{iid},{csv_field(status)},{csv_field(group or '')},"
+                end = f",{versions.get(iid, '')},{safe_field(own_ids.get(iid, ''))}\r\n"
                 tick(1)
             known = questions.get(qid)
             if known is None:  # answered on an older version of the script
@@ -97,13 +115,65 @@ async def _long(
             raw_cell = safe_field(raw) if raw else ""
             if value is None and form is plain_answer:
                 value_cell = raw_cell  # an open answer's value is its text: format it once
+            elif value == "null":
+                value_cell = SKIPPED_CELL  # stored without a value: the respondent skipped it
             else:
                 value_cell = _value_cell(choices, qid, form, raw, value)
             # answered_at is "YYYY-MM-DD HH:MM:SS.ffffff" in UTC; the export shows the second.
-            lines.append(f"{start}{question},{probe},{raw_cell},{value_cell},{at[:10]}T{at[11:19]}+00:00\r\n")
+            lines.append(f"{start}{question},{probe},{raw_cell},{value_cell},{at[:10]}T{at[11:19]}+00:00{end}")
         out.write("".join(lines))
         rows += len(lines)
     return rows
+
+
+async def _long_with(
+    repository: Repository, script: Script, writer: CsvWriter, labels: bool, tick: Progress
+) -> int:
+    """The long export through `csv.writer`, for a delimiter other than a comma."""
+    writer.writerow(LONG_HEADER)
+    versions = await interview_versions(repository, script.study_id)
+    own_ids = await interview_own_ids(repository, script.study_id)
+    forms = {q.id: answer_cell(script, q, labels) for q in script.questions}
+    rows, interview = 0, -1
+    async for answer in repository.stream_answers(study_id=script.study_id):
+        if answer.interview_id != interview:
+            interview = answer.interview_id
+            tick(1)
+        form = forms.get(answer.question_id, plain_answer)
+        value = SKIPPED_CELL if answer.value is None and answer.probe == 0 else form(answer.value)
+        writer.writerow([
+            cell(answer.pseudonym), answer.interview_id, answer.status.value,
+            answer.group.value if answer.group else "", cell(answer.question_id), answer.probe,
+            cell(answer.raw_text), value, timestamp(answer.answered_at),
+            versions.get(answer.interview_id, ""), cell(own_ids.get(answer.interview_id)),
+        ])  # fmt: skip
+        rows += 1
+    return rows
+
+
+async def interview_own_ids(repository: Repository, study_id: str) -> dict[int, str]:
+    """The respondent's own id (from the tool an interview was imported from), where there is one."""
+    return {
+        interview.id: interview.own_id
+        async for interview in repository.stream_interviews(study_id=study_id)
+        if interview.own_id
+    }
+
+
+async def interview_versions(repository: Repository, study_id: str) -> dict[int, str]:
+    """Each interview's script version, as the short hash the report shows."""
+    hashes: dict[int, str] = {}
+    out: dict[int, str] = {}
+    async for headers in repository.stream_interview_headers(study_id=study_id):
+        for header in headers:
+            known = hashes.get(header.script_version_id)
+            if known is None:
+                record = await repository.get_script_version(version_id=header.script_version_id)
+                known = hashes[header.script_version_id] = (
+                    record.sha256[:SHORT_HASH] if record else ""
+                )
+            out[header.id] = known
+    return out
 
 
 # Choice cells remembered per export: enough for every option and pick a study has, a bound
@@ -165,12 +235,12 @@ async def interviews_with_answers(
         yield interview, own
 
 
-def _metadata(interview: InterviewRecord) -> list[str | int | float]:
+def _metadata(interview: InterviewRecord, version: str) -> list[str | int | float]:
     return [
         cell(interview.pseudonym), interview.status.value,
         interview.group.value if interview.group else "", cell(interview.source),
         cell(interview.language), timestamp(interview.started_at),
-        timestamp(interview.completed_at),
+        timestamp(interview.completed_at), version, cell(interview.own_id),
     ]
 
 
@@ -179,26 +249,46 @@ async def _wide(
 ) -> int:
     columns = wide_columns(script)
     writer.writerow([*METADATA, *(c.name for c in columns)])
+    versions = await interview_versions(repository, script.study_id)
     rows = 0
     async for interview, answers in interviews_with_answers(repository, script.study_id):
-        given = {(a.question_id, a.probe): a.value for a in answers}
-        row = _metadata(interview)
-        for column in columns:
-            key = (column.question.id, column.probe)
-            if key not in given:
-                row.append("")
-                continue
-            value = given[key]
-            if column.option is not None:
-                row.append("" if not isinstance(value, list) else int(column.option in value))
-            elif column.probe:
-                row.append(cell(value))
-            else:
-                row.append(answer_text(script, column.question, value, labels))
+        row = _metadata(interview, versions.get(interview.id, ""))
+        row += wide_cells(script, columns, interview.status.value, answers, labels)
         writer.writerow(row)
         rows += 1
         tick(1)
     return rows
+
+
+def wide_cells(
+    script: Script, columns: Sequence[WideColumn], status: str, answers: Sequence[StoredAnswer],
+    labels: bool,
+) -> list[str | int | float]:  # fmt: skip
+    """One interview's answer cells in the wide layout, a missing-value code where none was given."""
+    given = {(a.question_id, a.probe): a.value for a in answers}
+    statuses = question_statuses(
+        script, status, {q: v for (q, probe), v in given.items() if probe == 0}
+    )
+    row: list[str | int | float] = []
+    for column in columns:
+        question_id = column.question.id
+        key = (question_id, column.probe)
+        if key not in given:
+            main = statuses[question_id]
+            missing = missing_code(main) if not column.probe or main != AnswerStatus.answered else None
+            # A probe not asked after an answer: the answer was full enough.
+            row.append(missing if missing is not None else MISSING_CODES[AnswerStatus.not_asked])
+            continue
+        value = given[key]
+        if value is None or (not column.probe and statuses[question_id] == AnswerStatus.skipped):
+            row.append(MISSING_CODES[AnswerStatus.skipped])  # /skip, or a blank text
+        elif column.option is not None:
+            row.append(int(column.option in value) if isinstance(value, list) else "")
+        elif column.probe:
+            row.append(cell(value))
+        else:
+            row.append(answer_text(script, column.question, value, labels))
+    return row
 
 
 async def _coded(repository: Repository, script: Script, writer: CsvWriter, tick: Progress) -> int:
@@ -211,8 +301,11 @@ async def _coded(repository: Repository, script: Script, writer: CsvWriter, tick
     coder = Coder(script)
     overrides = await repository.coding_overrides(study_id=script.study_id)
     open_ids = {q.id for q in script.questions if q.type == QuestionType.text}
+    versions = await interview_versions(repository, script.study_id)
     rows = 0
     async for interview, answers in interviews_with_answers(repository, script.study_id):
+        statuses = question_statuses(script, interview.status.value,
+                                     {a.question_id: a.value for a in answers if a.probe == 0})  # fmt: skip
         lang = interview.language or script.languages[0]
         found: dict[str, set[str]] = {}
         for a in answers:
@@ -225,12 +318,15 @@ async def _coded(repository: Repository, script: Script, writer: CsvWriter, tick
             )
             found.setdefault(a.question_id, set()).update(mentioned)
         row = [cell(interview.pseudonym), interview.id, interview.status.value,
-               interview.group.value if interview.group else "", cell(interview.language)]
-        # Empty (not 0) when the question was never answered: "no theme" and "no answer" differ.
+               interview.group.value if interview.group else "", cell(interview.language),
+               versions.get(interview.id, ""), cell(interview.own_id)]  # fmt: skip
+        # A missing-value code (not 0) when the question has no answer: "no theme" and "no
+        # answer" differ, and so do skipped, not asked and not reached.
         row += [
-            "" if question not in found else int(theme in found[question])
+            int(theme in found[question]) if question in found
+            else MISSING_CODES.get(statuses[question], MISSING_CODES[AnswerStatus.skipped])
             for _, question, theme in themes
-        ]
+        ]  # fmt: skip
         writer.writerow(row)
         rows += 1
         tick(1)

@@ -6,7 +6,9 @@ import json
 
 from bot.analysis import Summary
 
-FORMAT_VERSION = 1
+# 2: a yes/no question is one row; rows carry outside_family (and q only inside the family);
+# question labels, segment breakdowns, fieldwork by day, the funnel and saturation curve added.
+FORMAT_VERSION = 2
 
 
 def render_json(summary: Summary) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import datetime
 
 from bot.analysis import Row, Summary
@@ -43,20 +44,25 @@ TEST_NAMES = {
     "none": "not tested",
 }
 GLOSSARY = (
+    ("a/nD, b/nN", "How many doers (a of nD) and non-doers (b of nN) gave this answer."),
     ("%D / %ND", "The share of doers / non-doers who gave this answer."),
     ("Difference", "%D minus %ND, in percentage points: positive means doers say it more."),
     (
         "ERR",
-        "Estimated relative risk: how much more likely doers are to give this answer than "
-        "non-doers, adjusted for how common the behaviour is. Above 1 it goes with doing the "
-        "behaviour (an enabler); below 1 with not doing it (a barrier).",
+        "Estimated relative risk, read from the answer to the behaviour: someone who gives this "
+        "answer is ERR times as likely to be a doer as someone who doesn't, given how common the "
+        "behaviour is. Above 1 the answer goes with doing the behaviour (an enabler); below 1 with "
+        "not doing it (a barrier).",
     ),
-    ("OR", "Odds ratio: the same comparison on the odds scale, used for the test."),
+    ("OR (95% CI)", "Odds ratio with its 95% confidence interval: the comparison the test uses. "
+     "An interval that excludes 1 agrees with a significant p."),
     (
         "p",
         "How surprising a difference this large would be if doers and non-doers really did "
         "not differ. Below 0.05 is called significant here.",
     ),
+    ("Test", "Wald: the tabulation sheet's test on the log odds ratio. Fisher: the exact test, "
+     "used when a cell is empty."),
     (
         "q",
         "The p-value adjusted for testing many rows at once (false discovery rate). A row with "
@@ -75,7 +81,9 @@ SECTIONS = (
     ("overview", "Overview"),
     ("barriers", "Top barriers"),
     ("enablers", "Top enablers"),
-    ("themes", "Doers vs non-doers by theme"),
+    ("action", "From insight to action"),
+    ("table", "Every row"),
+    ("themes", "Doers vs non-doers"),
     ("grid", "Determinant grid"),
     ("competing", "Competing behaviours"),
     ("segments", "Segments"),
@@ -108,6 +116,8 @@ def ratio(value: float | None) -> str:
         return "—"
     if math.isinf(value):
         return "∞"
+    if 0 < value < 0.1:
+        return f"{value:.2g}"  # 0.0042, not 0.00
     return f"{value:.2f}"
 
 
@@ -146,14 +156,18 @@ def group_notice(summary: Summary) -> str | None:
     return None
 
 
-def saturation(f: Fieldwork) -> str:
-    """What the saturation check found, or what keeps it from saying saturation is reached."""
+def saturation(f: Fieldwork, name: Callable[[str, str], str] | None = None) -> str:
+    """What the saturation check found, or what keeps it from saying saturation is reached.
+
+    `name` says a (question, theme) pair in words (default: `question: theme`).
+    """
+    name = name or (lambda q, t: f"{q}: {t}")
     window = f.saturation_window
     if f.saturation == "too_few":
         return (f"Too early to judge saturation: it compares the last {window} completed "
                 f"interviews with at least {window} before them ({f.completed} completed so far).")  # fmt: skip
     if f.saturation == "new_themes":
-        new = ", ".join(f"{q}: {t}" for q, t in f.recent_new_themes)
+        new = ", ".join(name(q, t) for q, t in f.recent_new_themes)
         return (f"Not saturated yet: themes first heard in the last {window} completed "
                 f"interviews — {new}.")  # fmt: skip
     share, recent = pct(_100(f.uncoded_share)), pct(_100(f.recent_uncoded_share))
@@ -171,25 +185,8 @@ def _100(share: float | None) -> float | None:
     return None if share is None else 100 * share
 
 
-def row_name(row: Row) -> str:
-    """`Question: label`, for a row shown outside its question."""
-    return f"{row.question}: {row.label}{asked_only(row)}"
-
-
 def asked_only(row: Row) -> str:
     """" (non-doers only)" for a row of a question one group alone was asked, else ""."""
     if len(row.asked_of) != 1:
         return ""
     return " (doers only)" if row.asked_of[0] == "doer" else " (non-doers only)"
-
-
-def chart_rows(summary: Summary, limit: int = 24) -> list[Row]:
-    """Rows worth a bar: not sparse, not a top-2 box; significant first, then the widest gaps."""
-    rows = [r for r in summary.rows if not r.sparse and r.kind != "top2"]
-    rows.sort(key=lambda r: (not r.significant, -abs(r.difference_pp or 0)))
-    return rows[:limit]
-
-
-def dropoff_point(question: str | None) -> str:
-    """A drop-off point: the question id, or a note that nothing was answered."""
-    return question if question is not None else "(before the first answer)"

@@ -10,13 +10,15 @@ from bot.script.buttons import button_problems
 from bot.script.compiled import CONDITION_VARIABLES, known_determinants
 from bot.script.limits import MAX_MESSAGE, MAX_NUMBER, MAX_PROBES
 from bot.script.model import Choice, Question, QuestionType, ScriptFile
-from bot.script.normalize import fold
+from bot.script.normalize import fold, keyword_problem
 from bot.script.parts import Found, Path, choices_of, scale_range, undeclared
 from bot.script.patterns import pattern_problem
 
 _Q = QuestionType
 # Columns every export writes before the answers (bot/report/csv_cells.py, exports.py).
-EXPORT_METADATA = ("respondent", "interview", "status", "started_at", "completed_at")
+EXPORT_METADATA = (
+    "respondent", "interview", "status", "started_at", "completed_at", "script_version", "own_id",
+)
 COLUMN_SEPARATOR = "__"  # wide and coded exports name columns `question__option`
 _INTERVIEW_DATA = {
     "group": "doer / non-doer group",
@@ -254,10 +256,15 @@ def _codebook_problems(file: ScriptFile, question: Question, at: Path) -> Iterat
     for t_index, theme in enumerate(themes):
         if theme.id in [t.id for t in themes[:t_index]]:
             yield Found((*at, "codebook", t_index, "id"), f"theme `{theme.id}` is used twice")
-        for lang in theme.keywords:
-            if lang not in file.study.languages:
-                where = (*at, "codebook", t_index, "keywords", lang)
-                yield Found(where, undeclared(lang, file.study.languages), True)
+        for key, per_lang in (("keywords", theme.keywords), ("exclude", theme.exclude)):
+            for lang, keywords in per_lang.items():
+                if lang not in file.study.languages:
+                    where = (*at, "codebook", t_index, key, lang)
+                    yield Found(where, undeclared(lang, file.study.languages), True)
+                for k_index, written in enumerate(keywords):
+                    problem = keyword_problem(written)
+                    if problem:
+                        yield Found((*at, "codebook", t_index, key, lang, k_index), problem)
         for lang in file.study.languages:
             if not theme.keywords.get(lang):
                 where = (*at, "codebook", t_index, "keywords")

@@ -115,7 +115,7 @@ def _texts(file: ScriptFile) -> Iterator[tuple[Path, Text, int]]:
     for index, question in enumerate(file.questions):
         at: Path = ("questions", index)
         yield (*at, "text"), question.text, index
-        for key in ("min_label", "max_label"):
+        for key in ("short", "min_label", "max_label"):
             value = getattr(question, key)
             if value is not None:
                 yield (*at, key), value, index

@@ -87,14 +87,35 @@ class Choice(Strict):
     label: Text
 
 
+class NegatedMentions(StrEnum):
+    """What a keyword reached by a negation ("not", "never", "sin") means for its theme."""
+
+    ignore = "ignore"
+    also = "also"
+    only = "only"
+
+
 class Theme(Strict):
     """One theme of a codebook: an open answer mentioning any keyword carries this theme."""
 
     id: Identifier
     label: Text
     keywords: dict[LanguageCode, list[Annotated[str, StringConstraints(min_length=1)]]] = Field(
-        description="Words or phrases per language; matching ignores case and accents, and a keyword "
-        "ending in * matches any word starting with it (e.g. `expens*`)."
+        description="Words or phrases per language. Matching ignores case and accents, finds every "
+        "form of a word (`forget` matches forgot, forgetting) and small typos in longer words; "
+        "`expens*` matches words starting with `expens` (`**` also runs into other words, "
+        "e.g. `harm**` matches harmless). Every language's keywords are tried on every answer."
+    )
+    exclude: dict[LanguageCode, list[Annotated[str, StringConstraints(min_length=1)]]] = Field(
+        default_factory=dict,
+        description="Words or phrases per language that cancel a keyword they overlap, e.g. "
+        "`free time` for a theme with the keyword `free`.",
+    )
+    negated: NegatedMentions = Field(
+        NegatedMentions.ignore,
+        description="What a negated keyword means (\"I never forget\"): `ignore` (the default: "
+        "not a mention), `also` (negated mentions count too) or `only` (only negated mentions count, "
+        "e.g. a theme `no_car` with the keyword `car`).",
     )
 
 
@@ -130,6 +151,11 @@ class Question(Strict):
     id: Identifier
     type: QuestionType
     text: Text
+    short: Text | None = Field(
+        None,
+        description="A few words naming the question in reports and exports (e.g. 'Friends "
+        "approve'); the question text is used when absent.",
+    )
     required: bool = True
     when: Expression | None = Field(None, description="Ask only when this condition holds.")
     choices: list[Choice] | Identifier | None = Field(

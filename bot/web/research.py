@@ -23,9 +23,9 @@ from typing import Any
 from aiohttp import web
 
 from bot.analysis.emerging import emerging_themes
-from bot.report.coding_csv import MAX_CODER, write_coding_csv
 from bot.report.exports import ExportFormat, export_csv
-from bot.report.open_answers import (
+from bot.review.coding_csv import MAX_CODER, write_coding_csv
+from bot.review.open_answers import (
     find_open_answers,
     open_answers,
     open_questions,
@@ -93,6 +93,8 @@ def create_research_app(settings: Settings, *, repository: Repository | None = N
     app.router.add_get("/study/{study}/coding.csv", _coding_csv)
     app.router.add_get("/study/{study}/export/{fmt}.csv", _export)
     app.router.add_get("/study/{study}/report", _report)
+    app.router.add_get("/study/{study}/dbc.csv", _dbc)
+    app.router.add_get("/study/{study}/file/{fmt}", _analyst_file)
     return app
 
 
@@ -274,6 +276,44 @@ async def _report(request: web.Request) -> web.Response:
 
     summary = await load_summary(request.app[REPOSITORY], script)
     return _html(render_html(summary))
+
+
+async def _dbc(request: web.Request) -> web.Response:
+    script = _script(request)
+    from bot.report.build import load_summary
+    from bot.report.dbc import write_dbc_csv
+
+    summary = await load_summary(request.app[REPOSITORY], script, with_emerging=False)
+
+    async def write(out: io.StringIO) -> None:
+        write_dbc_csv(summary, out)
+
+    return await _csv(request, f"dbc-{script.study_id}.csv", write)
+
+
+async def _analyst_file(request: web.Request) -> web.Response:
+    """The study as an SPSS or Excel file, built in a temporary folder and sent whole."""
+    import tempfile
+
+    from bot.report.analyst import FileFormat, export_file
+
+    script = _script(request)
+    fmt = request.match_info["fmt"]
+    if fmt not in {f.value for f in FileFormat}:
+        raise web.HTTPNotFound(text=f"There is no {fmt} file; try spss or xlsx.")
+    suffix, kind = FILE_TYPES[fmt]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{script.study_id}{suffix}"
+        await export_file(request.app[REPOSITORY], script, fmt, path)
+        body = await asyncio.to_thread(path.read_bytes)
+    return web.Response(body=body, content_type=kind, headers={
+        "Content-Disposition": f'attachment; filename="{script.study_id}{suffix}"'})
+
+
+FILE_TYPES = {
+    "spss": (".sav", "application/x-spss-sav"),
+    "xlsx": (".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
 
 
 def run_research(settings: Settings, *, echo: Callable[[str], None] = print) -> None:

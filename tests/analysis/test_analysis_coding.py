@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.analysis import AnswerRecord, Coder, CodingOverride, code_answers
-from bot.analysis.coding import Matcher, keyword_pattern
+from bot.analysis.matching import Matcher, ThemeKeywords
 from bot.script import Script
 
 T = datetime(2025, 3, 1, tzinfo=UTC)
@@ -44,34 +44,43 @@ def test_accents_are_ignored_both_ways(cycling: Script) -> None:
     assert coder.automatic("hard", "Il fait trop froid, la pluie", "fr") == {"weather"}
 
 
-def test_keywords_of_the_answer_language_only(cycling: Script) -> None:
-    """'cher' is French for expensive; an English answer about a cherry must not be coded cost."""
+def test_every_language_is_tried_on_every_answer(cycling: Script) -> None:
+    """A French answer in an English interview is coded with the French keywords."""
     coder = Coder(cycling)
     assert coder.automatic("hard", "cher", "fr") == {"cost"}
-    assert coder.automatic("hard", "cher", "en") == set()
+    assert coder.automatic("hard", "c'est trop cher", "en") == {"cost"}
+
+
+def test_a_clause_clearly_in_one_language_gets_that_language_s_keywords(cycling: Script) -> None:
+    """'cher' is French for expensive; a clearly English sentence about Cher is not about cost."""
+    assert Coder(cycling).automatic("hard", "I was listening to Cher in the car", "en") == set()
 
 
 def test_a_language_without_keywords_uses_all_of_them(cycling: Script) -> None:
     assert Coder(cycling).automatic("hard", "traffic", "de") == {"danger"}
 
 
+def matcher(**keywords: str) -> Matcher:
+    """A matcher of English keywords, one theme each: `matcher(car="car", lane="bike lane")`."""
+    return Matcher(ThemeKeywords(theme, {"en": [k]}) for theme, k in keywords.items())
+
+
 def test_car_does_not_match_scarf() -> None:
-    car = Matcher({keyword_pattern("car") or "": frozenset({"car"})})
-    assert car.themes("my scarf") == set()
-    assert car.themes("cars everywhere") == {"car"}
-    assert car.themes("the car.") == {"car"}
+    car = matcher(car="car")
+    assert car.themes("my scarf", "en") == set()
+    assert car.themes("cars everywhere", "en") == {"car"}
+    assert car.themes("the car.", "en") == {"car"}
 
 
 def test_overlapping_keywords_of_different_themes_both_count() -> None:
     """'bike lane' (infrastructure) and 'bike' (the bicycle) start at the same word."""
-    patterns = {"bike lane": "lanes", "bike": "bicycle", "lane": "road", "car park": "parking"}
-    matcher = Matcher({keyword_pattern(k) or "": frozenset({t}) for k, t in patterns.items()})
-    assert matcher.themes("no bike lanes") == {"lanes", "bicycle", "road"}
-    assert matcher.themes("car park full") == {"parking"}
+    both = matcher(lanes="bike lane", bicycle="bike", road="lane", parking="car park")
+    assert both.themes("only one bike lane", "en") == {"lanes", "bicycle", "road"}
+    assert both.themes("car park full", "en") == {"parking"}
 
 
 def test_family_inflection() -> None:
-    assert Matcher({keyword_pattern("family") or "": frozenset({"f"})}).themes("families") == {"f"}
+    assert matcher(f="family").themes("families", "en") == {"f"}
 
 
 def test_probe_answers_add_to_the_question(cycling: Script) -> None:

@@ -44,11 +44,13 @@ def test_the_planted_competitor_ranks_first(cycling: Script, planted: StudyBuild
 
 
 def test_rows_cover_every_theme_and_option(cycling: Script, planted: StudyBuilder) -> None:
-    """Screening, classification and competing questions give no rows; a scale gets a top-2 box."""
+    """Screening, classification and competing questions give no rows; a scale gets a top-2 box;
+    a yes/no question is one row (its "no" would only mirror its "yes")."""
     rows = analyse(cycling, planted.interviews, planted.answers).rows
     keys = {(r.question, r.theme) for r in rows}
     assert {("hard", "danger"), ("hard", "weather"), ("hard", "cost"), ("good", "money")} <= keys
-    assert {("approve", "yes"), ("approve", "no"), ("remember", "1"), ("remember", TOP2)} <= keys
+    assert {("approve", "yes"), ("remember", "1"), ("remember", TOP2)} <= keys
+    assert ("approve", "no") not in keys
     assert not {q for q, _ in keys} & {"age", "days", "instead", "like"}
     cost = next(r for r in rows if r.theme == "cost")
     assert (cost.doers_n, cost.nondoers_n, cost.sparse, cost.p_value) == (0, 0, True, 1.0)

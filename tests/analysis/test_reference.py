@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.analysis import AnswerRecord, CodingOverride, InterviewRecord, analyse
+from bot.analysis.family import is_yes_no_mirror
 from bot.analysis.records import AnswerValue, answer_columns
 from bot.analysis.reference import ReferenceRow, reference_rows
 from bot.script import Script, check_source
@@ -176,12 +177,13 @@ def _fast_rows(study: Study, order: int, batch: int, merged_rows: int) -> list[R
     ]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(studies(), st.integers(0, 1000), st.integers(1, 40), st.integers(1, 60))
 def test_the_fast_pass_counts_like_the_reference(
     study: Study, order: int, batch: int, merged_rows: int
 ) -> None:
     script, interviews, answers, overrides = study
-    assert _fast_rows(study, order, batch, merged_rows) == reference_rows(
-        script, interviews, answers, overrides
-    )
+    # The report shows a yes/no question as one row, its "yes" (the "no" only mirrors it).
+    expected = [r for r in reference_rows(script, interviews, answers, overrides)
+                if not is_yes_no_mirror(script, r.question, r.key)]  # fmt: skip
+    assert _fast_rows(study, order, batch, merged_rows) == expected

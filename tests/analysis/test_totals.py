@@ -176,7 +176,9 @@ def test_the_report_shows_a_one_group_share_and_says_whose(totals: Script) -> No
     study = _approval_study()
     report = render_markdown(analyse(totals, study.interviews, study.answers))
     [line] = [r for r in report.splitlines() if r.startswith("| Yes (non-doers only) |")]
-    assert [c.strip() for c in line.split("|")[3:7]] == ["—", "60%", "—", ""]
+    # The full table: doers a/nD, %D, non-doers b/nN, %ND, difference.
+    assert [c.strip() for c in line.split("|")[4:9]] == ["0/0", "—", "12/20", "60%", "—"]
+    assert "Asked of non-doers only" in line
 
 
 def test_check_warns_about_a_determinant_asked_of_one_group() -> None:

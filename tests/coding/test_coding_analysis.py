@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.report.build import load_summary
-from bot.report.open_answers import OpenAnswer, open_answers, save_coding
+from bot.review.open_answers import OpenAnswer, open_answers, save_coding
 from bot.script import Script
 from storage import Repository
 

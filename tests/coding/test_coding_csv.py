@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.report.coding_csv import CodingCsvError, apply_coding_csv, write_coding_csv
+from bot.review.coding_csv import CodingCsvError, apply_coding_csv, write_coding_csv
 from bot.script import Script
 from storage import Repository
 

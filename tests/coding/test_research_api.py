@@ -13,7 +13,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
 
-from bot.report.open_answers import open_answers
+from bot.review.open_answers import open_answers
 from bot.script import Script
 from bot.settings import Settings
 from bot.web.research import SAVE_HEADER, ResearchError, create_research_app

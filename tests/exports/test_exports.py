@@ -31,9 +31,12 @@ async def test_long_has_one_row_per_stored_answer(repository: Repository, script
     # decliner none.
     assert len(rows) == 7 + 7 + 2 + 3
     probe = [r for r in rows if r[4] == "easier" and r[5] == "1"]
+    version = script.version_hash[:12]  # the script version the interview ran on
     assert probe == [["a" * 64, "1", "completed", "doer", "easier", "1",
                       "when it is dry and sunny", "when it is dry and sunny",
-                      "2024-05-01T09:00:06+00:00"]]
+                      "2024-05-01T09:00:06+00:00", version, ""]]
+    # The skipped answer says so with its code, not an empty cell.
+    assert [r[7] for r in rows if r[4] == "stage" and r[2] == "completed"].count("-97") == 1
 
 
 async def test_long_writes_labels_or_codes(repository: Repository, script: Script) -> None:
@@ -50,7 +53,8 @@ async def test_wide_has_one_row_per_interview(repository: Repository, script: Sc
     await record_study(repository, script)
     rows = await exported(repository, script, "wide")
     assert list(rows[0]) == wide_header(script)
-    assert list(rows[0])[7:] == [
+    assert list(rows[0])[7:9] == ["script_version", "own_id"]
+    assert list(rows[0])[9:] == [
         "name", "age", "days", "instead__car", "instead__bus", "instead__walk", "easier",
         "easier__probe1", "confident", "stage",
     ]
@@ -60,11 +64,13 @@ async def test_wide_has_one_row_per_interview(repository: Repository, script: Sc
     assert (ana["group"], ana["days"], ana["easier__probe1"], ana["stage"]) == (
         "doer", "5", "when it is dry and sunny", "Thinking about it",
     )
-    # Picked 1, not picked 0; never asked (a doer) empty.
+    # Picked 1, not picked 0; never asked (a doer): the "not asked" code.
     assert [non_doer[f"instead__{v}"] for v in ("car", "bus", "walk")] == ["1", "0", "1"]
-    assert [ana[f"instead__{v}"] for v in ("car", "bus", "walk")] == ["", "", ""]
-    # A skipped question and an unanswered one are both empty.
-    assert (non_doer["stage"], by_status["declined"]["name"]) == ("", "")
+    assert [ana[f"instead__{v}"] for v in ("car", "bus", "walk")] == ["-98", "-98", "-98"]
+    # Skipped, not asked and not reached each have their code.
+    assert (non_doer["stage"], by_status["declined"]["name"]) == ("-97", "-99")
+    assert by_status["screened_out"]["easier"] == "-99"  # the interview ended before it
+    assert ana["script_version"] == script.version_hash[:12]
     assert non_doer["language"] == "fr"
     assert non_doer["completed_at"] == "2024-05-01T09:01:10+00:00"
 
@@ -79,13 +85,14 @@ async def test_coded_flags_each_theme(repository: Repository, script: Script) ->
     await record_study(repository, script)
     rows = await exported(repository, script, "coded")
     assert list(rows[0]) == [
-        "respondent", "interview", "status", "group", "language", "easier__lanes",
-        "easier__weather",
+        "respondent", "interview", "status", "group", "language", "script_version", "own_id",
+        "easier__lanes", "easier__weather",
     ]
     flags = {r["respondent"][0]: (r["easier__lanes"], r["easier__weather"]) for r in rows}
-    # "sun" + probe "dry and sunny" → weather; French "pistes" → lanes; no answer → empty.
-    assert flags == {"a": ("0", "1"), "b": ("1", "0"), "c": ("", ""), "d": ("", ""),
-                     "e": ("", "")}
+    # "sun" + probe "dry and sunny" → weather; French "pistes" → lanes; the screened-out,
+    # excluded and declined interviews ended before the question: "not reached".
+    assert flags == {"a": ("0", "1"), "b": ("1", "0"), "c": ("-99", "-99"), "d": ("-99", "-99"),
+                     "e": ("-99", "-99")}
 
 
 async def test_coded_uses_a_researchers_override(repository: Repository, script: Script) -> None:

@@ -32,19 +32,22 @@ async def by_csv_writer(repository: Repository, script: Script, labels: bool) ->
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(LONG_HEADER)
     async for a in repository.stream_answers(study_id=script.study_id):
+        skipped = a.value is None and a.probe == 0
         writer.writerow((
             a.pseudonym, a.interview_id, a.status.value, a.group.value if a.group else "",
             a.question_id, a.probe, safe_text(a.raw_text or ""),
-            answer_text(script, script.by_id.get(a.question_id), a.value, labels),
-            timestamp(a.answered_at),
+            -97 if skipped else answer_text(script, script.by_id.get(a.question_id), a.value, labels),
+            timestamp(a.answered_at), script.version_hash[:12], "",  # no own id: recorded here
         ))
     return out.getvalue()
 
 
-async def exported(repository: Repository, script: Script, labels: bool) -> str:
+async def exported(
+    repository: Repository, script: Script, labels: bool, delimiter: str = ","
+) -> str:
     """What `export_csv` writes."""
     out = io.StringIO(newline="")
-    await export_csv(repository, script, "long", out, labels=labels)
+    await export_csv(repository, script, "long", out, labels=labels, delimiter=delimiter)
     return out.getvalue()
 
 
@@ -104,3 +107,11 @@ async def test_long_export_matches_csv_writer_on_awkward_values(
         assert await exported(repository, script, labels) == await by_csv_writer(
             repository, script, labels
         )
+
+
+async def test_a_semicolon_export_says_the_same(repository: Repository, script: Script) -> None:
+    await record_study(repository, script)
+    comma = list(csv.reader(io.StringIO(await exported(repository, script, True))))
+    semicolon = await exported(repository, script, True, delimiter=";")
+    assert list(csv.reader(io.StringIO(semicolon), delimiter=";")) == comma
+    assert semicolon.startswith("respondent;interview;status;")

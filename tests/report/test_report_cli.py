@@ -75,3 +75,16 @@ def test_an_empty_database_gives_a_report_that_says_so(runner: CliRunner) -> Non
     result = runner.invoke(cli, ["report", "cycling", "--format", "md", "-o", "-"])
     assert result.exit_code == 0, result.output
     assert "Fieldwork has not produced doers and non-doers yet" in result.stdout
+
+
+@pytest.mark.usefixtures("stored")
+def test_the_dbc_sheet_as_csv_and_markdown(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["report", "cycling", "--format", "dbc", "-o", "dbc.csv"])
+    assert result.exit_code == 0, result.output
+    lines = (tmp_path / "dbc.csv").read_text().splitlines()
+    assert lines[0].startswith("behaviour,priority_group,determinant,direction")
+    assert len(lines) == 2
+    assert ",Perceived self-efficacy,barrier," in lines[1]
+    result = runner.invoke(cli, ["report", "cycling", "--format", "dbc-md"])
+    assert result.exit_code == 0, result.output
+    assert "| Perceived self-efficacy | barrier | Traffic danger" in result.stdout

@@ -17,7 +17,7 @@ from typing import IO
 
 from bot.imports.problems import NOT_UTF8, CsvImportError, CsvProblem
 from bot.report.csv_cells import safe_text, timestamp, unsafe_text
-from bot.report.open_answers import (
+from bot.review.open_answers import (
     OpenAnswer,
     find_open_answers,
     open_answers,

@@ -1,0 +1,231 @@
+"""The report's view model: every word and number the HTML and Markdown templates show, built once.
+
+The templates only lay this out; nothing here knows HTML or Markdown (charts are SVG, which only the
+HTML template places).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from bot.analysis import Row, Summary
+from bot.analysis.family import in_family
+from bot.analysis.summary import SMALL_GROUP
+from bot.report import charts
+from bot.report import wording as w
+from bot.report.dbc import DbcLine, dbc_lines
+from bot.report.view_more import (
+    CompetingView,
+    FieldworkView,
+    SegmentsView,
+    competing_view,
+    fieldwork_view,
+    segments_view,
+)
+from bot.report.view_rows import QuoteView, RowView, row_view
+
+TOP_ROWS = 5  # the top lists stay short; every row is in the full table
+CHART_ROWS = 16
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A headline figure."""
+
+    key: str
+    value: str
+    sub: str = ""
+    meter: float | None = None  # 0–1 when the figure has a target
+
+
+@dataclass(frozen=True)
+class RankedView:
+    """A top list: the strongest significant rows, with their caveats beside them."""
+
+    key: str
+    title: str
+    lead: str
+    rows: tuple[RowView, ...]
+    more: int  # significant rows not shown here (they are in the full table)
+    caveats: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """One determinant of the grid."""
+
+    name: str
+    state: str  # "hit", "" or "off"
+    questions: str
+    detail: str
+    barriers: int
+    enablers: int
+    significant: int
+    rows: int
+
+
+@dataclass(frozen=True)
+class AgreementView:
+    """How well the automatic coding of one theme agrees with the researcher's review."""
+
+    question: str
+    theme: str
+    reviewed: int
+    precision: str
+    recall: str
+    kappa: str
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """The whole report."""
+
+    title: str
+    behaviour: str
+    priority_group: str
+    study_id: str
+    script_version: str
+    notice: str | None
+    caveats: tuple[str, ...]  # sample-wide, shown at the top
+    facts: tuple[Fact, ...]
+    sections: tuple[tuple[str, str], ...]
+    barriers: RankedView
+    enablers: RankedView
+    dbc: tuple[DbcLine, ...]
+    table: tuple[RowView, ...]
+    determinants: tuple[str, ...]  # for the table's filter
+    themes_chart: Markup | None
+    chart_rows: tuple[RowView, ...]
+    grid: tuple[GridCell, ...]
+    competing: CompetingView
+    segments: SegmentsView
+    fieldwork: FieldworkView
+    emerging: tuple[tuple[str, str, int, str, tuple[QuoteView, ...]], ...]
+    tests: str
+    notes: tuple[str, ...]
+    glossary: tuple[tuple[str, str], ...]
+    # Room for how far the coding can be trusted (issue #8, part 4): warnings shown at the top
+    # and beside the top lists, and agreement with the researcher's review per theme.
+    warnings: tuple[str, ...] = ()
+    agreement: tuple[AgreementView, ...] = ()
+
+
+def quote_views(summary: Summary, quotes: Sequence[str]) -> tuple[QuoteView, ...]:
+    """Quotes with their language marked where it is not the report's."""
+    return tuple(QuoteView(q, summary.quote_languages.get(q, "")) for q in quotes)
+
+
+def sample_caveats(summary: Summary) -> tuple[str, ...]:
+    """Caveats about the whole sample, for the top of the report and beside the top lists."""
+    h, m = summary.header, summary.method
+    out = []
+    if 0 < min(h.doers, h.nondoers) < SMALL_GROUP:
+        out.append(f"Small sample: {h.doers} doers and {h.nondoers} non-doers (the method needs at "
+                   f"least {SMALL_GROUP} of each): real differences may not show as significant.")  # fmt: skip
+    elif h.doers and h.nondoers and (h.doers < h.quota_doers or h.nondoers < h.quota_nondoers):
+        out.append(f"Quota not met yet ({h.doers}/{h.quota_doers} doers, {h.nondoers}/"
+                   f"{h.quota_nondoers} non-doers): results are provisional.")  # fmt: skip
+    if m.rows_tested:
+        out.append(f"{m.rows_tested} rows were tested: about {m.expected_by_chance:.1f} could look "
+                   "significant by chance alone. The q column adjusts for that.")  # fmt: skip
+    return tuple(out)
+
+
+def _ranked(key: str, title: str, lead: str, rows: Sequence[Row], summary: Summary,
+            caveats: tuple[str, ...]) -> RankedView:  # fmt: skip
+    shown = tuple(
+        row_view(r, summary.questions, summary.method.min_mentions,
+                 quote_views(summary, r.quotes))
+        for r in rows[:TOP_ROWS]
+    )  # fmt: skip
+    return RankedView(key, title, lead, shown, max(len(rows) - TOP_ROWS, 0), caveats)
+
+
+def chart_rows(summary: Summary) -> list[Row]:
+    """Rows worth a bar: tested, not sparse, not a top-2 box; significant first, then widest gaps."""
+    rows = [r for r in summary.rows if in_family(r) and not r.sparse and r.kind != "top2"]
+    rows.sort(key=lambda r: (not r.significant, -abs(r.difference_pp or 0)))
+    return rows[:CHART_ROWS]
+
+
+def _grid(summary: Summary) -> tuple[GridCell, ...]:
+    cells = []
+    for c in summary.grid:
+        state = "hit" if c.significant else ("" if c.questions else "off")
+        if not c.questions:
+            detail = "not asked"
+        elif not c.significant:
+            detail = f"{c.rows} rows, none significant"
+        else:
+            detail = f"{c.significant} significant"
+        names = ", ".join(summary.questions[q].label if q in summary.questions else q
+                          for q in c.questions)  # fmt: skip
+        cells.append(GridCell(w.determinant(c.determinant), state, names, detail, c.barriers,
+                              c.enablers, c.significant, c.rows))  # fmt: skip
+    return tuple(cells)
+
+
+def _facts(summary: Summary) -> tuple[Fact, ...]:
+    h = summary.header
+    return (
+        Fact("Doers", str(h.doers), f"quota {h.quota_doers}",
+             h.doers / h.quota_doers if h.quota_doers else None),
+        Fact("Non-doers", str(h.nondoers), f"quota {h.quota_nondoers}",
+             h.nondoers / h.quota_nondoers if h.quota_nondoers else None),
+        Fact("Prevalence used", f"{h.prevalence:.0%}", "share of the group who do it"),
+        Fact("Fieldwork", w.fieldwork_dates(summary), f"{summary.fieldwork.starts} starts"),
+        Fact("Significant rows", str(summary.method.significant),
+             f"of {summary.method.rows_tested} tested"),
+        Fact("Script version", h.script_version or "—"),
+    )  # fmt: skip
+
+
+def build_view(summary: Summary) -> ReportView:
+    """The view model of a summary."""
+    h, m = summary.header, summary.method
+    caveats = sample_caveats(summary)
+    table = tuple(row_view(r, summary.questions, m.min_mentions) for r in summary.rows)
+    charted = chart_rows(summary)
+    pairs = [charts.Pair((f"{r.label} — {summary.questions[r.question].label}"
+                          if r.question in summary.questions else r.label) + w.asked_only(r),
+                         r.doers_pct or 0, r.nondoers_pct or 0, r.significant)
+             for r in charted]  # fmt: skip
+    tests = ", ".join(f"{w.TEST_NAMES.get(t, t)}: {n} rows" for t, n in m.tests.items()) or "none"
+    return ReportView(
+        title=h.title,
+        behaviour=h.behaviour,
+        priority_group=h.priority_group,
+        study_id=h.study_id,
+        script_version=h.script_version or "—",
+        notice=w.group_notice(summary),
+        caveats=caveats,
+        facts=_facts(summary),
+        sections=w.SECTIONS,
+        barriers=_ranked("barriers", "Top barriers",
+                         "Answers non-doers gave significantly more often than doers: what stands "
+                         "in the way. Strongest first.", summary.barriers, summary, caveats),
+        enablers=_ranked("enablers", "Top enablers",
+                         "Answers doers gave significantly more often than non-doers: what helps. "
+                         "Strongest first.", summary.enablers, summary, caveats),
+        dbc=tuple(dbc_lines(summary)),
+        table=table,
+        determinants=tuple(sorted({r.determinant for r in table})),
+        themes_chart=charts.diverging(pairs, "Doers vs non-doers") if pairs else None,
+        chart_rows=tuple(row_view(r, summary.questions, m.min_mentions) for r in charted),
+        grid=_grid(summary),
+        competing=competing_view(summary),
+        segments=segments_view(summary),
+        fieldwork=fieldwork_view(summary),
+        emerging=tuple(
+            (summary.questions[t.question].label if t.question in summary.questions
+             else t.question, t.label, t.size, ", ".join(t.terms),
+             quote_views(summary, t.examples))
+            for t in summary.emerging
+        ),
+        tests=tests,
+        notes=m.notes,
+        glossary=w.GLOSSARY,
+    )
