@@ -168,19 +168,18 @@ class Poller:
         fresh = 0
         for data in raw:
             update = read_update(data, self.application.bot)
-            if update.update_id is None:
-                # Not even an id: nothing to confirm it by (Telegram never sends one).
-                assert isinstance(update, Unreadable)
-                update.log()
-                continue
-            if not self.tracker.begin(update.update_id):
-                self.refetched += 1
+            update_id = update.update_id
+            if update_id is None or not self.tracker.begin(update_id):
+                if isinstance(update, Unreadable) and update_id is None:
+                    update.log()  # not even an id to confirm it by (Telegram never sends one)
+                else:
+                    self.refetched += 1
                 continue
             fresh += 1
             if isinstance(update, Unreadable):
                 update.log()
                 self.unreadable += 1
-                self._end(update.update_id)  # confirmed with the next call
+                self._end(update_id)  # confirmed with the next call
                 continue
             task = asyncio.create_task(self._process(update))
             self._tasks.add(task)

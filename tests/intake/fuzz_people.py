@@ -185,7 +185,16 @@ class Respondent:
                      certain: bool = True) -> None:
         """Give an answer; if the bot moves on from the question, that is what was meant."""
         certain = certain and not self.paused  # a paused interview resumes instead
+        shown = len(self.fake.sent_messages(self.user_id))
         await send()
+        # Every answer is followed by a new message (the next question, a follow-up or the same
+        # question again): a tap's answerCallbackQuery alone does not mean the reply is complete.
+        try:
+            await self.fake.wait_for(
+                lambda: len(self.fake.sent_messages(self.user_id)) > shown, self.tally.patience)
+        except TimeoutError:
+            self.tally.unanswered.append(f"respondent {self.user_id}: no message after {key}")
+            return
         after = self.look()
         question = self.script.by_id[key[0]]
         most = question.probe.max if question.probe is not None else 0
