@@ -77,7 +77,7 @@ async def test_a_timeout_that_took_effect_shows_the_message_twice_rather_than_ne
 
 async def test_a_refused_request_is_not_retried(fake_bot_api: FakeBotApi, bot: ExtBot[None],
                                                 limiter: RetryingRateLimiter) -> None:
-    with pytest.raises(BadRequest, match="(?i)chat not found"):
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):
         await bot.send_message(404, "anyone there?")
 
     assert len(fake_bot_api.calls("sendMessage")) == 1
