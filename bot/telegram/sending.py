@@ -42,7 +42,7 @@ def transient(error: BaseException) -> bool:
 class RetryPolicy:
     """How often and how patiently a failed request is tried again."""
 
-    attempts: int = 7  # tries in all: the waits add up to about 30 s before giving up
+    attempts: int = 6  # tries in all: the waits add up to about 15 s before giving up
     first: float = 0.5
     most: float = 10.0
     jitter: float = 0.25  # share of each wait drawn at random, so chats do not retry in step
