@@ -14,11 +14,10 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-import asyncpg
-
 from storage import (
     AnswerRecord,
     InterviewStatus,
+    StorageUnavailable,
     create_repository,
     pseudonymise,
     scratch_database,
@@ -87,7 +86,7 @@ async def main() -> None:
     try:
         async with scratch_database(args.postgres, "perceptions_bench") as url:
             report("postgresql", await measure(url, args.count))
-    except (OSError, asyncpg.PostgresError) as error:  # no server to measure on
+    except StorageUnavailable as error:  # no server to measure on
         print(f"postgresql  skipped: {error}")
 
 
