@@ -23,13 +23,17 @@ async def test_a_failed_statement_does_not_show_its_parameters(
     repo: Repository, now: datetime
 ) -> None:
     # No such respondent, study or script version: the foreign keys refuse the row.
-    with pytest.raises(Exception) as failed:
+    # (Whatever storage raises for it: its errors may get types of their own.)
+    try:
         await repo.start_interview(
             pseudonym=SECRET_PSEUDONYM, study_id="no-such-study", script_version_id=987654,
             state={"note": SECRET_STATE}, now=now,
         )
+    except Exception as error:  # any error: what it says is under test
+        said = everything_said(error)
+    else:
+        pytest.fail("the row was stored despite its foreign keys")
 
-    said = everything_said(failed.value)
     assert "INSERT INTO" in said  # it is the failed statement…
     assert "[parameters:" not in said  # …without the values SQLAlchemy would have shown
     assert SECRET_STATE not in said
