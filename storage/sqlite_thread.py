@@ -135,10 +135,10 @@ class SqliteThread:
         _settle(group)
 
     def _run_bare(self, job: _Job) -> None:
-        """Run a job on the DB-API connection itself, with no BEGIN around it."""
+        """Run a job on a connection with no BEGIN around it (no statement of SQLAlchemy's)."""
         try:
             with self._engine.connect() as conn:
-                job.result = job.work(conn.connection.driver_connection)
+                job.result = job.work(conn)
         except BaseException as error:
             job.error = error
 
@@ -164,13 +164,15 @@ def _run_in_savepoint(conn: Connection, job: _Job) -> None:
     savepoint.commit()
 
 
-def _truncate_wal(dbapi_connection: Any) -> bool:
+def _truncate_wal(conn: Connection) -> bool:
     """PRAGMA wal_checkpoint(TRUNCATE), waiting at most CHECKPOINT_WAIT_MS for readers."""
-    cursor = dbapi_connection.cursor()
+    # On the DB-API connection itself: SQLAlchemy would BEGIN first, and a checkpoint can't
+    # run inside a transaction.
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.execute(f"PRAGMA busy_timeout={CHECKPOINT_WAIT_MS}")
         busy, _log_frames, _copied = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        return busy == 0
+        return bool(busy == 0)
     finally:
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
