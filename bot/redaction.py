@@ -49,14 +49,15 @@ _ASYNCPG_ARGUMENT = re.compile(r"(invalid input for query argument \$\d+[^:\n]*:
 _QUOTED = re.compile(r"(?<![A-Za-z])(?:'[^'\n]*'|\"[^\"\n]*\")")
 _LONG_NUMBER = re.compile(r"(?<![\w.])-?\d{6,}(?![\w.])")
 
-# (logger name prefix, message template) of third-party lines whose arguments are content.
-_CONTENT_LINES: tuple[tuple[str, str], ...] = (
-    ("telegram", "Calling Bot API endpoint `%s` with parameters `%s`"),
-    ("telegram", "Call to Bot API endpoint `%s` finished with return value `%s`"),
-    ("telegram", "Processing update %s"),
-    ("telegram", "Dropping pending update: %s"),
-    ("telegram", 'Can not load invalid JSON data: "%s"'),
-    ("telegram", "Getting updates: %s"),
+# (logger name prefix, message template, arguments kept) of third-party lines whose other
+# arguments are content.
+_CONTENT_LINES: tuple[tuple[str, str, frozenset[int]], ...] = (
+    ("telegram", "Calling Bot API endpoint `%s` with parameters `%s`", frozenset({0})),
+    ("telegram", "Call to Bot API endpoint `%s` finished with return value `%s`",
+     frozenset({0})),
+    ("telegram", "Processing update %s", frozenset()),
+    ("telegram", "Dropping pending update: %s", frozenset()),
+    ("telegram", 'Can not load invalid JSON data: "%s"', frozenset()),
 )
 # Loggers whose every argument may be content (httpx: URLs carry the bot token).
 _OPAQUE_LOGGERS = ("httpx", "httpcore")
@@ -115,11 +116,15 @@ def _redact_chain(shown: traceback.TracebackException, seen: set[int]) -> None:
             _redact_chain(other, seen)
 
 
-def _template_withheld(record: logging.LogRecord) -> bool:
+def _kept_arguments(record: logging.LogRecord) -> frozenset[int] | None:
+    """Which arguments of a third-party line known to carry content may be shown (None:
+    not such a line)."""
     if record.name.startswith(_OPAQUE_LOGGERS):
-        return True
-    return any(record.name.startswith(prefix) and record.msg == template
-               for prefix, template in _CONTENT_LINES)
+        return frozenset()
+    for prefix, template, kept in _CONTENT_LINES:
+        if record.name.startswith(prefix) and record.msg == template:
+            return kept
+    return None
 
 
 def redact_record(record: logging.LogRecord) -> logging.LogRecord:
@@ -127,9 +132,12 @@ def redact_record(record: logging.LogRecord) -> logging.LogRecord:
     if getattr(record, "redacted", False):
         return record
     try:
-        if _template_withheld(record) and record.args:
-            count = len(record.args) if isinstance(record.args, tuple) else 1
-            message = str(record.msg) % ((WITHHELD,) * count)
+        kept = _kept_arguments(record)
+        if kept is not None and isinstance(record.args, tuple) and record.args:
+            shown = tuple(a if n in kept else WITHHELD for n, a in enumerate(record.args))
+            message = str(record.msg) % shown
+        elif kept is not None and record.args:  # a mapping: nothing of it is shown
+            message = f"{record.msg} ({WITHHELD})"
         else:
             message = record.getMessage()
         record.msg = redact_text(message)

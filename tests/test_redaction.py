@@ -111,8 +111,8 @@ def test_library_dumps_of_requests_and_updates_are_withheld(logged: _Lines) -> N
     logging.getLogger("telegram.ext.Application").debug("Processing update %s", "Update(...)")
 
     assert logged.lines == [
-        "DEBUG telegram.Bot: Calling Bot API endpoint `[withheld]` with parameters `[withheld]`",
-        "DEBUG telegram.Bot: Call to Bot API endpoint `[withheld]` finished with return value "
+        "DEBUG telegram.Bot: Calling Bot API endpoint `sendMessage` with parameters `[withheld]`",
+        "DEBUG telegram.Bot: Call to Bot API endpoint `getUpdates` finished with return value "
         "`[withheld]`",
         "DEBUG telegram.ext.Application: Processing update [withheld]",
     ]
