@@ -6,7 +6,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import IO
 
 from bot.engine import (
     CONSENT,
@@ -242,15 +241,6 @@ class InterviewService:
             figures.append(StudyStats(study_id, title, counts, study.quota.doers,
                                       study.quota.non_doers))
         return figures
-
-    async def export_csv(self, study_id: str, out: IO[str]) -> int:
-        """Write the study's answers as a long CSV (one row per answer, pseudonyms only)."""
-        # Imported here: the report package pulls in the analysis stack, which a bot
-        # that is never asked for an export need not load.
-        from bot.report.exports import export_csv
-
-        script, _ = self.catalog.current(study_id)
-        return await export_csv(self.repository, script, "long", out)
 
     # ---- delivery ------------------------------------------------------------------------------
 

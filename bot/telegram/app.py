@@ -19,7 +19,7 @@ from telegram.ext import (
 
 from bot.interviews import InterviewService, Outcome, Person
 from bot.settings import Settings
-from bot.telegram import handlers, research
+from bot.telegram import handlers, redact, research
 from bot.telegram.context import BotData, InterviewApplication, InterviewContext
 from bot.telegram.delivery import note_failure
 from bot.telegram.errors import on_error
@@ -98,6 +98,7 @@ def build_application(
 
 
 def _add_handlers(application: InterviewApplication, researchers: frozenset[int]) -> None:
+    application.add_handler(TypeHandler(Update, redact.withhold_personal_values), group=-2)
     application.add_handler(TypeHandler(Update, handlers.private_only), group=-1)
     add = application.add_handler
     add(MessageHandler(filters.UpdateType.EDITED, handlers.edited))

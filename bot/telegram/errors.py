@@ -7,6 +7,7 @@ import logging
 from telegram import Update
 from telegram.error import Forbidden
 
+from bot.redaction import format_exception
 from bot.telegram.context import InterviewContext, person_of
 from bot.telegram.delivery import is_outage
 from bot.telegram.sending import transient
@@ -18,7 +19,7 @@ async def on_error(update: object, context: InterviewContext) -> None:
     """Handle an exception raised while processing one update; other updates are unaffected."""
     error = context.error
     if not isinstance(update, Update):
-        log.error("error outside an update", exc_info=error)
+        log.error("error outside an update\n%s", _traceback(error))
         return
     if isinstance(error, Forbidden):
         # The respondent blocked the bot: note it (no retries, no reminders) and say nothing.
@@ -41,8 +42,9 @@ async def on_error(update: object, context: InterviewContext) -> None:
             log.warning("storage still unavailable (update %s)", update.update_id)
             return
         key = "outage"
-    # Only the update id is logged: updates hold raw user ids and names.
-    log.error("error while handling update %s", update.update_id, exc_info=error)
+    # Only the update id is logged: updates hold raw user ids and names, and exception
+    # messages may quote what the person sent (or SQL parameters): those are redacted.
+    log.error("error while handling update %s\n%s", update.update_id, _traceback(error))
     if chat is None:
         return
     lang = update.effective_user.language_code if update.effective_user else None
@@ -53,3 +55,9 @@ async def on_error(update: object, context: InterviewContext) -> None:
         return
     if key == "outage":
         context.bot_data.apologised.add(chat.id)
+
+
+def _traceback(error: BaseException | None) -> str:
+    """The error's traceback with every message redacted (even where no log redaction is
+    installed, as in tests and embedding applications)."""
+    return "(no exception)" if error is None else format_exception(error)

@@ -13,6 +13,7 @@ from bot.interviews.reminders import ReminderPolicy
 from bot.interviews.service import utc_now
 from bot.settings import Settings
 from bot.telegram.app import build_application, prepare, serve_polling
+from bot.telegram.sending import quiet_proxy_pages
 from storage import create_repository, upgrade
 from storage.engine import is_sqlite, normalise_url
 
@@ -47,9 +48,10 @@ async def run_bot(settings: Settings, *, webhook: bool) -> None:
         with contextlib.suppress(NotImplementedError):  # not on Windows
             loop.add_signal_handler(sig, stop.set)
     application = build_application(settings, service, webhook=webhook, updater=False)
+    quiet_proxy_pages()  # Telegram's 502 pages are retried, not bugs: a warning, no traceback
     try:
         if webhook:
-            from bot.web.webhook import serve_webhook
+            from bot.telegram.webhook import serve_webhook
 
             assert settings.webhook_url is not None
             assert settings.webhook_secret is not None

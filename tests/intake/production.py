@@ -23,8 +23,8 @@ from bot.telegram.context import InterviewApplication
 from bot.telegram.resend import RESEND_SECONDS
 from bot.telegram.runner import open_service
 from bot.telegram.sending import RetryPolicy
+from bot.telegram.webhook import serve_webhook
 from bot.testing.fake_bot_api import FakeBotApi
-from bot.web.webhook import serve_webhook
 from storage import pseudonymise
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -24,7 +24,7 @@ from tests.intake.test_intake_fuzz import compare, stored_answers
 from tests.telegram.crashing import BotProcess, RecordingFakeBotApi
 from tests.telegram.harness import DIALOGS, KEY
 
-RESPONDENTS = 6
+RESPONDENTS = 10
 FAULT_RATE = 0.10
 SEED = 20_261_130
 FIRST_ID = 630_000_001
@@ -75,5 +75,5 @@ async def test_one_send_in_ten_failing_delays_questions_and_loses_none(tmp_path:
     assert tally.unanswered == []  # every update got its reply: no question lost
     assert tally.unfinished == []
     assert wrong == []  # every answer stored under the question the person saw
-    assert answers >= RESPONDENTS * 15
+    assert answers >= RESPONDENTS * 10  # some are screened out after a few questions
     assert "Traceback" not in log

@@ -12,12 +12,10 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy.exc import OperationalError
-
 from bot.telegram.sending import RetryPolicy
 from bot.telegram.texts import bot_texts
 from bot.testing.fake_bot_api import FakeBotApi
-from storage import Repository
+from storage import Repository, StorageUnavailable
 from tests.intake.production import Production, production_bot
 
 QUICK = RetryPolicy(attempts=3, first=0.05, most=0.1)
@@ -123,7 +121,7 @@ class Outage:
         def call(*args: Any, **kwargs: Any) -> Any:
             if self.down:
                 self.refused += 1
-                raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+                raise StorageUnavailable("the database is unavailable (ConnectionRefusedError)")
             return method(*args, **kwargs)
 
         return call
