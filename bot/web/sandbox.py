@@ -16,6 +16,7 @@ from aiohttp import web
 from bot.settings import Settings
 from bot.testing.fake_bot_api import FakeBotApi
 from bot.testing.fake_objects import JSON
+from bot.web import guard
 from bot.web.sandbox_chat import (
     Respondent,
     Respondents,
@@ -123,7 +124,8 @@ def create_sandbox_app(settings: Settings, *, bot_runner: BotRunner | None = Non
                        database_url: str | None = None) -> web.Application:
     """The sandbox web app; starting it starts the fake Telegram and the bot, stopping stops them."""
     bot_settings = sandbox_settings(settings, database_url)
-    app = web.Application()
+    app = web.Application(middlewares=[guard.same_origin_posts])
+    guard.add_security_headers(app)
     app[BOT_SETTINGS] = bot_settings
     app.cleanup_ctx.append(_lifecycle(bot_settings, bot_runner or run_real_bot))
     _routes(app)
