@@ -197,3 +197,17 @@ def test_without_installation_nothing_is_rewritten() -> None:
     finally:
         logger.removeHandler(handler)
     assert handler.lines == ["INFO plain: hello Olga"]
+
+
+def test_a_bot_token_is_withheld_wherever_it_appears(logged: _Lines) -> None:
+    token = "7123456789:AAHk3x-Q9v_ZpLmNoPqRsTuVwXyZ0123456"
+    logging.getLogger("telegram.Bot").debug("Set Bot API URL: %s",
+                                            f"https://api.telegram.org/bot{token}")
+    try:
+        raise ConnectionError(f"POST https://api.telegram.org/bot{token}/getMe failed")
+    except ConnectionError:
+        logging.getLogger("x").exception("no network")
+
+    assert token not in logged.text
+    assert "AAHk3x" not in logged.text
+    assert "Set Bot API URL: https://api.telegram.org/bot[withheld]" in logged.text
