@@ -144,7 +144,8 @@ def redact_record(record: logging.LogRecord) -> logging.LogRecord:
             message = f"{record.msg} ({WITHHELD})"
         else:
             message = record.getMessage()
-        record.msg = redact_text(message)
+        # `log.error(error)` logs an exception's message as the line itself.
+        record.msg = redact_text(message, exception=isinstance(record.msg, BaseException))
         record.args = ()
         if record.exc_info and record.exc_info[1] is not None:
             record.exc_text = format_exception(record.exc_info[1])

@@ -211,3 +211,9 @@ def test_a_bot_token_is_withheld_wherever_it_appears(logged: _Lines) -> None:
     assert token not in logged.text
     assert "AAHk3x" not in logged.text
     assert "Set Bot API URL: https://api.telegram.org/bot[withheld]" in logged.text
+
+
+def test_an_exception_logged_as_the_message_is_redacted_as_an_exception(logged: _Lines) -> None:
+    redaction.remember([])
+    logging.getLogger("x").error(ValueError(f"could not convert string to float: '{TYPED}'"))
+    assert logged.lines == ["ERROR x: could not convert string to float: [withheld]"]
