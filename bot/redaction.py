@@ -62,8 +62,9 @@ _CONTENT_LINES: tuple[tuple[str, str, frozenset[int]], ...] = (
     ("telegram", "Dropping pending update: %s", frozenset()),
     ("telegram", 'Can not load invalid JSON data: "%s"', frozenset()),
 )
-# Loggers whose every argument may be content (httpx: URLs carry the bot token).
-_OPAQUE_LOGGERS = ("httpx", "httpcore")
+# Loggers whose every argument may be content (httpx: URLs carry the bot token; aiosqlite at
+# DEBUG prints each call with its SQL parameters, from a thread no update's values reach).
+_OPAQUE_LOGGERS = ("httpx", "httpcore", "aiosqlite")
 
 
 def remember(values: Iterable[object]) -> None:

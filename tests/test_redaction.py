@@ -7,6 +7,7 @@ bot's log file, with `bot.redaction` installed as `perceptions` installs it.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Iterator
 
@@ -217,3 +218,11 @@ def test_an_exception_logged_as_the_message_is_redacted_as_an_exception(logged: 
     redaction.remember([])
     logging.getLogger("x").error(ValueError(f"could not convert string to float: '{TYPED}'"))
     assert logged.lines == ["ERROR x: could not convert string to float: [withheld]"]
+
+
+def test_the_sqlite_driver_s_debug_lines_keep_their_parameters_to_themselves(
+    logged: _Lines,
+) -> None:
+    call = functools.partial(print, "INSERT INTO answer VALUES (?, ?)", (7, TYPED))
+    logging.getLogger("aiosqlite").debug("executing %s", call)
+    assert logged.lines == ["DEBUG aiosqlite: executing [withheld]"]
