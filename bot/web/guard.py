@@ -63,13 +63,18 @@ def security_headers(csp: str) -> dict[str, str]:
     }
 
 
-def add_security_headers(app: web.Application, *inline_scripts: str) -> None:
-    """Every response of `app` (pages, files, API answers, errors) gets the security headers."""
+def add_security_headers(app: web.Application, *inline_scripts: str,
+                         private: bool = False) -> None:
+    """Every response of `app` (pages, files, API answers, errors) gets the security headers;
+    `private` pages (respondents' answers) are also kept out of every cache but their static
+    files."""
     headers = security_headers(content_security_policy(*inline_scripts))
 
-    async def on_prepare(_request: web.Request, response: web.StreamResponse) -> None:
+    async def on_prepare(request: web.Request, response: web.StreamResponse) -> None:
         for name, value in headers.items():
             response.headers.setdefault(name, value)
+        if private and not request.path.startswith("/static/"):
+            response.headers["Cache-Control"] = "no-store"
 
     app.on_response_prepare.append(on_prepare)
 

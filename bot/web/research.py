@@ -87,7 +87,7 @@ def create_research_app(settings: Settings, *, repository: Repository | None = N
                          throttle or guard.LoginThrottle()),
     ])
     # The report page is self-contained: its one inline script is allowed by its hash.
-    guard.add_security_headers(app, asset("report.js"))
+    guard.add_security_headers(app, asset("report.js"), private=True)
     app[SETTINGS] = settings
     app.cleanup_ctx.append(_lifecycle(settings, repository))
     app.router.add_get("/", _studies)

@@ -107,6 +107,13 @@ async def test_every_research_response_carries_the_security_headers(research: Cl
     assert [r.status for r in responses.values()] == [401, 200, 200, 200, 200, 404, 404]
     for what, response in responses.items():
         assert_guarded(response, what)
+    # Pages with respondents' answers stay out of caches (shared computers, proxies).
+    assert responses["coding"].headers["Cache-Control"] == "no-store"
+    assert responses["report"].headers["Cache-Control"] == "no-store"
+    csv = await research.get("/study/mini/export/wide.csv", headers=auth)
+    assert csv.status == 200
+    assert csv.headers["Cache-Control"] == "no-store"
+    assert "no-store" not in responses["styles"].headers.get("Cache-Control", "")
 
 
 async def test_the_report_page_may_run_its_own_inline_script_and_no_other(
