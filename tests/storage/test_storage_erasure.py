@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, String, Table, select
 
 from bot.interviews.chat_ref import ChatRefKey, seal
-from storage import AnswerRecord, Group, InterviewStatus, Repository, pseudonymise
+from bot.vocabulary import Group, InterviewStatus
+from storage import AnswerRecord, Repository, pseudonymise
 from storage.engine import build_engine
 from storage.models import metadata
 
@@ -32,7 +33,7 @@ async def interview_with_everything(repo: Repository, user_id: int, now: datetim
     )
     await repo.advance(
         interview_id=interview.id, expected_step=0, new_state={"step": 1, "note": pseudonym},
-        status=InterviewStatus.COMPLETED, group=Group.DOER, now=now, update_id=user_id,
+        status=InterviewStatus.completed, group=Group.doer, now=now, update_id=user_id,
         answers=[
             AnswerRecord("why", [pseudonym], f"I am {pseudonym}"),
             AnswerRecord("why", pseudonym, f"probe {pseudonym}", probe=1),
