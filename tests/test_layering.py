@@ -14,6 +14,7 @@ The layers, bottom up (a layer may import the ones below it):
     bot.report, bot.imports,         the researcher's side: storage + analysis
       bot.review
     bot.testing                      fakes of the outside world (Telegram's Bot API)
+    bot.compose                      settings → storage → scripts → service, for every adapter
     bot.telegram                     the Telegram adapter (polling, webhook)
     bot.web                          the sandbox and the research pages
     bot.cli                          the commands, which wire everything together
@@ -63,6 +64,8 @@ RULES: dict[str, tuple[str, ...]] = {
                    "bot.testing", "bot.settings"),
     # The fakes stand in for Telegram; they know nothing of the bot they are used to test.
     "bot/testing": ("bot", "storage", *DATABASE),
+    # The composition root wires settings, storage, scripts and the service for every adapter.
+    "bot/compose.py": (*DATABASE, *ADAPTERS, *RESEARCH, "bot.testing"),
     "bot/telegram": (*DATABASE, "bot.web", "bot.cli", "bot.testing", "bot.imports", "bot.review"),
     "bot/web": (*DATABASE, "bot.cli"),
     "bot/cli": DATABASE,

@@ -13,6 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.compose import open_repository
 from bot.settings import Settings
 from bot.testing.fake_bot_api import FakeBotApi
 from bot.testing.fake_objects import JSON
@@ -26,7 +27,7 @@ from bot.web.sandbox_chat import (
     start_text,
     transcript,
 )
-from storage import Repository, create_repository, pseudonymise, upgrade
+from storage import Repository, pseudonymise
 from storage.engine import is_sqlite, normalise_url
 
 log = logging.getLogger(__name__)
@@ -133,8 +134,8 @@ def create_sandbox_app(settings: Settings, *, bot_runner: BotRunner | None = Non
 def _lifecycle(settings: Settings, bot_runner: BotRunner
                ) -> Callable[[web.Application], AsyncIterator[None]]:
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
-        await upgrade(settings.database_url)
-        repository = create_repository(settings.database_url)
+        # The sandbox's own database, whatever its kind: nobody else shares it.
+        repository = await open_repository(settings.database_url, migrate=True)
         try:
             async with FakeBotApi() as fake, bot_runner(settings, fake, repository):
                 app[SANDBOX] = Sandbox(settings, fake, repository,
