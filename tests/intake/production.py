@@ -16,12 +16,12 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
+from bot.compose import open_service
 from bot.interviews import InterviewService
 from bot.settings import Settings
 from bot.telegram.app import build_application, prepare, serve_polling
 from bot.telegram.context import InterviewApplication
 from bot.telegram.resend import RESEND_SECONDS
-from bot.telegram.runner import open_service
 from bot.telegram.sending import RetryPolicy
 from bot.telegram.webhook import serve_webhook
 from bot.testing.fake_bot_api import FakeBotApi
