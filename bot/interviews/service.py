@@ -259,6 +259,13 @@ class InterviewService:
                                              step=outcome.step)
         self._open.forget_interview(outcome.interview_id)
 
+    async def still_unseen(self, outcome: Outcome) -> bool:
+        """Whether the question `outcome` shows again is still the one owed (nothing moved)."""
+        if outcome.interview_id is None:
+            return False
+        record = await self.repository.get_interview(interview_id=outcome.interview_id)
+        return record is not None and record.question_unseen and record.step == outcome.step
+
     async def to_resend(self) -> list[Resend]:
         """Questions whose delivery failed, for the chats this process can reach."""
         records = await self.repository.undelivered_interviews()

@@ -9,12 +9,14 @@ answer, and a repeating job resends it to every chat it can reach.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from telegram.error import Forbidden, TelegramError
 
 from bot.interviews import Outcome, Person
 from bot.telegram.context import InterviewContext
+from bot.telegram.processor import PerChatUpdateProcessor
 from bot.telegram.replies import send_outcome
 from bot.telegram.sending import transient
 
@@ -43,9 +45,16 @@ async def deliver(context: InterviewContext, chat_id: int, outcome: Outcome) -> 
 
 async def resend_undelivered(context: InterviewContext) -> None:
     """Repeating job: send again each question whose delivery failed, where the chat is known."""
+    processor = context.application.update_processor
     for resend in await context.service.to_resend():
+        # In the chat's turn, and only if still owed: an update of the person may have shown
+        # the question, or moved past it, since the list was read.
+        turn = (processor.turn(resend.chat_id) if isinstance(processor, PerChatUpdateProcessor)
+                else contextlib.nullcontext())
         try:
-            await deliver(context, resend.chat_id, resend.outcome)
+            async with turn:
+                if await context.service.still_unseen(resend.outcome):
+                    await deliver(context, resend.chat_id, resend.outcome)
         except Forbidden:
             await context.service.blocked(Person(resend.chat_id))
         except Exception:  # one failed resend must not stop the others

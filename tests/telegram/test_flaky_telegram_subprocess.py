@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from bot.script import load_script
 from bot.telegram.texts import bot_texts
 from bot.testing.fake_faults import BAD_GATEWAY, TIMEOUT
@@ -21,10 +23,9 @@ from tests.intake.fuzz_actions import EVERYDAY
 from tests.intake.fuzz_people import Respondent, Tally
 from tests.intake.fuzz_screen import ScreenReader
 from tests.intake.test_intake_fuzz import compare, stored_answers
-from tests.telegram.crashing import BotProcess, RecordingFakeBotApi
+from tests.telegram.crashing import BotProcess, RecordingFakeBotApi, free_port
 from tests.telegram.harness import DIALOGS, KEY
 
-RESPONDENTS = 10
 FAULT_RATE = 0.10
 SEED = 20_261_130
 FIRST_ID = 630_000_001
@@ -34,7 +35,10 @@ APOLOGIES = {bot_texts().get(key, lang) for key in ("error", "outage")
              for lang in bot_texts().languages}
 
 
-async def test_one_send_in_ten_failing_delays_questions_and_loses_none(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("mode", "respondents"), [("polling", 10), ("webhook", 5)])
+async def test_one_send_in_ten_failing_delays_questions_and_loses_none(
+    tmp_path: Path, mode: str, respondents: int
+) -> None:
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
     await upgrade(database_url)
     reader = ScreenReader(load_script(DIALOGS / "cycling-to-work.yaml"))
@@ -42,9 +46,10 @@ async def test_one_send_in_ten_failing_delays_questions_and_loses_none(tmp_path:
     tally = Tally(patience=90.0)
     async with RecordingFakeBotApi(seed=SEED) as fake:
         people = [Respondent(fake, reader, FIRST_ID + n, f"{SEED}:{n}", tally, ANSWERING)
-                  for n in range(RESPONDENTS)]
+                  for n in range(respondents)]
         fake.set_flakiness("sendMessage", FAULT_RATE, (BAD_GATEWAY, TIMEOUT))
-        bot = BotProcess(fake, tmp_path, database_url)
+        bot = BotProcess(fake, tmp_path, database_url,
+                         webhook_port=free_port() if mode == "webhook" else None)
         await bot.start()
         try:
             await asyncio.wait_for(asyncio.gather(*(p.take_part() for p in people)), 600)
@@ -64,16 +69,16 @@ async def test_one_send_in_ten_failing_delays_questions_and_loses_none(tmp_path:
         await repository.close()
     log = bot.log.read_text()
     answers = sum(len(p.meant) for p in people)
-    print(f"\n{sends} sendMessage calls, {faults} failed ({timeouts} timeouts); "
+    print(f"\n{mode}: {sends} sendMessage calls, {faults} failed ({timeouts} timeouts); "
           f"{len(apologies)} apologies, {len(tally.unanswered)} updates unanswered, "
           f"{len(tally.unfinished)} interviews unfinished, {len(wrong)} wrong of {answers} "
           f"answers; {log.count('trying again in')} retries logged")
 
     assert exit_code == 0, log[-3000:]
-    assert faults >= 10  # the faults really were met
+    assert faults >= 2 * respondents  # the faults really were met
     assert apologies == []
     assert tally.unanswered == []  # every update got its reply: no question lost
     assert tally.unfinished == []
     assert wrong == []  # every answer stored under the question the person saw
-    assert answers >= RESPONDENTS * 10  # some are screened out after a few questions
+    assert answers >= respondents * 10  # some are screened out after a few questions
     assert "Traceback" not in log
