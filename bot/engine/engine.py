@@ -26,7 +26,7 @@ from bot.engine.state import (
     Unsupported,
     Value,
 )
-from bot.script import CompiledQuestion, QuestionType, Script
+from bot.script import CompiledQuestion, ProbeWording, QuestionType, Script
 from bot.script.limits import storable_text
 from bot.script.normalize import fold, words
 
@@ -197,8 +197,9 @@ def _answered(script: Script, state: State, question: CompiledQuestion, event: A
     new = replace(state, answers=answers, selected=())
     if question.eligible_if is not None and not question.eligible_if.holds(_env(new)):
         return _end(script, new, Status.screened_out, (event,))
-    if question.probe and _needs_probe(script, question, event.raw, new.language):
-        probing = replace(new, probes=1, step=new.step + 1)
+    follow_up = _follow_up(script, new, question, event.raw, digs=0)
+    if follow_up is not None:
+        probing = replace(new, probes=1, probed=(*new.probed, follow_up), step=new.step + 1)
         return Turn(probing, (_probe_message(script, question, probing),), (event,), changed=True)
     turn = _advance(script, new, start=question.index + 1)
     return replace(turn, answers=(event, *turn.answers))
@@ -209,12 +210,64 @@ def _probe_answer(script: Script, state: State, question: CompiledQuestion, raw:
     if not text:
         return Turn(state=state, messages=(_probe_message(script, question, state),))
     event = AnswerEvent(question.id, state.probes, text, text)
-    rule = question.probe
-    if rule and state.probes < rule.max and _needs_probe(script, question, text, state.language):
-        again = replace(state, probes=state.probes + 1, step=state.step + 1)
+    # After "What else?" the question is done; after a follow-up, maybe one more.
+    asked_else = _is_what_else(question, state.probed[-1:])
+    follow_up = None if asked_else else _follow_up(script, state, question, text, state.probes)
+    if follow_up is not None:
+        again = replace(
+            state, probes=state.probes + 1, probed=(*state.probed, follow_up), step=state.step + 1
+        )
         return Turn(again, (_probe_message(script, question, again),), (event,), changed=True)
     turn = _advance(script, replace(state, probes=0), start=question.index + 1)
     return replace(turn, answers=(event, *turn.answers))
+
+
+def _follow_up(
+    script: Script, state: State, question: CompiledQuestion, said: str, digs: int
+) -> str | None:
+    """The probe to ask after `said` (its wording's key), or None to move on.
+
+    A short or vague answer gets a follow-up (at most `max` of them); a full one gets the
+    "What else?" when the question asks it. A wording already heard in this interview is never
+    used again; when none is left, the interview moves on.
+    """
+    rule = question.probe
+    if rule is None:
+        return None
+    if _needs_probe(script, question, said, state.language):
+        return _fresh(script, rule.dig, state) if digs < rule.max else None
+    return _fresh(script, rule.what_else, state)
+
+
+def _fresh(script: Script, wordings: tuple[ProbeWording, ...], state: State) -> str | None:
+    """The first wording not yet heard in this interview (by key or by text) in its language."""
+    heard = {_probe_text(script, key, state.language) for key in state.probed} | set(state.probed)
+    for wording in wordings:
+        text = _wording_text(wording, state.language)
+        if text and wording.key not in heard and text not in heard:
+            return wording.key
+    return None
+
+
+def _is_what_else(question: CompiledQuestion, keys: tuple[str, ...]) -> bool:
+    rule = question.probe
+    return bool(rule and keys and any(w.key == keys[0] for w in rule.what_else))
+
+
+def _wording_text(wording: ProbeWording, lang: str) -> str:
+    # Strictly in `lang`: a built-in wording missing there is not asked in another language
+    # (the script's own texts are checked to have every translation).
+    text = wording.text
+    return text if isinstance(text, str) else text.get(lang, "")
+
+
+def _probe_text(script: Script, key: str, lang: str) -> str:
+    """The text of a probe wording by key, whichever question it belongs to."""
+    for question in script.questions:
+        found = question.probe.wording(key) if question.probe else None
+        if found is not None:
+            return _wording_text(found, lang)
+    return ""
 
 
 def _needs_probe(script: Script, question: CompiledQuestion, raw: str, lang: str) -> bool:
@@ -300,7 +353,10 @@ def _end(
     else:
         own = script.text(study.screened_out, lang) if study.screened_out else None
         text = own or script.message("screened_out", lang)
-    ended = replace(state, status=status, current=None, probes=0, selected=(), step=state.step + 1)
+    # An ended interview asks nothing more, so its probes need not be remembered.
+    ended = replace(
+        state, status=status, current=None, probes=0, probed=(), selected=(), step=state.step + 1
+    )
     return Turn(ended, (*(sent or []), Message(text)), events, changed=True)
 
 
@@ -332,7 +388,11 @@ def _ask(script: Script, question: CompiledQuestion, state: State) -> Message:
 def _probe_message(script: Script, question: CompiledQuestion, state: State) -> Message:
     lang = state.language
     rule = question.probe
-    template = script.text(rule.text, lang) if rule and rule.text else ""
+    # An interview stored before probes were named has no key: its first wording then.
+    wording = rule.wording(state.probed[-1]) if rule and state.probed else None
+    if wording is None and rule and rule.dig:
+        wording = rule.dig[0]
+    template = _wording_text(wording, lang) if wording is not None else ""
     text = template or script.message("probe", lang)
     return Message(script.pipe(text, lang, state.answers), question_id=question.id, probe=True)
 

@@ -42,6 +42,9 @@ class State:
     selected: tuple[str, ...] = ()
     group: str | None = None
     source: str | None = None
+    # The probes asked in this interview (wording keys), the last one being the current probe:
+    # nobody hears the same probe twice.
+    probed: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """A plain dict for JSON storage."""
@@ -50,6 +53,7 @@ class State:
         data["answers"] = dict(self.answers)
         data["history"] = list(self.history)
         data["selected"] = list(self.selected)
+        data["probed"] = list(self.probed)
         return data
 
     @classmethod
@@ -66,6 +70,7 @@ class State:
             selected=tuple(data.get("selected", ())),
             group=data.get("group"),
             source=data.get("source"),
+            probed=tuple(data.get("probed", ())),
         )
 
 

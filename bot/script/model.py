@@ -131,11 +131,22 @@ class Validation(Strict):
 
 
 class Probe(Strict):
-    """A follow-up asked when an open answer is too short or vague."""
+    """Follow-ups: one asked when an open answer is too short or vague, and "What else?"."""
 
-    text: Text | None = None
+    text: Text | None = Field(
+        None,
+        description="The follow-up to a short or vague answer; when absent, the built-in wording "
+        "for the question's determinant or competing behaviour is used.",
+    )
     min_words: int | None = Field(None, ge=1)
-    max: int | None = Field(None, ge=0, description="At most this many probes for the question.")
+    max: int | None = Field(
+        None, ge=0, description="At most this many follow-ups to short or vague answers."
+    )
+    what_else: bool | None = Field(
+        None,
+        description="Ask \"What else?\" once after a full answer (the study's "
+        "`probing.what_else` when absent).",
+    )
 
 
 class Competing(StrEnum):
@@ -224,6 +235,11 @@ class Probing(Strict):
     vague_answers: dict[LanguageCode, list[str]] = Field(default_factory=dict)
     text: Text | None = None
     by_determinant: dict[Identifier, Text] = Field(default_factory=dict)
+    what_else: bool = Field(
+        False,
+        description="Ask \"What else?\" once after each full answer to a probed question, as "
+        "Barrier Analysis interviewers do; a question's `probe: {what_else: …}` decides for itself.",
+    )
 
 
 class Study(Strict):

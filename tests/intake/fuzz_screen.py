@@ -80,8 +80,9 @@ class ScreenReader:
             for question in script.questions:
                 if question.type != QuestionType.info:
                     add(script.text(question.spec.text, lang), Seen.QUESTION, question.id)
-                if question.probe is not None and question.probe.text:
-                    add(script.text(question.probe.text, lang), Seen.PROBE)
+                rule = question.probe
+                for wording in (*rule.dig, *rule.what_else) if rule is not None else ():
+                    add(script.text(wording.text, lang), Seen.PROBE)
             add(script.message("probe", lang), Seen.PROBE)
             for ending in (study.closing, study.screened_out):
                 add(script.text(ending, lang) if ending else None, Seen.ENDED)
