@@ -77,7 +77,8 @@ def test_each_determinant_has_its_own_probe_in_each_language(topic: str, languag
     script = script_of(topic_question(topic) + topic_question(topic, "q2"))
     interview = started(script, "ok", language=language)
     probe = interview.last.messages[0]
-    assert probe.probe and probe.question_id == "q"
+    assert probe.probe
+    assert probe.question_id == "q"
     if (topic, language) in EXPECTED:
         assert probe.text == EXPECTED[topic, language]
     # Worded for the topic, not the general follow-up, and asked as a question.
@@ -129,7 +130,8 @@ def test_what_else_follows_a_full_answer(language: str) -> None:
     )
     interview = started(script, "I save money and get fit", language=language)
     asked = interview.last.messages[0]
-    assert asked.probe and asked.question_id == "q"
+    assert asked.probe
+    assert asked.question_id == "q"
     assert asked.text != WHAT_ELSE[language]  # worded for the advantages asked about
     interview.say("it is fun too")
     assert interview.state.current == "q2"  # one "What else?" and on to the next question
@@ -227,5 +229,7 @@ def test_probe_columns_count_the_what_else() -> None:
         topic_question("culture", extra="    probe: {max: 2, what_else: true}\n")
         + topic_question("policy", "q2", extra="    probe: {max: 2}\n"),
     )
-    assert script.by_id["q"].probe is not None and script.by_id["q"].probe.columns == 3
-    assert script.by_id["q2"].probe is not None and script.by_id["q2"].probe.columns == 2
+    assert script.by_id["q"].probe is not None
+    assert script.by_id["q"].probe.columns == 3
+    assert script.by_id["q2"].probe is not None
+    assert script.by_id["q2"].probe.columns == 2
