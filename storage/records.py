@@ -22,6 +22,8 @@ class InterviewStatus(StrEnum):
     EXCLUDED = "excluded"
     ABANDONED = "abandoned"
     DECLINED = "declined"
+    QUOTA_FULL = "quota_full"  # classified into a full group and thanked there
+    OVER_QUOTA = "over_quota"  # completed after the group's quota was full: kept, counted apart
 
 
 # Statuses in which the respondent may still send answers.
@@ -190,6 +192,8 @@ class StudyCounts:
     excluded: int = 0
     abandoned: int = 0
     declined: int = 0
+    quota_full: int = 0
+    over_quota: int = 0
     doers: int = 0
     non_doers: int = 0
 

@@ -28,6 +28,7 @@ from bot.engine.state import (
 )
 from bot.script import CompiledQuestion, ProbeWording, QuestionType, Script
 from bot.script.limits import storable_text
+from bot.script.model import OverQuota
 from bot.script.normalize import fold, words
 
 
@@ -66,36 +67,44 @@ def set_language(script: Script, state: State, language: str) -> Turn:
     return Turn(state=new, messages=prompt(script, new), changed=True)
 
 
-def handle(script: Script, state: State, event: Input) -> Turn:
-    """Decide what an input means for this interview."""
+def handle(
+    script: Script, state: State, event: Input, *, full: frozenset[str] = frozenset()
+) -> Turn:
+    """Decide what an input means for this interview.
+
+    `full` names the groups ("doer", "non_doer") whose quota is already full, as storage counts
+    them now; someone classified into one is closed or kept over quota, as the script says.
+    """
     if isinstance(event, TextInput):  # a NUL or half a surrogate pair: no database stores them
         event = TextInput(storable_text(event.text))
     if isinstance(event, Command) and event.name == "restart":
-        return _restart(script, state)
+        return _restart(script, state, full)
     if state.status.ended:
         return Turn(state=state, messages=prompt(script, state))
     if state.status == Status.consent:
-        return _consent(script, state, event)
+        return _consent(script, state, event, full)
     assert state.current is not None, "an active interview always has a current question"
     question = script.by_id[state.current]
     lang = state.language
     if isinstance(event, Command):
-        return _back(script, state) if event.name == "back" else _skip(script, state, question)
+        if event.name == "back":
+            return _back(script, state)
+        return _skip(script, state, question, full)
     if isinstance(event, Unsupported):
         return _reask(script, state, question, _hint(script, question, lang, typed=False))
     if isinstance(event, Pick):
-        return _pick(script, state, question, event)
+        return _pick(script, state, question, event, full)
     if state.probes:
-        return _probe_answer(script, state, question, event.text)
+        return _probe_answer(script, state, question, event.text, full)
     value = read_text(script, question, event.text, lang)
     if isinstance(value, Invalid):
         return _reask(script, state, question, value.message)
     return _answered(
-        script, state, question, AnswerEvent(question.id, 0, event.text.strip(), value)
+        script, state, question, AnswerEvent(question.id, 0, event.text.strip(), value), full
     )
 
 
-def _consent(script: Script, state: State, event: Input) -> Turn:
+def _consent(script: Script, state: State, event: Input, full: frozenset[str]) -> Turn:
     lang = state.language
     choice: str | None = None
     if isinstance(event, Pick) and event.question_id == CONSENT:
@@ -118,10 +127,10 @@ def _consent(script: Script, state: State, event: Input) -> Turn:
         return Turn(declined, (Message(script.message("declined", lang)),), changed=True)
     if choice != "yes":
         return Turn(state=state, messages=prompt(script, state)[1:])
-    return _advance(script, replace(state, status=Status.active, current=None), start=0)
+    return _advance(script, replace(state, status=Status.active, current=None), start=0, full=full)
 
 
-def _restart(script: Script, state: State) -> Turn:
+def _restart(script: Script, state: State, full: frozenset[str]) -> Turn:
     fresh = State(
         status=Status.consent
         if state.status in (Status.consent, Status.declined)
@@ -134,7 +143,7 @@ def _restart(script: Script, state: State) -> Turn:
         return Turn(
             replace(fresh, step=state.step + 1), prompt(script, fresh), changed=True, cleared=True
         )
-    turn = _advance(script, fresh, start=0)
+    turn = _advance(script, fresh, start=0, full=full)
     notice = Message(script.message("restarted", state.language))
     return replace(turn, messages=(notice, *turn.messages), cleared=True)
 
@@ -144,6 +153,7 @@ def _back(script: Script, state: State) -> Turn:
         return _reask(script, state, script.by_id[state.current or ""], None, "nothing_to_go_back")
     previous = state.history[-1]
     earlier = state.answers.get(previous)
+    again = script.by_id[previous].index < script.classify_from
     new = replace(
         state,
         current=previous,
@@ -152,23 +162,28 @@ def _back(script: Script, state: State) -> Turn:
         selected=tuple(earlier) if isinstance(earlier, list) else (),
         step=state.step + 1,
         # Going back to a question the classification uses: the group will be decided again.
-        group=None if script.by_id[previous].index < script.classify_from else state.group,
+        group=None if again else state.group,
+        over_quota=state.over_quota and not again,
     )
     return Turn(new, (_ask(script, script.by_id[previous], new),), changed=True)
 
 
-def _skip(script: Script, state: State, question: CompiledQuestion) -> Turn:
+def _skip(
+    script: Script, state: State, question: CompiledQuestion, full: frozenset[str]
+) -> Turn:
     if state.probes:  # skipping a probe keeps the answer already given
-        return _advance(script, replace(state, probes=0), start=question.index + 1)
+        return _advance(script, replace(state, probes=0), start=question.index + 1, full=full)
     if question.spec.required:
         return _reask(script, state, question, None, "cannot_skip")
     skipped = replace(state, answers={**state.answers, question.id: None})
-    turn = _advance(script, skipped, start=question.index + 1)
+    turn = _advance(script, skipped, start=question.index + 1, full=full)
     event = AnswerEvent(question.id, 0, "", None)
     return replace(turn, answers=(event, *turn.answers))
 
 
-def _pick(script: Script, state: State, question: CompiledQuestion, event: Pick) -> Turn:
+def _pick(
+    script: Script, state: State, question: CompiledQuestion, event: Pick, full: frozenset[str]
+) -> Turn:
     if event.question_id != question.id or state.probes:
         return Turn(state=state)  # a stale or doubled tap on an earlier question changes nothing
     values = [o.value for o in question.options]
@@ -178,7 +193,8 @@ def _pick(script: Script, state: State, question: CompiledQuestion, event: Pick)
             if isinstance(picked, Invalid):
                 return _reask(script, state, question, picked.message)
             raw = ", ".join(state.selected)
-            return _answered(script, state, question, AnswerEvent(question.id, 0, raw, picked))
+            event_ = AnswerEvent(question.id, 0, raw, picked)
+            return _answered(script, state, question, event_, full)
         if event.value not in values:
             return Turn(state=state)
         chosen = set(state.selected) ^ {event.value}
@@ -189,10 +205,18 @@ def _pick(script: Script, state: State, question: CompiledQuestion, event: Pick)
     if event.value not in values:
         return Turn(state=state)
     value: Value = int(event.value) if question.type == QuestionType.scale else event.value
-    return _answered(script, state, question, AnswerEvent(question.id, 0, event.value, value))
+    return _answered(
+        script, state, question, AnswerEvent(question.id, 0, event.value, value), full
+    )
 
 
-def _answered(script: Script, state: State, question: CompiledQuestion, event: AnswerEvent) -> Turn:
+def _answered(
+    script: Script,
+    state: State,
+    question: CompiledQuestion,
+    event: AnswerEvent,
+    full: frozenset[str],
+) -> Turn:
     answers = {**state.answers, question.id: event.value}
     new = replace(state, answers=answers, selected=())
     if question.eligible_if is not None and not question.eligible_if.holds(_env(new)):
@@ -201,11 +225,13 @@ def _answered(script: Script, state: State, question: CompiledQuestion, event: A
     if follow_up is not None:
         probing = replace(new, probes=1, probed=(*new.probed, follow_up), step=new.step + 1)
         return Turn(probing, (_probe_message(script, question, probing),), (event,), changed=True)
-    turn = _advance(script, new, start=question.index + 1)
+    turn = _advance(script, new, start=question.index + 1, full=full)
     return replace(turn, answers=(event, *turn.answers))
 
 
-def _probe_answer(script: Script, state: State, question: CompiledQuestion, raw: str) -> Turn:
+def _probe_answer(
+    script: Script, state: State, question: CompiledQuestion, raw: str, full: frozenset[str]
+) -> Turn:
     text = raw.strip()
     if not text:
         return Turn(state=state, messages=(_probe_message(script, question, state),))
@@ -218,7 +244,7 @@ def _probe_answer(script: Script, state: State, question: CompiledQuestion, raw:
             state, probes=state.probes + 1, probed=(*state.probed, follow_up), step=state.step + 1
         )
         return Turn(again, (_probe_message(script, question, again),), (event,), changed=True)
-    turn = _advance(script, replace(state, probes=0), start=question.index + 1)
+    turn = _advance(script, replace(state, probes=0), start=question.index + 1, full=full)
     return replace(turn, answers=(event, *turn.answers))
 
 
@@ -290,13 +316,16 @@ def _contains(said: list[str], phrase: list[str]) -> bool:
     return size > 0 and any(said[i : i + size] == phrase for i in range(len(said) - size + 1))
 
 
-def _advance(script: Script, state: State, *, start: int) -> Turn:
+def _advance(
+    script: Script, state: State, *, start: int, full: frozenset[str] = frozenset()
+) -> Turn:
     """Move to the next question whose `when` holds, passing info messages and classifying."""
     history = state.history
     if state.current is not None and state.current not in history[-1:]:
         history = (*history, state.current)
     answers = dict(state.answers)
     group = state.group
+    over_quota = state.over_quota
     sent: list[Message] = []
     lang = state.language
     classification = script.file.classification
@@ -306,6 +335,11 @@ def _advance(script: Script, state: State, *, start: int) -> Turn:
             if group is None and classification.exclude_unclassified:
                 ended = replace(state, answers=answers, history=history)
                 return _end(script, ended, Status.excluded, (), sent)
+            if group in full:
+                if script.file.study.quota.over_quota == OverQuota.close:
+                    ended = replace(state, answers=answers, history=history, group=group)
+                    return _end(script, ended, Status.quota_full, (), sent)
+                over_quota = True
         env = _env(replace(state, answers=answers, group=group))
         if question.when is not None and not question.when.holds(env):
             answers.pop(question.id, None)  # an answer given before going back no longer applies
@@ -319,6 +353,7 @@ def _advance(script: Script, state: State, *, start: int) -> Turn:
             answers=answers,
             history=history,
             group=group,
+            over_quota=over_quota,
             probes=0,
             selected=(),
             step=state.step + 1,
@@ -327,8 +362,10 @@ def _advance(script: Script, state: State, *, start: int) -> Turn:
         return Turn(new, tuple(sent), changed=True)
     if classification and group is None:
         group = _classify(script, state, answers)
-    done = replace(state, answers=answers, history=history, group=group)
-    return _end(script, done, Status.completed, (), sent)
+    # Full by now (others completed meanwhile) or kept over quota: stored apart, never lost.
+    over_quota = over_quota or group in full
+    done = replace(state, answers=answers, history=history, group=group, over_quota=over_quota)
+    return _end(script, done, Status.over_quota if over_quota else Status.completed, (), sent)
 
 
 def _classify(script: Script, state: State, answers: Mapping[str, Value]) -> str | None:
@@ -348,8 +385,11 @@ def _end(
 ) -> Turn:
     lang = state.language
     study = script.file.study
-    if status == Status.completed:
+    if status in (Status.completed, Status.over_quota):
         text = script.pipe(script.text(study.closing, lang), lang, state.answers)
+    elif status == Status.quota_full:
+        own = script.text(study.quota.full_message, lang) if study.quota.full_message else None
+        text = own or script.message("quota_full", lang)
     else:
         own = script.text(study.screened_out, lang) if study.screened_out else None
         text = own or script.message("screened_out", lang)

@@ -21,6 +21,8 @@ class Status(StrEnum):
     screened_out = "screened_out"
     excluded = "excluded"
     declined = "declined"
+    quota_full = "quota_full"  # classified into a group whose quota was full, and thanked
+    over_quota = "over_quota"  # completed, but after the group's quota was full: kept apart
 
     @property
     def ended(self) -> bool:
@@ -45,6 +47,8 @@ class State:
     # The probes asked in this interview (wording keys), the last one being the current probe:
     # nobody hears the same probe twice.
     probed: tuple[str, ...] = ()
+    # Classified into a group whose quota was full, and kept (the script's `over_quota: keep`).
+    over_quota: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """A plain dict for JSON storage."""
@@ -71,6 +75,7 @@ class State:
             group=data.get("group"),
             source=data.get("source"),
             probed=tuple(data.get("probed", ())),
+            over_quota=bool(data.get("over_quota", False)),
         )
 
 

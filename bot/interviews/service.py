@@ -27,9 +27,11 @@ from bot.interviews.chats import Chats
 from bot.interviews.once import RecentUpdates, once_per_update
 from bot.interviews.open_interviews import OpenInterviews
 from bot.interviews.outcome import Note, Outcome, Person, Reminder, StudyStats
+from bot.interviews.quotas import outside_fieldwork, with_quota
 from bot.interviews.reminders import ReminderPolicy
 from bot.interviews.statuses import stored_status
 from bot.script import Script
+from bot.script.fieldwork import window_text
 from storage import AnswerRecord, Group, InterviewRecord, InterviewStatus, Repository, pseudonymise
 
 log = logging.getLogger(__name__)
@@ -113,7 +115,8 @@ class InterviewService:
             return await self._resume(record, update_id)
         script = await self.catalog.for_version(record.script_version_id)
         state = State.from_dict(record.state)
-        turn = handle(script, state, event)
+        turn = await with_quota(self.repository, script, state, event,
+                                handle(script, state, event))
         if not turn.changed:
             return await self._redelivered(record, update_id) or Outcome(
                 state.language, messages=turn.messages
@@ -234,7 +237,9 @@ class InterviewService:
             counts = await self.repository.study_counts(study_id=study_id)
             title = script.text(study.title, script.languages[0])
             figures.append(StudyStats(study_id, title, counts, study.quota.doers,
-                                      study.quota.non_doers))
+                                      study.quota.non_doers,
+                                      window_text(study, self._clock().date()),
+                                      study.quota.over_quota.value))
         return figures
 
     async def export_csv(self, study_id: str, out: IO[str]) -> int:
@@ -302,6 +307,9 @@ class InterviewService:
     async def _begin(self, person: Person, pseudonym: str, choice: StudyChoice) -> Outcome:
         now = self._clock()
         script, version_id = self.catalog.current(choice.study_id)
+        closed = await self._outside_fieldwork(person, pseudonym, script)
+        if closed is not None:
+            return closed
         respondent = await self.repository.get_or_create_respondent(
             pseudonym=pseudonym, language=person.language_code, source=choice.source, now=now
         )
@@ -330,6 +338,9 @@ class InterviewService:
         if not (isinstance(event, Command) and event.name == "restart"):
             return Outcome(state.language, messages=prompt(script, state))
         # Answering again after the end is a new interview; the finished one stays as it was.
+        closed = await self._outside_fieldwork(person, pseudonym, script)
+        if closed is not None:
+            return closed
         turn = handle(script, state, event)
         self._open.remember(await self.repository.start_interview(
             pseudonym=pseudonym, study_id=study_id, script_version_id=latest.script_version_id,
@@ -337,6 +348,18 @@ class InterviewService:
             language=turn.state.language, step=turn.state.step,
         ))
         return Outcome(turn.state.language, messages=turn.messages)
+
+    async def _outside_fieldwork(self, person: Person, pseudonym: str,
+                                 script: Script) -> Outcome | None:
+        """A friendly word, and nothing stored, before the study opens or after it closed."""
+        study = script.file.study
+        if study.opens is None and study.closes is None:
+            return None
+        respondent = await self.repository.get_respondent(pseudonym=pseudonym)
+        wanted = respondent.language if respondent and respondent.language else None
+        lang = script.language(wanted or person.language_code)
+        said = outside_fieldwork(script, lang, self._clock().date())
+        return Outcome(lang, messages=said) if said else None
 
     async def _resume(self, record: InterviewRecord, update_id: int | None) -> Outcome:
         script = await self.catalog.for_version(record.script_version_id)

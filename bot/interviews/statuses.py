@@ -12,6 +12,8 @@ _STORED = {
     Status.screened_out: InterviewStatus.SCREENED_OUT,
     Status.excluded: InterviewStatus.EXCLUDED,
     Status.declined: InterviewStatus.DECLINED,
+    Status.quota_full: InterviewStatus.QUOTA_FULL,
+    Status.over_quota: InterviewStatus.OVER_QUOTA,
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -220,11 +221,29 @@ class Classification(Strict):
     )
 
 
+class OverQuota(StrEnum):
+    """What happens to someone classified into a group whose quota is full."""
+
+    keep = "keep"
+    close = "close"
+
+
 class Quota(Strict):
-    """How many doers and non-doers the study wants."""
+    """How many doers and non-doers the study wants, and what happens once a group is full."""
 
     doers: int = Field(45, ge=1)
     non_doers: int = Field(45, ge=1)
+    over_quota: OverQuota = Field(
+        OverQuota.keep,
+        description="Once a group's quota is full (completed interviews), someone newly classified "
+        "into it is `keep`: interviewed to the end and stored as `over_quota` (the default), or "
+        "`close`: thanked with `full_message` and stopped there (stored as `quota_full`).",
+    )
+    full_message: Text | None = Field(
+        None,
+        description="`over_quota: close`: what to say to someone whose group is full; the bot's "
+        "own polite sentence when absent.",
+    )
 
 
 class Probing(Strict):
@@ -258,6 +277,12 @@ class Study(Strict):
     screened_out: Text | None = None
     contact: str
     quota: Quota = Field(default_factory=Quota)
+    opens: date | None = Field(
+        None, description="The first day of fieldwork (UTC), e.g. 2026-03-01; open until then."
+    )
+    closes: date | None = Field(
+        None, description="The last day of fieldwork (UTC): from the day after, nobody new starts."
+    )
 
 
 class ScriptFile(Strict):

@@ -86,7 +86,7 @@ class ScreenReader:
             add(script.message("probe", lang), Seen.PROBE)
             for ending in (study.closing, study.screened_out):
                 add(script.text(ending, lang) if ending else None, Seen.ENDED)
-            for key in ("declined", "finished", "screened_out"):
+            for key in ("declined", "finished", "screened_out", "quota_full"):
                 add(script.message(key, lang), Seen.ENDED)
         # Longest first: a text that contains a shorter one is the more specific match.
         self._known.sort(key=lambda known: -len(known[0].pattern))
