@@ -37,6 +37,20 @@ class Group(StrEnum):
     NON_DOER = "non_doer"
 
 
+@dataclass(frozen=True, slots=True)
+class QuotaPlace:
+    """A completion that counts towards its group's quota only while one of `target` places is
+    left: `advance` checks it inside its own transaction, so two completions at once cannot both
+    take the last place."""
+
+    group: Group
+    target: int
+
+
+class QuotaFull(Exception):
+    """`advance` changed nothing: the group's quota was already full (see `QuotaPlace`)."""
+
+
 class Keep(Enum):
     """Marker for "leave this field as it is" in updates where None means "clear"."""
 

@@ -23,6 +23,8 @@ from storage.records import (
     InterviewRecord,
     InterviewStatus,
     Keep,
+    QuotaFull,
+    QuotaPlace,
     RespondentRecord,
     ScriptVersionRecord,
 )
@@ -36,11 +38,11 @@ from storage.rows import (
     SCRIPT_VERSION,
     STUDY,
 )
-from storage.sql_advance import AdvanceStatements, Unchanged, delete_answers
+from storage.sql_advance import AdvanceStatements, NoPlaceLeft, Unchanged, delete_answers
 from storage.sql_study import StudyQueries
 from storage.sqlite_thread import SqliteThread
 
-_FINISHED = {InterviewStatus.COMPLETED}
+_FINISHED = {InterviewStatus.COMPLETED, InterviewStatus.OVER_QUOTA}
 T = TypeVar("T")
 
 
@@ -255,6 +257,7 @@ class SqlRepository(StudyQueries, Repository):
         answers: Sequence[AnswerRecord] = (),
         update_id: int | None = None,
         clear_answers: bool = False,
+        quota: QuotaPlace | None = None,
     ) -> bool:
         """Apply one transition if the interview is still at `expected_step` (see Repository)."""
         values: dict[str, Any] = {
@@ -273,12 +276,15 @@ class SqlRepository(StudyQueries, Repository):
             self._advance.run(
                 conn, interview_id=interview_id, expected_step=expected_step, values=values,
                 answers=answer_rows, update_id=update_id, clear_answers=clear_answers,
+                quota=quota,
             )
 
         try:
             await self._write(work)
         except Unchanged:
             return False
+        except NoPlaceLeft:
+            raise QuotaFull(f"the {quota.group if quota else ''} quota is full") from None
         return True
 
     async def update_applied(self, *, interview_id: int, update_id: int) -> bool:

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 
-from bot.analysis.records import COMPLETED, AnswerValue
+from bot.analysis.records import COMPLETED, OVER_QUOTA, AnswerValue
 from bot.script import QuestionType, Script
 
 
@@ -63,7 +63,8 @@ def answer_statuses(
     """
     order = {q.id: q.index for q in script.questions}
     furthest = max((order[q] for q in answers if q in order), default=-1)
-    went_past = status == COMPLETED
+    # An interview kept over quota went to the end like a completed one.
+    went_past = status in (COMPLETED, OVER_QUOTA)
     out: dict[str, AnswerStatus] = {}
     for question in script.questions:
         if question.type == QuestionType.info:

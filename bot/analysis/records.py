@@ -11,6 +11,9 @@ AnswerValue = str | int | float | list[str] | None
 AnswerKey = tuple[int, str, int]  # (interview_id, question_id, probe): one stored answer
 
 COMPLETED = "completed"
+# Completed after the group's quota was full: kept and exported, but left out of the tabulation,
+# so the comparison rests on the groups as planned.
+OVER_QUOTA = "over_quota"
 DOER = "doer"
 NON_DOER = "non_doer"
 GROUPS = (DOER, NON_DOER)

@@ -335,7 +335,7 @@ def _advance(
             if group is None and classification.exclude_unclassified:
                 ended = replace(state, answers=answers, history=history)
                 return _end(script, ended, Status.excluded, (), sent)
-            if group in full:
+            if group in full and script.file.study.quota.over_quota is not None:
                 if script.file.study.quota.over_quota == OverQuota.close:
                     ended = replace(state, answers=answers, history=history, group=group)
                     return _end(script, ended, Status.quota_full, (), sent)
@@ -363,7 +363,7 @@ def _advance(
     if classification and group is None:
         group = _classify(script, state, answers)
     # Full by now (others completed meanwhile) or kept over quota: stored apart, never lost.
-    over_quota = over_quota or group in full
+    over_quota = over_quota or (group in full and script.file.study.quota.over_quota is not None)
     done = replace(state, answers=answers, history=history, group=group, over_quota=over_quota)
     return _end(script, done, Status.over_quota if over_quota else Status.completed, (), sent)
 

@@ -55,4 +55,4 @@ class StudyStats:
     quota_doers: int
     quota_non_doers: int
     fieldwork: str = "open"  # the fieldwork dates' verdict, e.g. "open until 2026-03-31"
-    over_quota: str = "keep"  # what a full group does with newcomers: "keep" or "close"
+    over_quota: str = ""  # what a full group does with newcomers: "keep", "close" or "" (nothing)

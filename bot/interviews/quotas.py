@@ -7,7 +7,7 @@ from datetime import date
 from bot.engine import Input, Message, State, Status, Turn, handle
 from bot.script import Script
 from bot.script.fieldwork import Window, fieldwork_window, full_groups
-from storage import Repository
+from storage import Group, QuotaPlace, Repository
 
 
 async def with_quota(
@@ -19,7 +19,7 @@ async def with_quota(
     the bot sees the same quota; the engine stays pure and is simply told which groups are full.
     """
     group = turn.state.group
-    if group is None or turn.state.over_quota:
+    if group is None or turn.state.over_quota or script.file.study.quota.over_quota is None:
         return turn
     classifies = before.group is None
     completes = turn.state.status == Status.completed
@@ -28,6 +28,15 @@ async def with_quota(
     counts = await repository.study_counts(study_id=script.study_id)
     full = full_groups(script.file.study.quota, counts.doers, counts.non_doers)
     return handle(script, before, event, full=full) if group in full else turn
+
+
+def quota_place(script: Script, turn: Turn) -> QuotaPlace | None:
+    """The quota place a completing turn takes (checked again as it is stored), if any."""
+    group = turn.state.group
+    quota = script.file.study.quota
+    if turn.state.status != Status.completed or group is None or quota.over_quota is None:
+        return None
+    return QuotaPlace(Group(group), quota.doers if group == Group.DOER else quota.non_doers)
 
 
 def outside_fieldwork(script: Script, language: str, today: date) -> tuple[Message, ...]:

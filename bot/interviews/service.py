@@ -27,12 +27,21 @@ from bot.interviews.chats import Chats
 from bot.interviews.once import RecentUpdates, once_per_update
 from bot.interviews.open_interviews import OpenInterviews
 from bot.interviews.outcome import Note, Outcome, Person, Reminder, StudyStats
-from bot.interviews.quotas import outside_fieldwork, with_quota
+from bot.interviews.quotas import outside_fieldwork, quota_place, with_quota
 from bot.interviews.reminders import ReminderPolicy
 from bot.interviews.statuses import stored_status
 from bot.script import Script
 from bot.script.fieldwork import window_text
-from storage import AnswerRecord, Group, InterviewRecord, InterviewStatus, Repository, pseudonymise
+from storage import (
+    AnswerRecord,
+    Group,
+    InterviewRecord,
+    InterviewStatus,
+    QuotaFull,
+    QuotaPlace,
+    Repository,
+    pseudonymise,
+)
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +130,12 @@ class InterviewService:
             return await self._redelivered(record, update_id) or Outcome(
                 state.language, messages=turn.messages
             )
-        if not await self._commit(record, turn, update_id):
+        try:
+            committed = await self._commit(record, turn, update_id, quota=quota_place(script, turn))
+        except QuotaFull:  # the last place went to someone else a moment ago
+            turn = handle(script, state, event, full=frozenset({turn.state.group or ""}))
+            committed = await self._commit(record, turn, update_id)
+        if not committed:
             return await self._redelivered(record, update_id)
         await self._note_consent(pseudonym, state, turn)
         return Outcome(
@@ -239,7 +253,7 @@ class InterviewService:
             figures.append(StudyStats(study_id, title, counts, study.quota.doers,
                                       study.quota.non_doers,
                                       window_text(study, self._clock().date()),
-                                      study.quota.over_quota.value))
+                                      str(study.quota.over_quota or "")))
         return figures
 
     async def export_csv(self, study_id: str, out: IO[str]) -> int:
@@ -377,7 +391,8 @@ class InterviewService:
         return await self._commit(record, turn, update_id, status=status)
 
     async def _commit(self, record: InterviewRecord, turn: Turn, update_id: int | None, *,
-                      status: InterviewStatus | None = None) -> bool:
+                      status: InterviewStatus | None = None,
+                      quota: QuotaPlace | None = None) -> bool:
         """Persist a turn with compare-and-set on the stored step; False if stale or replayed."""
         state, now = turn.state, self._clock()
         new_state, stored = state.to_dict(), status or stored_status(state.status)
@@ -387,7 +402,7 @@ class InterviewService:
             status=stored, group=group, now=now,
             answers=[AnswerRecord(a.question_id, a.value, a.raw or None, a.probe)
                      for a in turn.answers],
-            update_id=update_id, clear_answers=turn.cleared,
+            update_id=update_id, clear_answers=turn.cleared, quota=quota,
         )
         if not applied:
             self._open.forget(record.pseudonym)

@@ -233,11 +233,12 @@ class Quota(Strict):
 
     doers: int = Field(45, ge=1)
     non_doers: int = Field(45, ge=1)
-    over_quota: OverQuota = Field(
-        OverQuota.keep,
-        description="Once a group's quota is full (completed interviews), someone newly classified "
-        "into it is `keep`: interviewed to the end and stored as `over_quota` (the default), or "
-        "`close`: thanked with `full_message` and stopped there (stored as `quota_full`).",
+    over_quota: OverQuota | None = Field(
+        None,
+        description="Enforce the quota: once a group has this many completed interviews, someone "
+        "newly classified into it is `close`: thanked with `full_message` and stopped there "
+        "(stored as `quota_full`), or `keep`: interviewed to the end and stored apart as "
+        "`over_quota`. Without it, the quota is a target shown in progress only.",
     )
     full_message: Text | None = Field(
         None,

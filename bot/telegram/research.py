@@ -40,7 +40,9 @@ def _over_quota(study: StudyStats) -> str:
     c = study.counts
     if study.over_quota == "close":
         return f"a full group's newcomers are thanked and stopped ({c.quota_full} so far)"
-    return f"a full group's newcomers are kept apart as over quota ({c.over_quota} so far)"
+    if study.over_quota == "keep":
+        return f"a full group's newcomers are kept apart as over quota ({c.over_quota} so far)"
+    return "quotas are targets only (not enforced)"
 
 
 async def stats(update: Update, context: InterviewContext) -> None:
