@@ -57,6 +57,7 @@ def test_a_closed_study_says_so() -> None:
 
 def test_without_dates_the_report_says_nothing_about_them() -> None:
     script, problems = check_source(TOTALS.read_bytes(), "totals.yaml")
+    assert problems == []
     assert script is not None
     summary = analyse(script, interviews(("completed", "doer")), today=date(2026, 4, 2))
     facts = {fact.key: fact for fact in build_view(summary).facts}
