@@ -47,10 +47,6 @@ class QuotaPlace:
     target: int
 
 
-class QuotaFull(Exception):
-    """`advance` changed nothing: the group's quota was already full (see `QuotaPlace`)."""
-
-
 class Keep(Enum):
     """Marker for "leave this field as it is" in updates where None means "clear"."""
 
