@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.analysis import InterviewRecord, analyse
 from bot.report.view import build_view
+from bot.report.view_more import fieldwork_view
 from bot.script import Script, check_source
 
 TOTALS = Path(__file__).parent.parent / "analysis" / "totals.yaml"
@@ -47,6 +48,9 @@ def test_facts_show_quota_and_fieldwork_state() -> None:
         "4 starts · planned 2026-03-01 – 2026-03-31, open until 2026-03-31 · 1 kept over quota"
     )
     assert summary.header.nondoers == 2
+    tiles = {label: (value, sub) for label, value, sub in fieldwork_view(summary).tiles}
+    assert tiles["Over quota"] == ("1", "kept, left out of the comparison")
+    assert "Group full" not in tiles
 
 
 def test_a_closed_study_says_so() -> None:
