@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection
 
-from storage.records import Group, InterviewStatus, QuotaPlace
+from bot.vocabulary import Group, InterviewStatus
+from storage.records import QuotaPlace
 from storage.rows import ANSWER, APPLIED_UPDATE, CODING_OVERRIDE, INTERVIEW, STUDY
 
 
@@ -50,7 +51,7 @@ class AdvanceStatements:
         self.kept = select(func.count()).where(
             INTERVIEW.c.study_id == study_of,
             INTERVIEW.c.group == bindparam("b_group"),
-            INTERVIEW.c.status == InterviewStatus.COMPLETED.value,
+            INTERVIEW.c.status == InterviewStatus.completed.value,
             INTERVIEW.c.id != bindparam("b_interview"),
         )
         # Bind names differ from column names: those are reserved for the SET clause.
@@ -81,6 +82,11 @@ class AdvanceStatements:
         self.drop_stale_coding = delete(CODING_OVERRIDE).where(
             CODING_OVERRIDE.c.answer_id.in_(changed_main)
         )
+        # Every answer (main and probes) to a question whose answer no longer counts.
+        self.drop_withdrawn = delete(ANSWER).where(
+            ANSWER.c.interview_id == bindparam("b_interview"),
+            ANSWER.c.question_id == bindparam("b_question"),
+        )
         self.drop_probes = delete(ANSWER).where(
             ANSWER.c.interview_id == bindparam("b_interview"),
             ANSWER.c.question_id == bindparam("b_question"),
@@ -97,6 +103,7 @@ class AdvanceStatements:
         answers: Sequence[dict[str, Any]],
         update_id: int | None,
         clear_answers: bool,
+        withdrawn: Sequence[str] = (),
         quota: QuotaPlace | None = None,
     ) -> None:
         """The transition's body; raises `Unchanged` (to roll back) if stale or replayed, and
@@ -131,5 +138,8 @@ class AdvanceStatements:
                 texts = [{"b_interview": interview_id, "b_question": a["question_id"],
                           "b_raw": a["raw_text"]} for a in answers if a["probe"] == 0]
                 conn.execute(self.drop_stale_coding, texts)
+            if withdrawn:
+                conn.execute(self.drop_withdrawn, [{"b_interview": interview_id, "b_question": q}
+                                                   for q in withdrawn])
         if answers:
             conn.execute(self.upsert, list(answers))

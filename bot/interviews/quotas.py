@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.engine import Input, Message, State, Status, Turn, handle
+from bot.engine import Input, Message, State, Turn, handle
 from bot.script import Script
 from bot.script.fieldwork import Window, fieldwork_window, full_groups
-from storage import Group, QuotaPlace, Repository
+from bot.vocabulary import Group, InterviewStatus
+from storage import QuotaPlace, Repository
 
 
 async def with_quota(
@@ -22,7 +23,7 @@ async def with_quota(
     if group is None or turn.state.over_quota or script.file.study.quota.over_quota is None:
         return turn
     classifies = before.group is None
-    completes = turn.state.status == Status.completed
+    completes = turn.state.status == InterviewStatus.completed
     if not (classifies or completes):
         return turn
     counts = await repository.study_counts(study_id=script.study_id)
@@ -34,9 +35,9 @@ def quota_place(script: Script, turn: Turn) -> QuotaPlace | None:
     """The quota place a completing turn takes (checked again as it is stored), if any."""
     group = turn.state.group
     quota = script.file.study.quota
-    if turn.state.status != Status.completed or group is None or quota.over_quota is None:
+    if turn.state.status != InterviewStatus.completed or group is None or quota.over_quota is None:
         return None
-    return QuotaPlace(Group(group), quota.doers if group == Group.DOER else quota.non_doers)
+    return QuotaPlace(Group(group), quota.doers if group == Group.doer else quota.non_doers)
 
 
 def outside_fieldwork(script: Script, language: str, today: date) -> tuple[Message, ...]:
