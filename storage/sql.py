@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
@@ -40,6 +42,8 @@ from storage.sql_study import StudyQueries
 from storage.sqlite_thread import SqliteThread
 
 _FINISHED = {InterviewStatus.completed}
+SCRUB_ATTEMPTS = 3  # WAL checkpoints tried after an erasure
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
@@ -304,7 +308,7 @@ class SqlRepository(StudyQueries, Repository):
         return await self._write(work)
 
     async def erase_respondent(self, *, pseudonym: str) -> bool:
-        """Delete the respondent and everything about them from every table."""
+        """Delete the respondent and everything about them from every table (and the WAL)."""
         # Explicit deletes, child tables first, rather than trusting ON DELETE CASCADE: SQLite
         # only cascades when the foreign_keys pragma is on for that connection.
         interview_ids = select(INTERVIEW.c.id).where(INTERVIEW.c.pseudonym == pseudonym)
@@ -324,7 +328,23 @@ class SqlRepository(StudyQueries, Repository):
             return result
 
         result = await self._write(work)
+        if self._sqlite_writer is not None:
+            await self._scrub_wal(self._sqlite_writer)
         return bool(result.rowcount > 0)
+
+    @staticmethod
+    async def _scrub_wal(writer: SqliteThread) -> None:
+        """Checkpoint the WAL to zero bytes: until then it still holds the erased rows.
+
+        (The deleted rows themselves were zeroed in place: `secure_delete` is on.) A reader of
+        an older snapshot can hold the checkpoint back; it is tried a few times, and otherwise
+        SQLite's next checkpoints overwrite the WAL soon enough.
+        """
+        for attempt in range(SCRUB_ATTEMPTS):
+            if await writer.checkpoint():
+                return
+            await asyncio.sleep(0.5 * (attempt + 1))
+        log.warning("erased data may stay in the SQLite WAL file until its next checkpoint")
 
     async def respondent_chat_refs(self, *, pseudonyms: Sequence[str]) -> dict[str, str]:
         """The stored chat reference of each of these respondents that has one, by pseudonym."""

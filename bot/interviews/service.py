@@ -112,8 +112,8 @@ class InterviewService:
         state = State.from_dict(record.state)
         turn = handle(script, state, event)
         if not turn.changed:
-            return await self._redelivered(record, update_id) or Outcome(
-                state.language, messages=turn.messages
+            return await self._redelivered(record, update_id) or _unchanged(
+                script, state, event, turn
             )
         if not await self._commit(record, turn, update_id):
             return await self._redelivered(record, update_id)
@@ -364,6 +364,21 @@ class InterviewService:
             # Only now is the chat worth keeping (sealed): for one reminder after a restart.
             await self.repository.update_respondent(pseudonym=pseudonym, consent_at=now,
                                                     chat_ref=self._chats.sealed(pseudonym))
+
+
+def _unchanged(script: Script, state: State, event: Input, turn: Turn) -> Outcome:
+    """What to say about an input that changed nothing: its re-ask, or where the interview is."""
+    if (turn.messages or not isinstance(event, Pick) or state.status != InterviewStatus.active
+            or state.asking_consent):
+        return Outcome(state.language, messages=turn.messages)
+    previous = state.history[-1] if state.history else None
+    if previous == event.question_id and str(state.answers.get(previous)) == event.value:
+        # The same button once more (a double tap): the answer stands, its next question is
+        # right below it already.
+        return Outcome(state.language, duplicate=True)
+    # A button left on a question answered already (often by typing): say so, show the current.
+    return Outcome(state.language, notes=(Note("already_answered"),),
+                   messages=prompt(script, state))
 
 
 def _chosen_label(script: Script, state: State, event: Input) -> str | None:
