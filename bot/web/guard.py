@@ -32,18 +32,19 @@ def script_hash(source: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
-def content_security_policy(*inline_scripts: str) -> str:
+def content_security_policy(*inline_scripts: str, inline_styles: bool = True) -> str:
     """Our pages load scripts, styles and images from themselves only, and nobody frames them.
 
-    Styles may be inline: meters and bars set their width in a style attribute, and the report
-    is one self-contained page. Inline scripts run only if they are one of `inline_scripts`
-    (by hash), so an answer that slipped past escaping still could not run.
+    Inline scripts run only if they are one of `inline_scripts` (by hash), so an answer that
+    slipped past escaping still could not run. `inline_styles`: the research pages' meters and
+    bars set their width in a style attribute, and the report is one self-contained page.
     """
     scripts = " ".join(["'self'", *(script_hash(s) for s in inline_scripts)])
+    styles = "'self' 'unsafe-inline'" if inline_styles else "'self'"
     return "; ".join([
         "default-src 'none'",
         f"script-src {scripts}",
-        "style-src 'self' 'unsafe-inline'",
+        f"style-src {styles}",
         "img-src 'self' data:",
         "connect-src 'self'",
         "form-action 'self'",
@@ -64,11 +65,12 @@ def security_headers(csp: str) -> dict[str, str]:
 
 
 def add_security_headers(app: web.Application, *inline_scripts: str,
-                         private: bool = False) -> None:
+                         inline_styles: bool = True, private: bool = False) -> None:
     """Every response of `app` (pages, files, API answers, errors) gets the security headers;
     `private` pages (respondents' answers) are also kept out of every cache but their static
     files."""
-    headers = security_headers(content_security_policy(*inline_scripts))
+    headers = security_headers(content_security_policy(*inline_scripts,
+                                                       inline_styles=inline_styles))
 
     async def on_prepare(request: web.Request, response: web.StreamResponse) -> None:
         for name, value in headers.items():

@@ -91,6 +91,7 @@ async def test_every_sandbox_response_carries_the_security_headers(
     assert [r.status for r in responses.values()] == [200, 200, 200, 400, 404, 200]
     for what, response in responses.items():
         assert_guarded(response, what)
+        assert "style-src 'self';" in response.headers["Content-Security-Policy"]
 
 
 async def test_every_research_response_carries_the_security_headers(research: Client) -> None:
