@@ -12,6 +12,7 @@ import binascii
 import hashlib
 import hmac
 import html
+import ipaddress
 import math
 import time
 from collections.abc import Awaitable, Callable
@@ -185,7 +186,7 @@ def basic_auth(password: str | None, throttle: LoginThrottle) -> Any:
     async def check(request: web.Request, handler: Handler) -> web.StreamResponse:
         if password is None:
             return await handler(request)
-        address = request.remote or "?"
+        address = client_of(request.remote)
         wait = throttle.retry_after(address)
         if wait > 0:
             return _too_many(wait)
@@ -200,6 +201,18 @@ def basic_auth(password: str | None, throttle: LoginThrottle) -> Any:
         return await handler(request)
 
     return check
+
+
+def client_of(remote: str | None) -> str:
+    """Whom the throttle counts: an IPv4 address, or an IPv6 /64 (what one household or
+    server gets, and can pick addresses from at will)."""
+    try:
+        address = ipaddress.ip_address((remote or "").split("%")[0])
+    except ValueError:
+        return remote or "?"
+    if address.version == 6 and address.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address.ipv4_mapped or address) if address.version == 6 else str(address)
 
 
 def _given_password(request: web.Request) -> str | None:

@@ -15,7 +15,7 @@ from pydantic import SecretStr
 
 from bot.report.templating import asset
 from bot.settings import Settings
-from bot.web.guard import LoginThrottle, content_security_policy, script_hash
+from bot.web.guard import LoginThrottle, client_of, content_security_policy, script_hash
 from bot.web.research import create_research_app
 from storage import upgrade
 
@@ -252,3 +252,16 @@ async def test_guessing_at_full_speed_gets_a_handful_of_tries(tmp_path: Path,
             refused += status == 429
     assert refused > checked
     assert checked <= 8  # 5 free, then 1 s and 2 s lockouts
+
+
+@pytest.mark.parametrize(("remote", "client"), [
+    ("203.0.113.7", "203.0.113.7"),
+    ("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64"),
+    ("2001:db8:1:2::1", "2001:db8:1:2::/64"),  # the same household, another address
+    ("::ffff:203.0.113.7", "203.0.113.7"),
+    ("fe80::1%eth0", "fe80::/64"),
+    (None, "?"),
+])
+def test_the_throttle_counts_an_ipv6_household_as_one_client(remote: str | None,
+                                                             client: str) -> None:
+    assert client_of(remote) == client
