@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import bulk, rows
 from storage.engine import WRITE_OPTION, build_engine, is_sqlite, normalise_url
+from storage.errors import translated
 from storage.records import (
     KEEP,
     OPEN_STATUSES,
@@ -69,17 +70,19 @@ class SqlRepository(StudyQueries, Repository):
         Transaction bodies are plain functions of a connection: no await, hence no network
         I/O, can ever happen while the write lock is held.
         """
-        if self._sqlite_writer is not None:
-            return await self._sqlite_writer.run(work)
-        async with self._writer.begin() as conn:
-            return await conn.run_sync(work)
+        async with translated():
+            if self._sqlite_writer is not None:
+                return await self._sqlite_writer.run(work)
+            async with self._writer.begin() as conn:
+                return await conn.run_sync(work)
 
     async def _read(self, work: Callable[[Connection], T]) -> T:
         """Run `work`, which only reads, in one hop (a thread of its own on SQLite)."""
-        if self._sqlite_reader is not None:
-            return await self._sqlite_reader.run(work)
-        async with self._engine.connect() as conn:
-            return await conn.run_sync(work)
+        async with translated():
+            if self._sqlite_reader is not None:
+                return await self._sqlite_reader.run(work)
+            async with self._engine.connect() as conn:
+                return await conn.run_sync(work)
 
     def _insert(self, table: Any) -> Any:
         """A dialect INSERT that understands ON CONFLICT."""
