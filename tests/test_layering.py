@@ -6,6 +6,7 @@ Checked by reading the source with `ast`, so a forbidden import fails here even 
 (imports inside functions count too).
 
 The layers, bottom up (a layer may import the ones below it):
+    bot.settings, bot.redaction      configuration; log records without respondents' data
     bot.script                       the dialog language
     bot.engine, bot.analysis         pure: scripts and records in, decisions and tables out
     storage                          the only package that talks to the database
@@ -45,6 +46,8 @@ RULES: dict[str, tuple[str, ...]] = {
     "bot/analysis": (*WORLD, *ADAPTERS, *RESEARCH, "bot.engine", "bot.interviews", "bot.testing",
                      "bot.settings"),
     "bot/settings.py": ("bot", *WORLD),
+    # Log redaction is told what to withhold; it knows nothing of Telegram, storage or the bot.
+    "bot/redaction.py": ("bot", *WORLD),
     # Storage knows nothing of the bot: it keeps what it is given.
     "storage": ("bot", "telegram", "aiohttp"),
     # The respondent's side decides with the engine and keeps with storage; it renders nothing,

@@ -13,9 +13,9 @@ from bot.web.sandbox_database import (
     NotASandboxDatabase,
     check_sandbox_database,
     mark_as_sandbox,
-    same_database,
 )
 from storage import create_repository, upgrade
+from storage.urls import same_database
 from tests.web.test_sandbox_cli import MINI, sandbox
 
 PG = "postgresql://perceptions@localhost/perceptions"
