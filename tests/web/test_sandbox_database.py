@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.web.sandbox_database import (
+from storage import create_repository, upgrade
+from storage.sandbox_file import (
     SANDBOX_APPLICATION_ID,
     NotASandboxDatabase,
     check_sandbox_database,
     mark_as_sandbox,
 )
-from storage import create_repository, upgrade
 from storage.urls import same_database
 from tests.web.test_sandbox_cli import MINI, sandbox
 
