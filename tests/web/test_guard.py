@@ -160,14 +160,15 @@ async def test_the_sandbox_refuses_a_post_from_another_site(
 
 @pytest.mark.parametrize("same", [
     {"Sec-Fetch-Site": "same-origin"},
-    {"Origin": "SELF"},
+    {"Origin": "http://SELF"},
+    {"Origin": "https://SELF"},  # behind a proxy that ends TLS
     {},  # no browser at all (curl, scripts)
-], ids=["fetch-metadata", "origin", "no-browser"])
+], ids=["fetch-metadata", "origin", "origin-through-tls-proxy", "no-browser"])
 async def test_the_sandbox_accepts_a_post_from_its_own_page(
     sandbox_client: Client, same: dict[str, str]
 ) -> None:
-    host = f"http://{sandbox_client.host}:{sandbox_client.port}"
-    headers = {k: host if v == "SELF" else v for k, v in same.items()}
+    host = f"{sandbox_client.host}:{sandbox_client.port}"
+    headers = {k: v.replace("SELF", host) for k, v in same.items()}
     response = await sandbox_client.post("/api/respondents", json={"study_id": "mini"},
                                          headers=headers)
     assert response.status == 200
