@@ -14,6 +14,16 @@ from bot.vocabulary import Group, InterviewStatus
 AnswerValue = str | int | float | list[str] | None
 
 
+@dataclass(frozen=True, slots=True)
+class QuotaPlace:
+    """A completion that counts towards its group's quota only while one of `target` places is
+    left: `advance` checks it inside its own transaction, so two completions at once cannot both
+    take the last place."""
+
+    group: Group
+    target: int
+
+
 class Keep(Enum):
     """Marker for "leave this field as it is" in updates where None means "clear"."""
 
@@ -175,6 +185,8 @@ class StudyCounts:
     excluded: int = 0
     abandoned: int = 0
     declined: int = 0
+    quota_full: int = 0
+    over_quota: int = 0
     doers: int = 0
     non_doers: int = 0
 

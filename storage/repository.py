@@ -19,6 +19,7 @@ from storage.records import (
     InterviewRecord,
     Keep,
     LongAnswerBatch,
+    QuotaPlace,
     RespondentRecord,
     ScriptVersionRecord,
     StoredAnswer,
@@ -106,6 +107,7 @@ class Repository(ABC):
         update_id: int | None = None,
         clear_answers: bool = False,
         withdrawn: Sequence[str] = (),
+        quota: QuotaPlace | None = None,
     ) -> bool:
         """Apply one transition if the interview is still at `expected_step`.
 
@@ -118,6 +120,8 @@ class Repository(ABC):
         it). Deleted answers take their coding overrides with them.
         Returns False and changes nothing when the step moved on (a stale or double tap) or
         `update_id` was already applied to this interview (a redelivered update).
+        With `quota` (a completion), raises `QuotaFull` and changes nothing when the group
+        already has `quota.target` completed interviews: checked in the same transaction.
         """
 
     @abstractmethod

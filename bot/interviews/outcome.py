@@ -67,3 +67,5 @@ class StudyStats:
     counts: StudyCounts
     quota_doers: int
     quota_non_doers: int
+    fieldwork: str = "open"  # the fieldwork dates' verdict, e.g. "open until 2026-03-31"
+    over_quota: str = ""  # what a full group does with newcomers: "keep", "close" or "" (nothing)

@@ -25,10 +25,19 @@ from bot.interviews.chats import Chats
 from bot.interviews.once import RecentUpdates, once_per_update
 from bot.interviews.open_interviews import OpenInterviews
 from bot.interviews.outcome import Note, Outcome, Person, Reminder, Resend, StudyStats
+from bot.interviews.quotas import outside_fieldwork, quota_place, with_quota
 from bot.interviews.reminders import ReminderPolicy
 from bot.script import Script
+from bot.script.fieldwork import window_text
 from bot.vocabulary import InterviewStatus
-from storage import AnswerRecord, InterviewRecord, Repository, pseudonymise
+from storage import (
+    AnswerRecord,
+    InterviewRecord,
+    QuotaFull,
+    QuotaPlace,
+    Repository,
+    pseudonymise,
+)
 
 log = logging.getLogger(__name__)
 
@@ -114,12 +123,18 @@ class InterviewService:
         if record.question_unseen and _needs_the_question(state, event):
             # The reply showing this question never arrived: what they sent can't answer it.
             return _reshow(record, script, state)
-        turn = handle(script, state, event)
+        turn = await with_quota(self.repository, script, state, event,
+                                handle(script, state, event))
         if not turn.changed:
             return await self._redelivered(record, update_id) or _unchanged(
                 script, state, event, turn
             )
-        if not await self._commit(record, turn, update_id):
+        try:
+            committed = await self._commit(record, turn, update_id, quota=quota_place(script, turn))
+        except QuotaFull:  # the last place went to someone else a moment ago
+            turn = handle(script, state, event, full=frozenset({turn.state.group or ""}))
+            committed = await self._commit(record, turn, update_id)
+        if not committed:
             return await self._redelivered(record, update_id)
         await self._note_consent(pseudonym, state, turn)
         return Outcome(
@@ -240,7 +255,9 @@ class InterviewService:
             counts = await self.repository.study_counts(study_id=study_id)
             title = script.text(study.title, script.languages[0])
             figures.append(StudyStats(study_id, title, counts, study.quota.doers,
-                                      study.quota.non_doers))
+                                      study.quota.non_doers,
+                                      window_text(study, self._clock().date()),
+                                      str(study.quota.over_quota or "")))
         return figures
 
     # ---- delivery ------------------------------------------------------------------------------
@@ -337,6 +354,9 @@ class InterviewService:
     async def _begin(self, person: Person, pseudonym: str, choice: StudyChoice) -> Outcome:
         now = self._clock()
         script, version_id = self.catalog.current(choice.study_id)
+        closed = await self._outside_fieldwork(person, pseudonym, script)
+        if closed is not None:
+            return closed
         respondent = await self.repository.get_or_create_respondent(
             pseudonym=pseudonym, language=person.language_code, source=choice.source, now=now
         )
@@ -367,6 +387,9 @@ class InterviewService:
         if not (isinstance(event, Command) and event.name == "restart"):
             return _showing(latest, Outcome(state.language, messages=prompt(script, state)))
         # Answering again after the end is a new interview; the finished one stays as it was.
+        closed = await self._outside_fieldwork(person, pseudonym, script)
+        if closed is not None:
+            return closed
         turn = handle(script, state, event)
         self._open.remember(await self.repository.start_interview(
             pseudonym=pseudonym, study_id=study_id, script_version_id=latest.script_version_id,
@@ -374,6 +397,18 @@ class InterviewService:
             language=turn.state.language, step=turn.state.step,
         ))
         return Outcome(turn.state.language, messages=turn.messages)
+
+    async def _outside_fieldwork(self, person: Person, pseudonym: str,
+                                 script: Script) -> Outcome | None:
+        """A friendly word, and nothing stored, before the study opens or after it closed."""
+        study = script.file.study
+        if study.opens is None and study.closes is None:
+            return None
+        respondent = await self.repository.get_respondent(pseudonym=pseudonym)
+        wanted = respondent.language if respondent and respondent.language else None
+        lang = script.language(wanted or person.language_code)
+        said = outside_fieldwork(script, lang, self._clock().date())
+        return Outcome(lang, messages=said) if said else None
 
     async def _resume(self, record: InterviewRecord, update_id: int | None) -> Outcome:
         script = await self.catalog.for_version(record.script_version_id)
@@ -384,7 +419,8 @@ class InterviewService:
         await self._commit(record, turn, update_id)
         return Outcome(turn.state.language, notes=(Note("resumed"),), messages=turn.messages)
 
-    async def _commit(self, record: InterviewRecord, turn: Turn, update_id: int | None) -> bool:
+    async def _commit(self, record: InterviewRecord, turn: Turn, update_id: int | None, *,
+                      quota: QuotaPlace | None = None) -> bool:
         """Persist a turn with compare-and-set on the stored step; False if stale or replayed."""
         state, now = turn.state, self._clock()
         new_state, stored, group = state.to_dict(), state.status, state.group
@@ -394,6 +430,7 @@ class InterviewService:
             answers=[AnswerRecord(a.question_id, a.value, a.raw or None, a.probe)
                      for a in turn.answers],
             update_id=update_id, clear_answers=turn.cleared, withdrawn=turn.withdrawn,
+            quota=quota,
         )
         if not applied:
             self._open.forget(record.pseudonym)
