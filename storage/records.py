@@ -86,6 +86,12 @@ class InterviewRecord:
     completed_at: datetime | None
     reminded_at: datetime | None
     own_id: str | None = None  # the respondent's id where an imported interview came from
+    undelivered_step: int | None = None  # == step: the current question was never delivered
+
+    @property
+    def question_unseen(self) -> bool:
+        """Whether the reply showing the current question could not be delivered."""
+        return self.undelivered_step == self.step
 
 
 @dataclass(frozen=True, slots=True)

@@ -154,6 +154,24 @@ class Repository(ABC):
         """Note that a reminder was sent, so the same idle spell is not reminded twice."""
 
     @abstractmethod
+    async def mark_undelivered(self, *, interview_id: int, step: int) -> bool:
+        """Note that the reply showing the question at `step` could not be delivered.
+
+        Only while the interview is still at `step`; False if it moved on meanwhile.
+        """
+
+    @abstractmethod
+    async def mark_delivered(self, *, interview_id: int, step: int) -> None:
+        """The question at `step` was shown after all: clear the note `mark_undelivered` left."""
+
+    @abstractmethod
+    async def undelivered_interviews(self, *, limit: int = 100) -> list[InterviewRecord]:
+        """Interviews whose current question could not be delivered, longest waiting first.
+
+        Respondents who opted out or blocked the bot are left out.
+        """
+
+    @abstractmethod
     async def study_counts(self, *, study_id: str) -> StudyCounts:
         """How many interviews of the study started and how they ended."""
 

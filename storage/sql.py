@@ -373,6 +373,29 @@ class SqlRepository(StudyQueries, Repository):
 
         await self._write(work)
 
+    async def mark_undelivered(self, *, interview_id: int, step: int) -> bool:
+        """Note that the reply showing the question at `step` could not be delivered."""
+        def work(conn: Connection) -> bool:
+            marked = conn.execute(
+                update(INTERVIEW)
+                .where(INTERVIEW.c.id == interview_id, INTERVIEW.c.step == step)
+                .values(undelivered_step=step)
+            )
+            return bool(marked.rowcount)
+
+        return await self._write(work)
+
+    async def mark_delivered(self, *, interview_id: int, step: int) -> None:
+        """The question at `step` was shown after all."""
+        def work(conn: Connection) -> None:
+            conn.execute(
+                update(INTERVIEW)
+                .where(INTERVIEW.c.id == interview_id, INTERVIEW.c.undelivered_step == step)
+                .values(undelivered_step=None)
+            )
+
+        await self._write(work)
+
     async def set_coding_override(
         self, *, answer_id: int, themes: Sequence[str], coder: str, now: datetime
     ) -> None:

@@ -23,7 +23,7 @@ from bot.interviews.catalog import ScriptCatalog, StudyChoice
 from bot.interviews.chats import Chats
 from bot.interviews.once import RecentUpdates, once_per_update
 from bot.interviews.open_interviews import OpenInterviews
-from bot.interviews.outcome import Note, Outcome, Person, Reminder, StudyStats
+from bot.interviews.outcome import Note, Outcome, Person, Reminder, Resend, StudyStats
 from bot.interviews.quotas import outside_fieldwork, quota_place, with_quota
 from bot.interviews.reminders import ReminderPolicy
 from bot.script import Script
@@ -119,6 +119,9 @@ class InterviewService:
             return await self._resume(record, update_id)
         script = await self.catalog.for_version(record.script_version_id)
         state = State.from_dict(record.state)
+        if record.question_unseen and _needs_the_question(state, event):
+            # The reply showing this question never arrived: what they sent can't answer it.
+            return _reshow(record, script, state)
         turn = await with_quota(self.repository, script, state, event,
                                 handle(script, state, event))
         if not turn.changed:
@@ -138,6 +141,8 @@ class InterviewService:
             messages=turn.messages,
             keyboard=turn.keyboard,
             chosen=_chosen_label(script, state, event) if turn.keyboard is None else None,
+            interview_id=record.id,
+            step=record.step + 1,
         )
 
     async def _redelivered(self, record: InterviewRecord, update_id: int | None) -> Outcome | None:
@@ -154,7 +159,8 @@ class InterviewService:
         self._open.remember(fresh)
         script = await self.catalog.for_version(fresh.script_version_id)
         state = State.from_dict(fresh.state)
-        return Outcome(state.language, messages=prompt(script, state))
+        return Outcome(state.language, messages=prompt(script, state), interview_id=fresh.id,
+                       step=fresh.step, unseen=fresh.question_unseen)
 
     @once_per_update
     async def current(self, person: Person, note: str, update_id: int | None) -> Outcome:
@@ -252,6 +258,44 @@ class InterviewService:
                                       str(study.quota.over_quota or "")))
         return figures
 
+    # ---- delivery ------------------------------------------------------------------------------
+
+    async def undelivered(self, outcome: Outcome) -> None:
+        """Telegram would not take the reply: its question is shown again before an answer."""
+        if outcome.interview_id is None or outcome.step is None:
+            return
+        await self.repository.mark_undelivered(interview_id=outcome.interview_id,
+                                               step=outcome.step)
+        self._open.forget_interview(outcome.interview_id)
+
+    async def delivered(self, outcome: Outcome) -> None:
+        """A question whose delivery had failed was shown after all."""
+        if outcome.interview_id is None or outcome.step is None or not outcome.unseen:
+            return
+        await self.repository.mark_delivered(interview_id=outcome.interview_id,
+                                             step=outcome.step)
+        self._open.forget_interview(outcome.interview_id)
+
+    async def still_unseen(self, outcome: Outcome) -> bool:
+        """Whether the question `outcome` shows again is still the one owed (nothing moved)."""
+        if outcome.interview_id is None:
+            return False
+        record = await self.repository.get_interview(interview_id=outcome.interview_id)
+        return record is not None and record.question_unseen and record.step == outcome.step
+
+    async def to_resend(self) -> list[Resend]:
+        """Questions whose delivery failed, for the chats this process can reach."""
+        records = await self.repository.undelivered_interviews()
+        chats = await self._chats.reachable([record.pseudonym for record in records])
+        resend = []
+        for record in records:
+            chat_id = chats.get(record.pseudonym)
+            if chat_id is not None:
+                script = await self.catalog.for_version(record.script_version_id)
+                resend.append(Resend(chat_id, _reshow(record, script,
+                                                      State.from_dict(record.state))))
+        return resend
+
     # ---- reminders -----------------------------------------------------------------------------
 
     async def due_reminders(self) -> list[Reminder]:
@@ -319,13 +363,15 @@ class InterviewService:
                                                     blocked_at=None)
         turn = begin(script, language=respondent.language or person.language_code,
                      source=choice.source)
-        self._open.remember(await self.repository.start_interview(
+        started = await self.repository.start_interview(
             pseudonym=pseudonym, study_id=choice.study_id, script_version_id=version_id,
             state=turn.state.to_dict(), now=now, source=choice.source,
             language=turn.state.language, step=turn.state.step,
-        ))
+        )
+        self._open.remember(started)
         self._study_hint[pseudonym] = choice.study_id
-        return Outcome(turn.state.language, messages=turn.messages)
+        return Outcome(turn.state.language, messages=turn.messages, interview_id=started.id,
+                       step=started.step)
 
     async def _without_open_interview(
         self, person: Person, pseudonym: str, event: Input
@@ -403,12 +449,30 @@ class InterviewService:
                                                     chat_ref=self._chats.sealed(pseudonym))
 
 
+def _needs_the_question(state: State, event: Input) -> bool:
+    """Whether the input would answer or skip the current question, and might not have seen it.
+
+    A tap on the question's own button shows it was seen; /back and /restart are about others.
+    """
+    if isinstance(event, Command):
+        return event.name == "skip"
+    current = CONSENT if state.asking_consent else state.current
+    return not (isinstance(event, Pick) and event.question_id == current)
+
+
+def _reshow(record: InterviewRecord, script: Script, state: State) -> Outcome:
+    """The current question again, for someone its earlier delivery never reached."""
+    return Outcome(state.language, notes=(Note("resent"),), messages=prompt(script, state),
+                   interview_id=record.id, step=record.step, unseen=True)
+
+
 def _unchanged(script: Script, state: State, event: Input, turn: Turn) -> Outcome:
     """What to say about an input that changed nothing: its re-ask, or where the interview is."""
     if turn.messages or not isinstance(event, Pick) or state.status != InterviewStatus.active:
         return Outcome(state.language, messages=turn.messages)
     previous = state.history[-1] if state.history else None
-    if previous == event.question_id and str(state.answers.get(previous)) == event.value:
+    again = (previous == event.question_id and str(state.answers.get(previous)) == event.value)
+    if again or (event.question_id == CONSENT and event.value == "yes" and state.consented):
         # The same button once more (a double tap): the answer stands, its next question is
         # right below it already.
         return Outcome(state.language, duplicate=True)
