@@ -9,6 +9,9 @@ from datetime import datetime
 from itertools import chain
 from operator import attrgetter
 
+import numpy as np
+import numpy.typing as npt
+
 from bot.analysis.records import (
     COMPLETED,
     AnswerColumns,
@@ -24,6 +27,7 @@ from bot.script import Script
 UNCODED_KEPT = 2000  # per question: enough to review and to cluster, bounded for huge studies
 SATURATION_WINDOW = 10
 Theme = tuple[str, str]  # (question, theme)
+Ints = npt.NDArray[np.int64]
 
 __all__ = ["Collected", "closed_keys", "collect", "completion_order"]
 
@@ -53,6 +57,24 @@ class Collected:
     recent_uncoded: int = 0
     filler: int = 0  # uncoded answers that say nothing ("idk", "nada"), overall and lately
     recent_filler: int = 0
+    # Reviewed answers: (interview, question) → (automatic themes, reviewed themes), probes merged.
+    reviewed: dict[tuple[int, str], tuple[set[str], set[str]]] = field(default_factory=dict)
+    # Tally positions of counted interviews with an uncoded answer, and with a theme, per question.
+    uncoded_at: dict[str, list[Ints]] = field(default_factory=dict)
+    themed_at: dict[str, list[Ints]] = field(default_factory=dict)
+
+    def uncoded_by_group(self) -> dict[str, tuple[int, int]]:
+        """Per open question: counted doers and non-doers whose answer no theme is in force for."""
+        groups = self.tally.groups()
+        out = {}
+        for question, parts in self.uncoded_at.items():
+            themed = self.themed_at.get(question, [])
+            left = np.setdiff1d(
+                np.concatenate(parts), np.concatenate(themed) if themed else np.zeros(0, np.int64)
+            )
+            doers = int(groups[left].sum()) if len(left) else 0
+            out[question] = (doers, len(left) - doers)
+        return out
 
 
 def completion_order(interviews: Iterable[InterviewRecord]) -> list[InterviewRecord]:

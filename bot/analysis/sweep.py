@@ -243,6 +243,12 @@ class Sweep:
         blank = np.fromiter(map(_blank, codes), np.bool_, len(codes))
         filler = np.fromiter(map(_filler, pick(codes, uncoded)), np.bool_, len(uncoded))
         self._coverage(question_id, blank, uncoded, filler, role)
+        positions = self.position[who]
+        if len(uncoded):
+            # Counted interviews whose answer could hide a theme ("idk" cannot): the report's
+            # warnings ask what they would change.
+            at = positions[uncoded[~filler]]
+            found.uncoded_at.setdefault(question_id, []).append(at[at >= 0])
         for i in np.flatnonzero(themed & (role == RECENT)).tolist():
             found.themes_recent.update(codes[i].pairs)
         for code in set(compress(codes, (themed & (role == BEFORE)).tolist())):
@@ -251,6 +257,8 @@ class Sweep:
                 code.before = True
         positions = self.position[who]
         counted = positions >= 0
+
+        found.themed_at.setdefault(question_id, []).append(positions[counted & themed])
         main = counted & (probe[rows] == 0) & ~blank
         self.tally.said.extend(positions[main], np.full(int(main.sum()), self.answered[q]))
         with_themes = counted & themed
@@ -300,6 +308,11 @@ class Sweep:
         for k, (i, p) in enumerate(zip(rows.tolist(), probe[rows].tolist(), strict=True)):
             override = self.overrides.get((interview_ids[i], question_id, p))
             if override is not None:
+                automatic, reviewed = self.found.reviewed.setdefault(
+                    (interview_ids[i], question_id), (set(), set())
+                )
+                automatic.update(codes[k].themes)
+                reviewed.update(override.themes)
                 codes[k] = self.codes.reviewed(
                     question_id, texts[k], override.themes, codes[k].language
                 )
