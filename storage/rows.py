@@ -10,6 +10,7 @@ from sqlalchemy import Table
 from storage.models import (
     Answer,
     AppliedUpdate,
+    CodebookKeyword,
     CodingOverride,
     Interview,
     Respondent,
@@ -42,6 +43,7 @@ INTERVIEW = table(Interview)
 ANSWER = table(Answer)
 APPLIED_UPDATE = table(AppliedUpdate)
 CODING_OVERRIDE = table(CodingOverride)
+CODEBOOK_KEYWORD = table(CodebookKeyword)
 
 
 def group_or_none(value: str | None) -> Group | None:

@@ -59,6 +59,8 @@ class Collected:
     recent_filler: int = 0
     # Reviewed answers: (interview, question) → (automatic themes, reviewed themes), probes merged.
     reviewed: dict[tuple[int, str], tuple[set[str], set[str]]] = field(default_factory=dict)
+    # Answers a second coder coded: (interview, question) → (themes in force, the second coder's).
+    second_coder: dict[tuple[int, str], tuple[set[str], set[str]]] = field(default_factory=dict)
     # Tally positions of counted interviews with an uncoded answer, and with a theme, per question.
     uncoded_at: dict[str, list[Ints]] = field(default_factory=dict)
     themed_at: dict[str, list[Ints]] = field(default_factory=dict)
@@ -94,6 +96,7 @@ def collect(
     columns: Iterable[AnswerColumns] = (),
     uncoded_kept: int = UNCODED_KEPT,
     saturation_window: int = SATURATION_WINDOW,
+    second_coding: Iterable[CodingOverride] = (),
 ) -> Collected:
     """Read every answer once: code open ones, count closed ones, note where people stopped.
 
@@ -111,5 +114,7 @@ def collect(
     cut = max(len(completed) - saturation_window, 0)
     roles = {i.interview_id: BEFORE for i in completed[:cut]}
     roles.update((i.interview_id, RECENT) for i in completed[cut:])
-    Sweep(script, found, overrides, roles).run(chain(answer_columns(answers), columns))
+    Sweep(script, found, overrides, roles, second_coding).run(
+        chain(answer_columns(answers), columns)
+    )
     return found

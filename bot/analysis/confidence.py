@@ -43,6 +43,8 @@ class Confidence:
     agreement: Agreement
     risks: tuple[HeadlineRisk, ...]
     uncoded: Mapping[str, tuple[int, int]]  # question → uncoded answers of (doers, non-doers)
+    # A second coder's coding against the themes in force (first = in force), if imported.
+    intercoder: Agreement | None = None
 
 
 def headline_risks(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.analysis.agreement import ThemeAgreement
+from bot.analysis.agreement import ThemeAgreement, agreement
 from bot.analysis.coding import is_codable
 from bot.analysis.collect import Collected, collect
 from bot.analysis.competing import CompetingSummary, competing_summary
@@ -119,6 +119,7 @@ def analyse(
     with_segments: bool = True,
     with_emerging: bool = True,
     saturation_window: int = SATURATION_WINDOW,
+    second_coding: Iterable[CodingOverride] = (),
 ) -> Summary:
     """Analyse a study: answers are read once, so they may come from a stream.
 
@@ -128,7 +129,7 @@ def analyse(
     prevalence = script.file.study.prevalence if prevalence is None else prevalence
     found = collect(
         script, interviews, answers, overrides,
-        columns=columns, saturation_window=saturation_window,
+        columns=columns, saturation_window=saturation_window, second_coding=second_coding,
     )  # fmt: skip
     rows = shape_rows(script, tabulate(
         script, found.tally, prevalence=prevalence, min_mentions=min_mentions, lang=lang
@@ -185,7 +186,13 @@ def coding_confidence(
         if is_codable(q.spec) and q.spec.codebook
     }
     pairs = ((q, auto, human) for (_, q), (auto, human) in sorted(found.reviewed.items()))
-    return confidence(pairs, themes, barriers, enablers, found.uncoded_by_group(), prevalence)
+    found_confidence = confidence(
+        pairs, themes, barriers, enablers, found.uncoded_by_group(), prevalence
+    )
+    if not found.second_coder:
+        return found_confidence
+    coders = ((q, first, second) for (_, q), (first, second) in sorted(found.second_coder.items()))
+    return dataclasses.replace(found_confidence, intercoder=agreement(coders, themes))
 
 
 def method_notes(rows: list[Row], health: Fieldwork, min_mentions: int) -> MethodNotes:

@@ -84,10 +84,13 @@ class Sweep:
         found: Collected,
         overrides: Iterable[CodingOverride],
         roles: dict[int, int],
+        second: Iterable[CodingOverride] = (),
     ) -> None:
         self.found, self.tally = found, found.tally
         self.coder = Coder(script)
         self.overrides: dict[AnswerKey, CodingOverride] = latest_overrides(overrides)
+        # A second coder's independent coding: compared with what is in force, never counted.
+        self.second: dict[AnswerKey, CodingOverride] = latest_overrides(second)
         self.codes = TextCodes(self.coder, self.tally)
         self.script = script
         # Interviews and questions become small ints once; the last index of each is "unknown".
@@ -224,6 +227,8 @@ class Sweep:
         codes = self._codes(question_id, texts, self.language[who])
         if self.overrides:
             self._reviewed(question_id, codes, texts, rows, probe, interview_ids)
+        if self.second:
+            self._second(question_id, codes, rows, probe, interview_ids)
         combo = np.fromiter(map(_combo, codes), np.int64, len(codes))
         themed = combo >= 0
         uncoded = np.flatnonzero(np.fromiter(map(_uncoded, codes), np.bool_, len(codes)))
@@ -316,6 +321,20 @@ class Sweep:
                 codes[k] = self.codes.reviewed(
                     question_id, texts[k], override.themes, codes[k].language
                 )
+
+    def _second(
+        self, question_id: str, codes: list[OpenText], rows: Ints, probe: Ints,
+        interview_ids: Sequence[int],
+    ) -> None:  # fmt: skip
+        """Note the themes in force beside a second coder's, where they coded the answer."""
+        for k, (i, p) in enumerate(zip(rows.tolist(), probe[rows].tolist(), strict=True)):
+            second = self.second.get((interview_ids[i], question_id, p))
+            if second is not None:
+                first, other = self.found.second_coder.setdefault(
+                    (interview_ids[i], question_id), (set(), set())
+                )
+                first.update(codes[k].themes)
+                other.update(second.themes)
 
     def _quotes(
         self, codes: list[OpenText], rows: Ints, groups: npt.NDArray[Any], positions: Ints

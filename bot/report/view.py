@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from bot.analysis import Row, Summary
-from bot.analysis.agreement import ThemeAgreement
+from bot.analysis.agreement import Agreement, ThemeAgreement
 from bot.analysis.confidence import LOSES_SIGNIFICANCE
 from bot.analysis.family import in_family
 from bot.analysis.summary import SMALL_GROUP
@@ -113,6 +113,7 @@ class ReportView:
     # and beside the top lists, and agreement with the researcher's review per theme.
     warnings: tuple[str, ...] = ()
     agreement: tuple[AgreementView, ...] = ()
+    intercoder: tuple[AgreementView, ...] = ()  # a second coder against the coding in force
 
 
 def quote_views(summary: Summary, quotes: Sequence[str]) -> tuple[QuoteView, ...]:
@@ -199,10 +200,9 @@ def _figure(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 
 
-def agreement_views(summary: Summary) -> tuple[AgreementView, ...]:
-    """Agreement per theme, per question ("all themes") and overall, where answers were reviewed."""
-    confidence = summary.confidence
-    if confidence is None or not confidence.agreement.overall.answers:
+def agreement_views(summary: Summary, found: Agreement | None) -> tuple[AgreementView, ...]:
+    """Agreement per theme, per question ("all themes") and overall, where answers were coded twice."""
+    if found is None or not found.overall.answers:
         return ()
     labels = {(r.question, r.theme): r.label for r in summary.rows}
     out = []
@@ -212,16 +212,16 @@ def agreement_views(summary: Summary) -> tuple[AgreementView, ...]:
         return AgreementView(question, theme, a.answers, _figure(a.precision), _figure(a.recall),
                              "—" if kappa is None else f"{kappa:.2f} ({a.kappa_words})")  # fmt: skip
 
-    for pooled in confidence.agreement.questions:
+    for pooled in found.questions:
         question = (summary.questions[pooled.question].label
                     if pooled.question in summary.questions else pooled.question)  # fmt: skip
         out.append(view(pooled, question, "all themes"))
         out.extend(
             view(a, question, labels.get((a.question, a.theme), a.theme))
-            for a in confidence.agreement.themes
+            for a in found.themes
             if a.question == pooled.question and (a.both + a.first_only + a.second_only)
         )
-    out.append(view(confidence.agreement.overall, "All questions", "all themes"))
+    out.append(view(found.overall, "All questions", "all themes"))
     return tuple(out)
 
 
@@ -254,6 +254,7 @@ def build_view(summary: Summary) -> ReportView:
     h, m = summary.header, summary.method
     caveats = sample_caveats(summary)
     warnings = coding_warnings(summary)
+    confidence = summary.confidence
     table = tuple(row_view(r, summary.questions, m.min_mentions) for r in summary.rows)
     charted = chart_rows(summary)
     pairs = [charts.Pair((f"{r.label} — {summary.questions[r.question].label}"
@@ -298,5 +299,6 @@ def build_view(summary: Summary) -> ReportView:
         notes=m.notes,
         glossary=w.GLOSSARY,
         warnings=warnings.get("", ()),
-        agreement=agreement_views(summary),
+        agreement=agreement_views(summary, confidence.agreement if confidence else None),
+        intercoder=agreement_views(summary, confidence.intercoder if confidence else None),
     )
