@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from bot.analysis.answer_words import is_filler
 from bot.analysis.confidence import HeadlineRisk
 from bot.analysis.duplicates import group_answers
 from bot.analysis.learning import (
@@ -101,7 +102,9 @@ def review_queue(
     for members in group_open_answers(answers):
         uncoded = any(a.uncoded for a in members)
         unchecked = any(not a.reviewed for a in members)
-        if uncoded and at_risk:
+        # A non-answer ("nothing", "idk") hides no theme: it cannot change a headline row.
+        says_something = not is_filler(members[0].said, members[0].language or None)
+        if uncoded and at_risk and says_something:
             tier = RISK_UNCODED
         elif unchecked and any(a.themes & headline and not a.reviewed for a in members):
             tier = HEADLINE_UNCHECKED
