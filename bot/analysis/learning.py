@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from rapidfuzz.distance import OSA
 from threadpoolctl import threadpool_limits
 
 from bot.analysis.answer_words import answer_words
@@ -78,7 +79,8 @@ def suggest_keywords(
         missed = [e for e in examples if theme.id in e.reviewed and theme.id not in e.automatic]
         if not missed:
             continue
-        candidates = _candidates(missed, theme)
+        written = _candidates(missed, theme)
+        candidates = list(written)
         if not candidates:
             continue
         # One matcher over every candidate at once: candidate i is "theme" str(i).
@@ -100,13 +102,14 @@ def suggest_keywords(
                     found_in.setdefault(i, []).append(example.text)
         ranked = sorted(
             (i for i in finds if i not in wrong),
-            key=lambda i: (-finds[i], -len(candidates[i][1].split()), candidates[i][1]),
-        )
+            key=lambda i: (-finds[i], -len(candidates[i][1].split()), -written[candidates[i]],
+                           candidates[i][1]),
+        )  # fmt: skip
         taken: set[str] = set()
         for i in ranked:
             lang, keyword = candidates[i]
             covered = frozenset(found_in[i])
-            if len(taken) >= per_theme or any(keyword in t or t in keyword for t in taken):
+            if len(taken) >= per_theme or any(_overlaps(keyword, t) for t in taken):
                 continue
             taken.add(keyword)
             out.append(KeywordSuggestion(theme.id, lang, keyword, finds[i],
@@ -114,20 +117,30 @@ def suggest_keywords(
     return out
 
 
-def _candidates(missed: Sequence[Example], theme: ThemeKeywords) -> list[tuple[str, str]]:
-    """(language, word or two-word phrase) from the missed answers, not already keywords."""
+def _candidates(missed: Sequence[Example], theme: ThemeKeywords) -> Counter[tuple[str, str]]:
+    """(language, word or two-word phrase) from the missed answers, not already keywords, with
+    how often each is written so."""
     have = {(lang, kw.casefold()) for lang, kws in theme.keywords.items() for kw in kws}
-    seen: dict[tuple[str, str], None] = {}
+    seen: Counter[tuple[str, str]] = Counter()
     for example in missed:
         words = answer_words(example.text, example.language)
         lang = words.language or example.language
         written = [w.written for w in words.words]
         for i, word in enumerate(written):
             if len(word) >= MIN_KEYWORD_LETTERS:
-                seen.setdefault((lang, word))
+                seen[(lang, word)] += 1
             if i and words.adjacent[i]:
-                seen.setdefault((lang, f"{written[i - 1]} {word}"))
-    return [c for c in seen if c not in have]
+                seen[(lang, f"{written[i - 1]} {word}")] += 1
+    for known in have:
+        seen.pop(known, None)
+    return seen
+
+
+def _overlaps(keyword: str, taken: str) -> bool:
+    """Whether a keyword says what a chosen one says: inside it, or a misspelling of it."""
+    if keyword in taken or taken in keyword:
+        return True
+    return min(len(keyword), len(taken)) >= 4 and OSA.distance(keyword, taken, score_cutoff=2) <= 2
 
 
 class Neighbours:
