@@ -142,7 +142,7 @@ def report(study: str, fmt: str, output: Path | None) -> None:
 @click.command("code")
 @click.argument("study")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the coding sheet (one row per open answer) to this CSV file.")
+              help="Write the coding sheet (one row per group of the same answer) to this CSV file.")
 @click.option("--uncoded", is_flag=True, help="With --out: only answers no theme matched.")
 @click.option("--bom", is_flag=True, help="With --out: start with a byte-order mark for Excel.")
 @click.option("--apply", "apply_", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -170,7 +170,8 @@ def code(study: str, out: Path | None, uncoded: bool, bom: bool, apply_: Path | 
                 return await write_coding_csv(repository, script, stream, uncoded_only=uncoded)
 
         rows = with_database(settings, export_sheet)
-        click.echo(f"{rows} open answers written to {out}.")
+        click.echo(f"{rows} row{'s' if rows != 1 else ''} written to {out} (one per group of "
+                   "the same answer; `count` says how many answers a row codes).")
         return
     if apply_ is None or not coder:
         raise click.UsageError('--apply needs --coder "Your name" (kept with each override).')
