@@ -19,7 +19,8 @@ MAX_FUZZY = 5000  # distinct answers per call beyond which only identical ones a
 
 
 @cache
-def _negations() -> frozenset[str]:
+def negations() -> frozenset[str]:
+    """The negation words of every language the matcher knows ("not", "never", "sin", "jamais")."""
     return frozenset().union(*(lang.negations for lang in LANGUAGES.values()))
 
 
@@ -38,7 +39,7 @@ def near(a: str, b: str) -> bool:
     if len(differ) != 1:
         return False
     x, y = differ[0]
-    if min(len(x), len(y)) < MIN_TYPO_WORD or {x, y} & _negations():
+    if min(len(x), len(y)) < MIN_TYPO_WORD or {x, y} & negations():
         return False
     return OSA.distance(x, y, score_cutoff=1) <= 1
 

@@ -19,7 +19,8 @@ import numpy as np
 from rapidfuzz.distance import OSA
 from threadpoolctl import threadpool_limits
 
-from bot.analysis.answer_words import answer_words
+from bot.analysis.answer_words import answer_words, tokens
+from bot.analysis.duplicates import negations
 from bot.analysis.matching import Features, Matcher, ThemeKeywords
 
 NEIGHBOURS = 5
@@ -157,6 +158,7 @@ class Neighbours:
         self._matrix = (
             self._vectorizer.fit_transform([t for t, _ in self.examples]) if self.examples else None
         )
+        self._negated = [_negated(t) for t, _ in self.examples]
 
     def suggest(
         self,
@@ -172,8 +174,12 @@ class Neighbours:
         with threadpool_limits(1):  # a small machine shared with the bot: one core is plenty
             similarity = (self._vectorizer.transform(texts) @ self._matrix.T).toarray()
         out = []
-        for row in similarity:
-            near = [int(i) for i in np.argsort(-row)[:k] if row[i] >= min_similarity]
+        negated = [_negated(t) for t in texts]
+        for n, row in enumerate(similarity):
+            # "I never forget them" looks like "I forget them" letter by letter: a neighbour
+            # counts only if it is negated alike.
+            near = [int(i) for i in np.argsort(-row)[:k]
+                    if row[i] >= min_similarity and self._negated[i] == negated[n]]  # fmt: skip
             total = float(sum(row[i] for i in near))
             weight: dict[str, float] = {}
             like: dict[str, str] = {}
@@ -188,6 +194,11 @@ class Neighbours:
                 key=lambda s: (-s.score, s.theme),
             ))  # fmt: skip
         return out
+
+
+def _negated(text: str) -> bool:
+    """Whether a text holds a negation word of any language the matcher knows."""
+    return any(folded in negations() for _, folded in tokens(text))
 
 
 def with_keywords(

@@ -79,3 +79,11 @@ def test_similar_reviewed_answers_suggest_their_themes_despite_typos() -> None:
     assert found[0][0].like in {"it slips my mind", "slips my mind every time"}
     assert found[1] == []  # nothing reviewed looks like it
     assert Neighbours([]).suggest(["anything"]) == [[]]
+
+
+def test_a_negated_answer_takes_no_theme_from_its_unnegated_look_alike() -> None:
+    neighbours = Neighbours([("I forget them", frozenset({"forgetting"})),
+                             ("I forget them at home", frozenset({"forgetting"}))])  # fmt: skip
+    never, plain = neighbours.suggest(["I never forget them", "i forgett them"])
+    assert never == []
+    assert [s.theme for s in plain] == ["forgetting"]
