@@ -19,6 +19,7 @@ from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from aiohttp import web
 
@@ -27,7 +28,7 @@ from bot.analysis.emerging import emerging_themes
 from bot.report.build import load_summary
 from bot.report.codebook import coding_script
 from bot.report.exports import ExportFormat, export_csv
-from bot.review.coding_csv import MAX_CODER, write_coding_csv
+from bot.review.coding_csv import MAX_CODER, CodingCsvError, apply_coding_csv, write_coding_csv
 from bot.review.open_answers import (
     OpenAnswer,
     find_open_answers,
@@ -58,6 +59,9 @@ SAVE_HEADER = "X-Perceptions-Save"  # the custom header that makes a POST same-o
 REALM = 'Basic realm="perceptions research", charset="UTF-8"'
 MAX_GROUP = 5000  # answers one save may code (a group of the same answer)
 MAX_KEYWORD = 200  # the database keeps a keyword in at most this many characters
+MAX_SHEET = 20 * 1024 * 1024  # bytes of a coding sheet uploaded on the page
+CODER_HEADER = "X-Perceptions-Coder"  # the second coder's name, percent-encoded
+SHOWN_PROBLEMS = 10
 
 SETTINGS: web.AppKey[Settings] = web.AppKey("research_settings", Settings)
 REPOSITORY: web.AppKey[Repository] = web.AppKey("research_repository", Repository)
@@ -90,7 +94,8 @@ def create_research_app(settings: Settings, *, repository: Repository | None = N
             "RESEARCH_HOST=127.0.0.1."
         )
     app = web.Application(middlewares=[_basic_auth(password.get_secret_value() if password
-                                                    else None)])
+                                                    else None)],
+                          client_max_size=MAX_SHEET)  # a second coder's sheet, at most
     app[SETTINGS] = settings
     app.cleanup_ctx.append(_lifecycle(settings, repository))
     app.router.add_get("/", _studies)
@@ -98,6 +103,7 @@ def create_research_app(settings: Settings, *, repository: Repository | None = N
     app.router.add_get("/study/{study}", _coding)
     app.router.add_post("/api/study/{study}/coding", _save)
     app.router.add_post("/api/study/{study}/keyword", _keyword)
+    app.router.add_post("/api/study/{study}/second-coder", _second_coder)
     app.router.add_get("/study/{study}/coding.csv", _coding_csv)
     app.router.add_get("/study/{study}/export/{fmt}.csv", _export)
     app.router.add_get("/study/{study}/report", _report)
@@ -309,6 +315,39 @@ async def _keyword(request: web.Request) -> web.Response:
     )  # fmt: skip
     log.info("Keyword added to a codebook of study %s (new: %s)", script.study_id, added)
     return web.json_response({"added": added, "keyword": keyword, "theme": theme})
+
+
+async def _second_coder(request: web.Request) -> web.Response:
+    """Store a second coder's sheet apart (never in force) and say how well the coders agree."""
+    if request.headers.get(SAVE_HEADER) != "1":
+        return _error("Import the sheet from the coding page.", 403)
+    script = _script(request)
+    coder = unquote(request.headers.get(CODER_HEADER, "")).strip()
+    if not coder or len(coder) > MAX_CODER:
+        return _error(f"Type the second coder's name first (up to {MAX_CODER} characters).")
+    repository = request.app[REPOSITORY]
+    try:
+        data = await request.read()
+        stored = await apply_coding_csv(repository, script, data, coder=coder,
+                                        now=datetime.now(UTC), independent=True)  # fmt: skip
+    except web.HTTPRequestEntityTooLarge:
+        return _error(f"The sheet is larger than {MAX_SHEET // (1024 * 1024)} MB.", 413)
+    except CodingCsvError as exc:
+        problems = [str(p) for p in exc.problems[:SHOWN_PROBLEMS]]
+        more = exc.total - len(problems)
+        return web.json_response({
+            "error": "Nothing was stored: " + "; ".join(problems)
+                     + (f"; and {more} more." if more > 0 else "."),
+        }, status=400)  # fmt: skip
+    summary = await load_summary(repository, script, with_emerging=False)
+    found = summary.confidence.intercoder if summary.confidence else None
+    kappa = found.overall.kappa if found else None
+    log.info("A second coder's sheet was stored for study %s (%d answers)", script.study_id,
+             stored)  # fmt: skip
+    return web.json_response({
+        "stored": stored, "coder": coder, "both": found.overall.answers if found else 0,
+        "kappa": None if kappa is None else round(kappa, 2),
+    })
 
 
 def _error(text: str, status: int = 400) -> web.Response:

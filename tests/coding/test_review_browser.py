@@ -6,6 +6,7 @@ warning and agreement with the review change accordingly.
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -15,7 +16,8 @@ from aiohttp.test_utils import TestServer
 from playwright import async_api as playwright_api
 
 from bot.settings import Settings
-from bot.web.research import create_research_app
+from bot.review.coding_csv import write_coding_csv
+from bot.web.research import REPOSITORY, create_research_app
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
 from tests.coding.review_study import dialogs_with_study, review_script, store_review_study
 from tests.exports.recording import fresh_repository
@@ -42,6 +44,13 @@ async def server(tmp_path: Path) -> AsyncIterator[TestServer]:
     finally:
         await server.close()
         await repository.close()
+
+
+async def second_coders_sheet(server: TestServer) -> bytes:
+    """The coding sheet as a second coder returns it: they agree on everything."""
+    out = io.StringIO(newline="")
+    await write_coding_csv(server.app[REPOSITORY], review_script(), out)
+    return out.getvalue().encode("utf-8")
 
 
 async def overflows(page: playwright_api.Page) -> bool:
@@ -106,5 +115,18 @@ async def test_a_group_coded_in_one_click_and_a_keyword_accepted_change_the_repo
             await expect(carry).to_contain_text("1.00")
             await expect(page.locator("#overview")).to_contain_text("8 answers reviewed")
             await page.screenshot(path=str(shots / f"report-{width}.png"), full_page=True)
+
+            # A second coder's sheet, imported on the page, is compared theme by theme.
+            await page.goto(str(server.make_url("/study/bags")))
+            second = page.locator("form.second-coder")
+            await second.get_by_label("colleague's name").fill("Bo")
+            await second.get_by_label("their sheet").set_input_files(files=[{
+                "name": "bo.csv", "mimeType": "text/csv",
+                "buffer": await second_coders_sheet(server)}])  # fmt: skip
+            await second.get_by_role("button", name="Import as second coder").click()
+            await expect(second.locator(".status")).to_contain_text("Stored 40 answers coded by Bo")
+            await page.goto(str(server.make_url("/study/bags/report")))
+            both = page.locator("#method tr").filter(has_text="Forgetting the bags")
+            await expect(both.last).to_contain_text("1.00 (almost perfect)")
         finally:
             await browser.close()

@@ -208,3 +208,27 @@ async def test_a_second_coders_sheet_is_kept_apart_and_compared_theme_by_theme(
     assert (by_theme["carrying"].both, by_theme["carrying"].second_only) == (0, 8)
     view = build_view(summary)
     assert {a.theme: a.kappa for a in view.intercoder}["Forgetting the bags"].startswith("1.00")
+
+
+async def test_a_second_coders_sheet_uploaded_on_the_page_is_kept_apart(
+    client: Client, store: Repository, bags: Script
+) -> None:
+    out = io.StringIO(newline="")
+    await write_coding_csv(store, bags, out)
+    sheet = out.getvalue().encode("utf-8")
+    headers = {**SAVE, "X-Perceptions-Coder": "Bo%20L%C3%B3pez"}
+    response = await client.post("/api/study/bags/second-coder", headers=headers, data=sheet)
+    assert response.status == 200, await response.text()
+    result = await response.json()
+    assert (result["stored"], result["coder"], result["both"], result["kappa"]) == (
+        40, "Bo López", 40, 1.0)
+    assert [a.override async for a in open_answers(store, bags) if a.override] == []
+
+    bad = await client.post("/api/study/bags/second-coder", headers=headers,
+                            data=b"answer_id,themes\n1,price\n")
+    assert bad.status == 400
+    assert "Nothing was stored" in (await bad.json())["error"]
+    nameless = await client.post("/api/study/bags/second-coder", headers=SAVE, data=sheet)
+    assert "second coder's name" in (await nameless.json())["error"]
+    forged = await client.post("/api/study/bags/second-coder", data=sheet)
+    assert forged.status == 403

@@ -86,7 +86,59 @@ async function addKeyword(button) {
   }
 }
 
+async function importSecond(form) {
+  const status = form.querySelector(".status");
+  const coder = form.querySelector("input[name=second]").value.trim();
+  const file = form.querySelector("input[type=file]").files[0];
+  if (!coder) {
+    status.textContent = "Type the second coder's name first.";
+    status.className = "status error";
+    return;
+  }
+  if (!file) {
+    status.textContent = "Choose the second coder's sheet (the CSV exported here, recoded).";
+    status.className = "status error";
+    return;
+  }
+  const button = form.querySelector("button");
+  button.disabled = true;
+  try {
+    const response = await fetch(`/api/study/${encodeURIComponent(studyId())}/second-coder`, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {
+        "Content-Type": "text/csv",
+        "X-Perceptions-Save": "1",
+        "X-Perceptions-Coder": encodeURIComponent(coder),
+      },
+      body: file,
+    });
+    const result = await response.json();
+    if (!response.ok) {
+      status.textContent = result.error || "Could not import the sheet.";
+      status.className = "status error";
+      return;
+    }
+    const kappa = result.kappa === null ? "undefined" : result.kappa.toFixed(2);
+    status.textContent = `Stored ${result.stored} answers coded by ${result.coder}: ` +
+      `κ ${kappa} over ${result.both} answers; per theme in the report's method notes.`;
+    status.className = "status ok";
+  } catch (error) {
+    status.textContent = "Could not reach the server; try again.";
+    status.className = "status error";
+  } finally {
+    button.disabled = false;
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  const second = document.querySelector("form.second-coder");
+  if (second) {
+    second.addEventListener("submit", (event) => {
+      event.preventDefault();
+      importSecond(second);
+    });
+  }
   for (const button of document.querySelectorAll("button.add-keyword")) {
     button.addEventListener("click", () => addKeyword(button));
   }
