@@ -15,8 +15,8 @@ import pytest
 from aiohttp.test_utils import TestServer
 from playwright import async_api as playwright_api
 
-from bot.settings import Settings
 from bot.review.coding_csv import write_coding_csv
+from bot.settings import Settings
 from bot.web.research import REPOSITORY, create_research_app
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
 from tests.coding.review_study import dialogs_with_study, review_script, store_review_study
