@@ -45,6 +45,8 @@ RULES: dict[str, tuple[str, ...]] = {
     "bot/analysis": (*WORLD, *ADAPTERS, *RESEARCH, "bot.engine", "bot.interviews", "bot.testing",
                      "bot.settings"),
     "bot/settings.py": ("bot", *WORLD),
+    # Log redaction is plain standard library: every layer may use it.
+    "bot/redaction.py": ("bot", *WORLD),
     # Storage knows nothing of the bot: it keeps what it is given.
     "storage": ("bot", "telegram", "aiohttp"),
     # The respondent's side decides with the engine and keeps with storage; it renders nothing,
