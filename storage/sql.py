@@ -21,11 +21,7 @@ from storage.errors import translated
 from storage.records import (
     KEEP,
     AnswerRecord,
-<<<<<<< HEAD
     CodebookKeywordRecord,
-    Group,
-=======
->>>>>>> main
     ImportedInterview,
     InterviewRecord,
     Keep,

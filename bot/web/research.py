@@ -22,17 +22,12 @@ from aiohttp import web
 
 from bot.analysis.confidence import HeadlineRisk
 from bot.analysis.emerging import emerging_themes
-<<<<<<< HEAD
+from bot.compose import open_repository
 from bot.report.build import load_summary
 from bot.report.codebook import coding_script
 from bot.report.exports import ExportFormat, export_csv
-from bot.review.coding_csv import MAX_CODER, CodingCsvError, apply_coding_csv, write_coding_csv
-=======
-from bot.compose import open_repository
-from bot.report.exports import ExportFormat, export_csv
 from bot.report.templating import asset
-from bot.review.coding_csv import MAX_CODER, write_coding_csv
->>>>>>> main
+from bot.review.coding_csv import MAX_CODER, CodingCsvError, apply_coding_csv, write_coding_csv
 from bot.review.open_answers import (
     OpenAnswer,
     find_open_answers,
@@ -61,15 +56,11 @@ log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "static" / "research"
 SAVE_HEADER = "X-Perceptions-Save"  # the custom header that makes a POST same-origin only
-<<<<<<< HEAD
-REALM = 'Basic realm="perceptions research", charset="UTF-8"'
 MAX_GROUP = 5000  # answers one save may code (a group of the same answer)
 MAX_KEYWORD = 200  # the database keeps a keyword in at most this many characters
 MAX_SHEET = 20 * 1024 * 1024  # bytes of a coding sheet uploaded on the page
 CODER_HEADER = "X-Perceptions-Coder"  # the second coder's name, percent-encoded
 SHOWN_PROBLEMS = 10
-=======
->>>>>>> main
 
 SETTINGS: web.AppKey[Settings] = web.AppKey("research_settings", Settings)
 REPOSITORY: web.AppKey[Repository] = web.AppKey("research_repository", Repository)
@@ -102,19 +93,13 @@ def create_research_app(settings: Settings, *, repository: Repository | None = N
             f"{settings.research_host}: set RESEARCH_PASSWORD in .env, or use "
             "RESEARCH_HOST=127.0.0.1."
         )
-<<<<<<< HEAD
-    app = web.Application(middlewares=[_basic_auth(password.get_secret_value() if password
-                                                    else None)],
-                          client_max_size=MAX_SHEET)  # a second coder's sheet, at most
-=======
     app = web.Application(middlewares=[
         guard.same_origin_posts,
         guard.basic_auth(password.get_secret_value() if password else None,
                          throttle or guard.LoginThrottle()),
-    ])
+    ], client_max_size=MAX_SHEET)  # a second coder's sheet, at most
     # The report page is self-contained: its one inline script is allowed by its hash.
     guard.add_security_headers(app, asset("report.js"), private=True)
->>>>>>> main
     app[SETTINGS] = settings
     app.cleanup_ctx.append(_lifecycle(settings, repository))
     app.router.add_get("/", _studies)
