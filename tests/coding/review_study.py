@@ -13,7 +13,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.script import Script, load_script
-from storage import AnswerRecord, Group, ImportedInterview, InterviewStatus, Repository
+from bot.vocabulary import Group, InterviewStatus
+from storage import AnswerRecord, ImportedInterview, Repository
 
 HERE = Path(__file__).parent
 STUDY = HERE / "review_study.yaml"
@@ -37,7 +38,7 @@ def answers_of_the_study() -> list[tuple[Group, str]]:
     """(group, answer to `hard`) for each of the 40 respondents."""
     doers = ["I forget them"] * 2 + CROWDED + ["nothing"] * 10
     nondoers = ["I always forget them"] * 14 + ["nothing"] * 6
-    return [(Group.DOER, a) for a in doers] + [(Group.NON_DOER, a) for a in nondoers]
+    return [(Group.doer, a) for a in doers] + [(Group.non_doer, a) for a in nondoers]
 
 
 async def store_review_study(repository: Repository, script: Script) -> None:
@@ -48,9 +49,9 @@ async def store_review_study(repository: Repository, script: Script) -> None:
     for n, (group, hard) in enumerate(answers_of_the_study()):
         started = START + timedelta(minutes=n)
         interviews.append(ImportedInterview(
-            pseudonym=f"{n:064x}", status=InterviewStatus.COMPLETED, group=group,
+            pseudonym=f"{n:064x}", status=InterviewStatus.completed, group=group,
             started_at=started, completed_at=started + timedelta(minutes=5), language="en",
-            answers=[AnswerRecord("days", 4 if group == Group.DOER else 0, None),
+            answers=[AnswerRecord("days", 4 if group == Group.doer else 0, None),
                      AnswerRecord("hard", hard, hard)],
         ))  # fmt: skip
     await repository.import_interviews(study_id=script.study_id, script_version_id=version.id,
