@@ -172,13 +172,15 @@ def analyse(
         funnel=funnel(found),
         saturation=saturation(found),
         quote_languages={t: q for t, q in languages.items() if q and q != lang},
-        confidence=coding_confidence(script, found, barriers, enablers, prevalence),
+        confidence=coding_confidence(script, found, barriers, enablers, prevalence, rows,
+                                     min_mentions),
     )
 
 
 def coding_confidence(
-    script: Script, found: Collected, barriers: list[Row], enablers: list[Row], prevalence: float
-) -> Confidence:
+    script: Script, found: Collected, barriers: list[Row], enablers: list[Row], prevalence: float,
+    rows: list[Row] | None = None, min_mentions: int = DEFAULT_MIN_MENTIONS,
+) -> Confidence:  # fmt: skip
     """How far the automatic coding agrees with the review, and what uncoded answers could change."""
     themes = {
         q.id: [t.id for t in q.spec.codebook or ()]
@@ -187,7 +189,8 @@ def coding_confidence(
     }
     pairs = ((q, auto, human) for (_, q), (auto, human) in sorted(found.reviewed.items()))
     found_confidence = confidence(
-        pairs, themes, barriers, enablers, found.uncoded_by_group(), prevalence
+        pairs, themes, barriers, enablers, found.uncoded_by_group(), prevalence, rows or [],
+        min_mentions,
     )
     if not found.second_coder:
         return found_confidence

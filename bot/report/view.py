@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from bot.analysis import Row, Summary
 from bot.analysis.agreement import Agreement, ThemeAgreement
-from bot.analysis.confidence import LOSES_SIGNIFICANCE
+from bot.analysis.confidence import ENTERS, LOSES_SIGNIFICANCE
 from bot.analysis.family import in_family
 from bot.analysis.summary import SMALL_GROUP
 from bot.report import charts
@@ -236,6 +236,8 @@ def coding_warnings(summary: Summary) -> dict[str, tuple[str, ...]]:
                     if risk.question in summary.questions else risk.question)  # fmt: skip
         what = f"{risk.section} #{risk.rank} ({risk.label})"
         change = (f"could change {what}" if risk.reason == LOSES_SIGNIFICANCE
+                  else f"could make “{risk.label}” a top {risk.section} ({risk.needed} of them would "
+                       "do)" if risk.reason == ENTERS
                   else f"could move {what} below #{risk.rank + 1}")  # fmt: skip
         text = (f"{risk.uncoded} uncoded answer{'s' if risk.uncoded != 1 else ''} to "
                 f"“{question}” {change} — review them.")  # fmt: skip

@@ -10,7 +10,7 @@ from urllib.parse import quote, urlencode
 
 import jinja2
 
-from bot.analysis.confidence import LOSES_SIGNIFICANCE, HeadlineRisk
+from bot.analysis.confidence import ENTERS, LOSES_SIGNIFICANCE, HeadlineRisk
 from bot.analysis.emerging import EmergingTheme
 from bot.analysis.learning import KeywordSuggestion
 from bot.report.csv_cells import timestamp
@@ -124,6 +124,8 @@ def risk_text(risk: HeadlineRisk) -> str:
     """A report warning as the coding page says it."""
     what = f"{risk.section} #{risk.rank} ({risk.label})"
     change = (f"could change {what}" if risk.reason == LOSES_SIGNIFICANCE
+              else f"could make “{risk.label}” a top {risk.section} ({risk.needed} of them would "
+                       "do)" if risk.reason == ENTERS
               else f"could move {what} below #{risk.rank + 1}")  # fmt: skip
     return (f"{risk.uncoded} uncoded answer{'s' if risk.uncoded != 1 else ''} to this question "
             f"{change} — review them first (they come first below).")  # fmt: skip

@@ -10,6 +10,7 @@ from analysis_fakes import StudyBuilder
 from bot.analysis import CodingOverride, analyse
 from bot.analysis.agreement import ThemeAgreement, agreement
 from bot.analysis.confidence import LOSES_SIGNIFICANCE
+from bot.analysis.stats import row_stats
 from bot.report.view import build_view
 from bot.script import Script
 
@@ -119,3 +120,31 @@ def test_agreement_with_the_review_is_reported_per_theme_and_overall(cycling: Sc
     assert rows[("All questions", "all themes")].reviewed == 6
     assert any(f.key == "Coding agreement" and "6 answers reviewed" in f.sub for f in view.facts)
     assert not any("No open answer has been reviewed" in w for w in view.warnings)
+
+
+def test_a_theme_outside_the_top_that_uncoded_answers_could_bring_in_is_said(
+    cycling: Script,
+) -> None:
+    # Weather: 3 of 20 doers, 6 of 20 non-doers (not significant). Ten non-doers say "the hills"
+    # (no theme): were they all weather, weather would be a top barrier.
+    study = StudyBuilder()
+    for i in range(20):
+        study.interview("completed", "doer", {"days": 4, "hard": "rain" if i < 3 else "nothing"})
+    for i in range(20):
+        hard = "rain" if i < 6 else "the hills" if i < 16 else "nothing"
+        study.interview("completed", "non_doer", {"days": 0, "hard": hard})
+    summary = analyse(cycling, study.interviews, study.answers, with_emerging=False)
+    assert summary.barriers == ()
+    assert summary.confidence is not None
+    entering = [r for r in summary.confidence.risks if r.theme == "weather"]
+    assert [(r.section, r.reason, r.uncoded_in_group) for r in entering] == [
+        ("barrier", "enter", 10)]
+    # The likeliest first: weather needs fewer of the ten than themes nobody mentioned.
+    assert summary.confidence.risks[0].theme == "weather"
+    needed = entering[0].needed
+    assert needed is not None
+    assert 1 <= needed <= 10
+    assert row_stats(3, 20, 6 + needed, 20).significant
+    assert not row_stats(3, 20, 6 + needed - 1, 20).significant
+    assert any("10 uncoded answers to" in w and "could make “Weather” a top barrier "
+               f"({needed} of them would do)" in w for w in build_view(summary).warnings)
