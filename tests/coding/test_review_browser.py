@@ -81,7 +81,9 @@ async def test_a_group_coded_in_one_click_and_a_keyword_accepted_change_the_repo
 
             # The coding page puts that group first: eight answers, three spellings.
             await page.goto(str(server.make_url("/study/bags")))
-            await expect(page.locator(".risk")).to_contain_text("could change barrier #1")
+            await expect(page.locator(".risk").first).to_contain_text("could change barrier #1")
+            await expect(page.locator(".risk").last).to_contain_text(
+                "could make “A hassle to carry” a top enabler")
             group = page.locator("form.answer").first
             await expect(group.locator(".group-size")).to_contain_text("×8")
             await expect(group).to_contain_text("could change a headline row")
