@@ -1,7 +1,7 @@
 """The interview application service: storage + engine, adapter-neutral (no Telegram here)."""
 
 from bot.interviews.catalog import ScriptCatalog, StudyChoice
-from bot.interviews.outcome import Note, Outcome, Person, Reminder, StudyStats
+from bot.interviews.outcome import Note, Outcome, Person, Reminder, Resend, StudyStats
 from bot.interviews.service import InterviewService
 
 __all__ = [
@@ -10,6 +10,7 @@ __all__ = [
     "Outcome",
     "Person",
     "Reminder",
+    "Resend",
     "ScriptCatalog",
     "StudyChoice",
     "StudyStats",
