@@ -6,6 +6,7 @@ Checked by reading the source with `ast`, so a forbidden import fails here even 
 (imports inside functions count too).
 
 The layers, bottom up (a layer may import the ones below it):
+    bot.settings, bot.redaction      configuration; log records without respondents' data
     bot.vocabulary                   the words all share: an interview's status, a group
     bot.script                       the dialog language
     bot.engine, bot.analysis         pure: scripts and records in, decisions and tables out
@@ -47,7 +48,7 @@ RULES: dict[str, tuple[str, ...]] = {
     "bot/analysis": (*WORLD, *ADAPTERS, *RESEARCH, "bot.engine", "bot.interviews", "bot.testing",
                      "bot.settings"),
     "bot/settings.py": ("bot", *WORLD),
-    # Log redaction is a logging filter: it knows no other part of the bot.
+    # Log redaction is told what to withhold; it knows nothing of Telegram, storage or the bot.
     "bot/redaction.py": ("bot", *WORLD),
     # The shared words (an interview's status, a respondent's group) import nothing at all.
     "bot/vocabulary.py": ("bot", *WORLD),
