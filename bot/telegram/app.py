@@ -130,6 +130,7 @@ def _menu_entry(help_text: str, name: str, texts: Texts, lang: str) -> str:
 
 async def send_reminders(context: InterviewContext) -> None:
     """Repeating job: one gentle reminder per idle interview, outside quiet hours."""
+    await context.service.forget_old_replies()
     for reminder in await context.service.due_reminders():
         try:
             await context.bot.send_message(
