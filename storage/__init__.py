@@ -29,11 +29,13 @@ from storage.records import (
     StudyCounts,
 )
 from storage.repository import Repository
+from storage.single_process import AlreadyServed, single_process
 from storage.sql import create_repository
 
 __all__ = [
     "KEEP",
     "OPEN_STATUSES",
+    "AlreadyServed",
     "AnswerColumnBatch",
     "AnswerRecord",
     "AnswerRow",
@@ -57,5 +59,6 @@ __all__ = [
     "describe_url",
     "pseudonymise",
     "schema_state",
+    "single_process",
     "upgrade",
 ]

@@ -32,7 +32,6 @@ from bot.telegram.texts import MENU, Texts
 log = logging.getLogger(__name__)
 
 MAX_RETRIES = 3  # 429 (after retry_after), 5xx and timeouts are retried by the rate limiter
-REMINDER_CHECK_SECONDS = 600.0
 
 _COMMANDS = {
     "start": handlers.start, "back": handlers.back, "skip": handlers.skip,
@@ -85,8 +84,9 @@ def build_application(
     application.add_error_handler(note_failure)
     application.add_error_handler(on_error)
     if application.job_queue is not None:
-        application.job_queue.run_repeating(send_reminders, interval=REMINDER_CHECK_SECONDS,
-                                            first=REMINDER_CHECK_SECONDS)
+        # Every worker runs the job; claims in storage make each reminder go out once.
+        every = settings.reminder_check_seconds
+        application.job_queue.run_repeating(send_reminders, interval=every, first=every)
     return application
 
 

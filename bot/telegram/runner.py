@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from bot.interviews import InterviewService, ScriptCatalog
@@ -13,6 +14,7 @@ from bot.interviews.reminders import ReminderPolicy
 from bot.interviews.service import utc_now
 from bot.settings import Settings
 from bot.telegram.app import build_application, prepare, serve_polling
+from bot.telegram.context import InterviewApplication
 from storage import create_repository, upgrade
 from storage.engine import is_sqlite, normalise_url
 
@@ -39,7 +41,11 @@ async def open_service(settings: Settings) -> InterviewService:
 
 
 async def run_bot(settings: Settings, *, webhook: bool) -> None:
-    """Run the bot by polling or behind our own webhook server until SIGINT/SIGTERM."""
+    """Run the bot by polling or behind our own webhook server until SIGINT/SIGTERM.
+
+    SIGTERM drains: updates in flight finish (their answers committed and replied to) before
+    the process exits; what could not finish is redelivered by Telegram to another worker.
+    """
     service = await open_service(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -57,8 +63,33 @@ async def run_bot(settings: Settings, *, webhook: bool) -> None:
                 application, url=settings.webhook_url,
                 secret=settings.webhook_secret.get_secret_value(), host=settings.webhook_host,
                 port=settings.webhook_port, stop=stop, prepare=prepare,
+                database=service.repository.healthy,
             )
+        elif settings.health_port is not None:
+            await _poll_with_probes(application, service.repository.healthy, settings, stop)
         else:
             await serve_polling(application, stop)
     finally:
         await service.repository.close()
+
+
+async def _poll_with_probes(application: InterviewApplication,
+                            database: Callable[[], Awaitable[bool]], settings: Settings,
+                            stop: asyncio.Event) -> None:
+    """Polling, with /health and /ready on HEALTH_PORT (not ready once draining)."""
+    from bot.web.health import Health, serve_health
+
+    assert settings.health_port is not None
+    health = Health(lambda: application.running, database)
+    runner = await serve_health(health, settings.health_host, settings.health_port)
+
+    async def drain_on_stop() -> None:
+        await stop.wait()
+        health.draining = True
+
+    draining = asyncio.create_task(drain_on_stop())
+    try:
+        await serve_polling(application, stop)
+    finally:
+        draining.cancel()
+        await runner.cleanup()
