@@ -72,6 +72,8 @@ class Fleet:
     dialogs_dir: Path
     workdir: Path
     extra_env: dict[str, str] = field(default_factory=dict)
+    # False: `perceptions run` polling, its probes on HEALTH_PORT (one poller per bot token).
+    webhook: bool = True
     workers: list[Worker] = field(default_factory=list)
 
     async def __aenter__(self) -> Self:
@@ -107,6 +109,7 @@ class Fleet:
             "WEBHOOK_SECRET": SECRET,
             "WEBHOOK_HOST": "127.0.0.1",
             "WEBHOOK_PORT": str(worker.port),
+            "HEALTH_PORT": str(worker.port),
             "LOG_LEVEL": "WARNING",
             "PYTHONPATH": str(ROOT),
         })
@@ -117,7 +120,8 @@ class Fleet:
         log = worker.log.open("ab")
         try:
             worker.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", "--webhook", cwd=self.workdir,
+                sys.executable, "-m", "bot", "run", *(["--webhook"] if self.webhook else []),
+                cwd=self.workdir,
                 env=self.env(worker), stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log,
             )
         finally:

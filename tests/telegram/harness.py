@@ -20,6 +20,7 @@ from bot.telegram.app import build_application, prepare
 from bot.telegram.context import InterviewApplication
 from bot.testing.fake_bot_api import FakeBotApi
 from bot.testing.fake_objects import SentMessage
+from bot.web.health import Health
 from bot.web.webhook import listen
 from storage import Repository, create_repository, pseudonymise, upgrade
 
@@ -106,7 +107,9 @@ async def running_bot(fake: FakeBotApi, database_url: str, *, webhook: bool = Fa
             await application.start()
             bot = RunningBot(fake, repository, service, application)
             if webhook:
-                runner = await listen(application, SECRET, "/telegram", "127.0.0.1", 0)
+                health = Health(lambda: application.running, repository.healthy)
+                runner = await listen(application, SECRET, "/telegram", "127.0.0.1", 0,
+                                      health=health)
                 port = runner.addresses[0][1]
                 bot.webhook_url = f"http://127.0.0.1:{port}/telegram"
                 await application.bot.set_webhook(bot.webhook_url, secret_token=SECRET)
