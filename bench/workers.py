@@ -7,7 +7,7 @@ handed to one worker after another; sendMessage takes 50 ms. Every chat sends te
 (consent and eight answers), all queued at once. Printed per worker count: throughput (updates
 per second between the first delivery and the last answer), p50/p99 latency (a webhook call's
 duration: the worker read the interview, decided, committed and sent its reply), the workers' CPU
-per update, and the checks: every answer stored once, each respondent's answers in order.
+per update, and the checks: every answer stored once, every interview the same (in order).
 
 Run: `.venv/bin/python -m bench.workers [--workers 1,2,4] [--chats 200] [--quick]`
 """
@@ -24,14 +24,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import text
-
 from bench.echo_bot import percentile
-from bench.interview_bot import ANSWERS_PER_CHAT, DIALOGS, TURNS, database
+from bench.interview_bot import ANSWERS_PER_CHAT, DIALOGS, STUDY, TURNS, database
 from bench.remote_fake import FakeServer
 from bot.testing.fleet import Fleet
-from storage import upgrade
-from storage.engine import build_engine
+from storage import create_repository, upgrade
 
 TARGET = 1.6  # two workers' throughput over one's, on this 2-core machine
 
@@ -66,18 +63,22 @@ class Figures:
 
 
 async def check_storage(url: str) -> tuple[int, bool]:
-    """How many answers are stored, and whether each interview's came in update order."""
-    engine = build_engine(url)
+    """How many answers are stored, and whether every interview stored the same answers.
+
+    Every chat sends the same messages: an answer handled out of order (say "1" taken as the
+    age) or by a worker with a stale interview would make that interview differ from the rest.
+    """
+    repository = create_repository(url)
+    by_interview: dict[int, list[tuple[str, int, object]]] = {}
     try:
-        async with engine.connect() as conn:
-            rows = (await conn.execute(text(
-                "SELECT interview_id, update_id FROM answer ORDER BY interview_id, id"))).all()
+        async for answer in repository.stream_answers(study_id=STUDY):
+            by_interview.setdefault(answer.interview_id, []).append(
+                (answer.question_id, answer.probe, answer.value))
     finally:
-        await engine.dispose()
-    by_interview: dict[int, list[int]] = {}
-    for interview_id, update_id in rows:
-        by_interview.setdefault(interview_id, []).append(update_id)
-    return len(rows), all(ids == sorted(ids) for ids in by_interview.values())
+        await repository.close()
+    interviews = list(by_interview.values())
+    same = bool(interviews) and all(answers == interviews[0] for answers in interviews)
+    return sum(len(answers) for answers in interviews), same
 
 
 async def run_workers(workers: int, *, chats: int, connections: int, latency: float,

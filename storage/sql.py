@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from storage import bulk, rows
 from storage.engine import WRITE_OPTION, build_engine, is_sqlite, normalise_url
+from storage.errors import translated
 from storage.records import (
     KEEP,
     OPEN_STATUSES,
@@ -47,6 +49,8 @@ from storage.turns import LocalTurns, PostgresTurns
 
 _FINISHED = {InterviewStatus.COMPLETED}
 HEALTH_SECONDS = 2.0
+SCRUB_ATTEMPTS = 3  # WAL checkpoints tried after an erasure
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
@@ -87,25 +91,27 @@ class SqlRepository(StudyQueries, Repository):
         Transaction bodies are plain functions of a connection: no await, hence no network
         I/O, can ever happen while the write lock is held.
         """
-        if self._sqlite_writer is not None:
-            return await self._sqlite_writer.run(work)
-        turn = self._turn_connection()
-        if turn is not None:
-            # Inside a respondent's turn: a savepoint, so a refused transition undoes only itself.
-            async with turn.begin_nested():
-                return await turn.run_sync(work)
-        async with self._writer.begin() as conn:
-            return await conn.run_sync(work)
+        async with translated():
+            if self._sqlite_writer is not None:
+                return await self._sqlite_writer.run(work)
+            turn = self._turn_connection()
+            if turn is not None:
+                # In a respondent's turn: a savepoint, so a refused transition undoes only itself.
+                async with turn.begin_nested():
+                    return await turn.run_sync(work)
+            async with self._writer.begin() as conn:
+                return await conn.run_sync(work)
 
     async def _read(self, work: Callable[[Connection], T]) -> T:
         """Run `work`, which only reads, in one hop (a thread of its own on SQLite)."""
-        if self._sqlite_reader is not None:
-            return await self._sqlite_reader.run(work)
-        turn = self._turn_connection()
-        if turn is not None:
-            return await turn.run_sync(work)
-        async with self._engine.connect() as conn:
-            return await conn.run_sync(work)
+        async with translated():
+            if self._sqlite_reader is not None:
+                return await self._sqlite_reader.run(work)
+            turn = self._turn_connection()
+            if turn is not None:
+                return await turn.run_sync(work)
+            async with self._engine.connect() as conn:
+                return await conn.run_sync(work)
 
     def _turn_connection(self) -> AsyncConnection | None:
         """The transaction of the respondent's turn this task is in, if any (PostgreSQL)."""
@@ -352,7 +358,7 @@ class SqlRepository(StudyQueries, Repository):
         return await self._write(work)
 
     async def erase_respondent(self, *, pseudonym: str) -> bool:
-        """Delete the respondent and everything about them from every table."""
+        """Delete the respondent and everything about them from every table (and the WAL)."""
         # Explicit deletes, child tables first, rather than trusting ON DELETE CASCADE: SQLite
         # only cascades when the foreign_keys pragma is on for that connection.
         interview_ids = select(INTERVIEW.c.id).where(INTERVIEW.c.pseudonym == pseudonym)
@@ -372,7 +378,23 @@ class SqlRepository(StudyQueries, Repository):
             return result
 
         result = await self._write(work)
+        if self._sqlite_writer is not None:
+            await self._scrub_wal(self._sqlite_writer)
         return bool(result.rowcount > 0)
+
+    @staticmethod
+    async def _scrub_wal(writer: SqliteThread) -> None:
+        """Checkpoint the WAL to zero bytes: until then it still holds the erased rows.
+
+        (The deleted rows themselves were zeroed in place: `secure_delete` is on.) A reader of
+        an older snapshot can hold the checkpoint back; it is tried a few times, and otherwise
+        SQLite's next checkpoints overwrite the WAL soon enough.
+        """
+        for attempt in range(SCRUB_ATTEMPTS):
+            if await writer.checkpoint():
+                return
+            await asyncio.sleep(0.5 * (attempt + 1))
+        log.warning("erased data may stay in the SQLite WAL file until its next checkpoint")
 
     async def respondent_chat_refs(self, *, pseudonyms: Sequence[str]) -> dict[str, str]:
         """The stored chat reference of each of these respondents that has one, by pseudonym."""

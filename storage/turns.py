@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from storage.errors import translated
+
 # Namespaces of advisory lock keys, so a respondent's key never equals a job's.
 RESPONDENT_NAMESPACE = b"perceptions/respondent/"
 _LOCK = text("SELECT pg_advisory_xact_lock(:key)")
@@ -76,8 +78,10 @@ class PostgresTurns:
         if self.current.get() is not None:
             raise RuntimeError("a respondent's turn cannot be nested in another turn")
         # Updates of one respondent queued in this process wait here, not holding a connection.
+        # Translated: an outage (connecting, locking, committing) raises storage's own error.
         async with (
             self._local.turn(pseudonym),
+            translated(),
             self._engine.connect() as conn,
             conn.begin(),
         ):

@@ -11,7 +11,7 @@ from bot.interviews import Begin, ChooseLanguage, Erase, Outcome, Pause, ShowCur
 from bot.telegram.context import InterviewContext, incoming, person_of
 from bot.telegram.keyboards import ANSWER, DELETE, LANGUAGE, decode, delete_keyboard
 from bot.telegram.keyboards import language_keyboard as picker
-from bot.telegram.replies import mark_tapped, send_outcome, typing_if_slow
+from bot.telegram.replies import cosmetic, mark_tapped, send_outcome, typing_if_slow
 
 # Message contents the engine cannot read, named for logs and the re-ask.
 _CONTENT_KINDS = ("sticker", "photo", "voice", "video", "video_note", "audio", "document",
@@ -157,11 +157,11 @@ async def button(update: Update, context: InterviewContext) -> None:
             await query.edit_message_text(context.texts.get("delete_kept", lang))
     finally:
         # Stops the spinner on the respondent's button whatever happened above.
-        await query.answer()
+        await cosmetic(query.answer(), "answerCallbackQuery")
     if outcome is None or outcome.duplicate:
         return
     if tap.kind in (LANGUAGE, DELETE):
-        await query.edit_message_reply_markup(None)
+        await cosmetic(query.edit_message_reply_markup(None), "removing a keyboard")
     else:
-        await mark_tapped(query, outcome, context.texts)
+        await cosmetic(mark_tapped(query, outcome, context.texts), "marking a tap")
     await _reply(update, context, outcome)

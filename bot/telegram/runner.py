@@ -55,7 +55,7 @@ async def run_bot(settings: Settings, *, webhook: bool) -> None:
     application = build_application(settings, service, webhook=webhook, updater=False)
     try:
         if webhook:
-            from bot.web.webhook import serve_webhook
+            from bot.telegram.webhook import serve_webhook
 
             assert settings.webhook_url is not None
             assert settings.webhook_secret is not None
@@ -77,7 +77,7 @@ async def _poll_with_probes(application: InterviewApplication,
                             database: Callable[[], Awaitable[bool]], settings: Settings,
                             stop: asyncio.Event) -> None:
     """Polling, with /health and /ready on HEALTH_PORT (not ready once draining)."""
-    from bot.web.health import Health, serve_health
+    from bot.telegram.health import Health, serve_health
 
     assert settings.health_port is not None
     health = Health(lambda: application.running, database)

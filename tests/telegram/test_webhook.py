@@ -3,9 +3,9 @@
 import aiohttp
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot.telegram.health import Health
+from bot.telegram.webhook import SECRET_HEADER, webhook_app
 from bot.testing.fake_bot_api import FakeBotApi
-from bot.web.health import Health
-from bot.web.webhook import SECRET_HEADER, webhook_app
 from tests.telegram.harness import SECRET, running_bot
 
 UPDATE = {

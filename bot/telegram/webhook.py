@@ -21,8 +21,8 @@ from aiohttp import web
 from telegram.ext import Application
 
 from bot.telegram.delivery import Result, in_order
+from bot.telegram.health import HEALTH, Health, add_health_routes
 from bot.telegram.intake import ALLOWED_UPDATES, Unreadable, log_failure, read_update
-from bot.web.health import HEALTH, Health, add_health_routes
 
 log = logging.getLogger(__name__)
 
