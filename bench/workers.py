@@ -27,8 +27,9 @@ from pathlib import Path
 from bench.echo_bot import percentile
 from bench.interview_bot import ANSWERS_PER_CHAT, DIALOGS, STUDY, TURNS, database
 from bench.remote_fake import FakeServer
+from bot.interviews.service import utc_now
 from bot.testing.fleet import Fleet
-from storage import create_repository, upgrade
+from storage import InterviewStatus, Repository, create_repository, pseudonymise, upgrade
 
 TARGET = 1.6  # two workers' throughput over one's, on this 2-core machine
 
@@ -81,6 +82,44 @@ async def check_storage(url: str) -> tuple[int, bool]:
     return sum(len(answers) for answers in interviews), same
 
 
+async def _advance_once(repository: Repository, interview_id: int) -> None:
+    """Read the interview and move it one step on (an update's storage work, no engine)."""
+    record = await repository.get_interview(interview_id=interview_id)
+    assert record is not None
+    applied = await repository.advance(
+        interview_id=interview_id, expected_step=record.step, new_state={"step": record.step + 1},
+        status=InterviewStatus.ACTIVE, group=None, now=utc_now())
+    assert applied
+
+
+async def measure_turn(count: int) -> tuple[float, float]:
+    """Median ms of an update's storage work without and with the respondent's turn (the lock)."""
+    async with database(postgres=True) as url:
+        await upgrade(url)
+        repository = create_repository(url)
+        try:
+            version = await repository.register_script(study_id="turns", title="Turns", text="x",
+                                                       now=utc_now())
+            pseudonym = pseudonymise(1, "bench")
+            await repository.get_or_create_respondent(pseudonym=pseudonym, language=None,
+                                                      source=None, now=utc_now())
+            interview = await repository.start_interview(
+                pseudonym=pseudonym, study_id="turns", script_version_id=version.id, state={},
+                now=utc_now())
+            plain, locked = [], []
+            for _ in range(count):  # interleaved: a busy neighbour slows both alike
+                started = time.perf_counter()
+                await _advance_once(repository, interview.id)
+                plain.append((time.perf_counter() - started) * 1000)
+                started = time.perf_counter()
+                async with repository.respondent_turn(pseudonym=pseudonym):
+                    await _advance_once(repository, interview.id)
+                locked.append((time.perf_counter() - started) * 1000)
+        finally:
+            await repository.close()
+    return statistics.median(plain), statistics.median(locked)
+
+
 async def run_workers(workers: int, *, chats: int, connections: int, latency: float,
                       limit: float = 600.0) -> Figures:
     """Start `workers` processes on a fresh database, push every message, measure, check."""
@@ -116,6 +155,10 @@ async def main_async(counts: list[int], chats: int, connections: int, latency: f
     print(f"PostgreSQL; fake Bot API in its own process, sendMessage {latency * 1000:.0f} ms; "
           f"{chats} chats × {len(TURNS)} messages; {connections} webhook connections; "
           f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f} before")
+    plain, locked = await measure_turn(50 if chats <= 10 else 500)
+    print(f"an update's storage work (read, compare-and-set write): {plain:.2f} ms alone, "
+          f"{locked:.2f} ms in the respondent's turn (advisory lock, one transaction): "
+          f"{locked - plain:+.2f} ms")
     figures = []
     for count in counts:
         started = time.perf_counter()
