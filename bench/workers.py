@@ -29,7 +29,8 @@ from bench.interview_bot import ANSWERS_PER_CHAT, DIALOGS, STUDY, TURNS, databas
 from bench.remote_fake import FakeServer
 from bot.interviews.service import utc_now
 from bot.testing.fleet import Fleet
-from storage import InterviewStatus, Repository, create_repository, pseudonymise, upgrade
+from bot.vocabulary import InterviewStatus
+from storage import Repository, create_repository, pseudonymise, upgrade
 
 TARGET = 1.6  # two workers' throughput over one's, on this 2-core machine
 
@@ -88,7 +89,7 @@ async def _advance_once(repository: Repository, interview_id: int) -> None:
     assert record is not None
     applied = await repository.advance(
         interview_id=interview_id, expected_step=record.step, new_state={"step": record.step + 1},
-        status=InterviewStatus.ACTIVE, group=None, now=utc_now())
+        status=InterviewStatus.active, group=None, now=utc_now())
     assert applied
 
 

@@ -16,17 +16,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot.vocabulary import OPEN_STATUSES, Group, InterviewStatus
 from storage import bulk, rows
 from storage.engine import WRITE_OPTION, build_engine, is_sqlite, normalise_url
 from storage.errors import translated
 from storage.records import (
     KEEP,
-    OPEN_STATUSES,
     AnswerRecord,
-    Group,
     ImportedInterview,
     InterviewRecord,
-    InterviewStatus,
     Keep,
     RespondentRecord,
     ScriptVersionRecord,
@@ -47,7 +45,7 @@ from storage.sql_study import StudyQueries, idle_statement
 from storage.sqlite_thread import SqliteThread
 from storage.turns import LocalTurns, PostgresTurns
 
-_FINISHED = {InterviewStatus.COMPLETED}
+_FINISHED = {InterviewStatus.completed}
 HEALTH_SECONDS = 2.0
 SCRUB_ATTEMPTS = 3  # WAL checkpoints tried after an erasure
 log = logging.getLogger(__name__)
@@ -249,7 +247,7 @@ class SqlRepository(StudyQueries, Repository):
                     .values(
                         pseudonym=pseudonym, study_id=study_id,
                         script_version_id=script_version_id, state=state, step=step,
-                        status=InterviewStatus.ACTIVE.value, source=source, language=language,
+                        status=InterviewStatus.active.value, source=source, language=language,
                         started_at=now, updated_at=now,
                     )
                     .returning(*INTERVIEW.c)
@@ -296,6 +294,7 @@ class SqlRepository(StudyQueries, Repository):
         answers: Sequence[AnswerRecord] = (),
         update_id: int | None = None,
         clear_answers: bool = False,
+        withdrawn: Sequence[str] = (),
     ) -> bool:
         """Apply one transition if the interview is still at `expected_step` (see Repository)."""
         values: dict[str, Any] = {
@@ -314,6 +313,7 @@ class SqlRepository(StudyQueries, Repository):
             self._advance.run(
                 conn, interview_id=interview_id, expected_step=expected_step, values=values,
                 answers=answer_rows, update_id=update_id, clear_answers=clear_answers,
+                withdrawn=withdrawn,
             )
 
         try:

@@ -14,15 +14,8 @@ import pytest
 from sqlalchemy import JSON, String, Table, select
 
 from bot.interviews.chat_ref import ChatRefKey, seal
-from storage import (
-    AnswerRecord,
-    Group,
-    InterviewStatus,
-    Repository,
-    create_repository,
-    pseudonymise,
-    upgrade,
-)
+from bot.vocabulary import Group, InterviewStatus
+from storage import AnswerRecord, Repository, create_repository, pseudonymise, upgrade
 from storage.engine import build_engine
 from storage.models import metadata
 from storage.sql import SqlRepository
@@ -47,7 +40,7 @@ async def interview_with_everything(repo: Repository, user_id: int, now: datetim
     )
     await repo.advance(
         interview_id=interview.id, expected_step=0, new_state={"step": 1, "note": pseudonym},
-        status=InterviewStatus.COMPLETED, group=Group.DOER, now=now, update_id=user_id,
+        status=InterviewStatus.completed, group=Group.doer, now=now, update_id=user_id,
         answers=[
             AnswerRecord("why", [pseudonym], f"I am {pseudonym}"),
             AnswerRecord("why", pseudonym, f"probe {pseudonym}", probe=1),
@@ -137,7 +130,7 @@ async def interview_with_long_words(repo: Repository, user_id: int, now: datetim
     interview = await repo.latest_interview(pseudonym=pseudonym, study_id="s")
     assert interview is not None
     await repo.advance(interview_id=interview.id, expected_step=1, new_state={"step": 2},
-                       status=InterviewStatus.COMPLETED, group=Group.DOER, now=now,
+                       status=InterviewStatus.completed, group=Group.doer, now=now,
                        answers=[AnswerRecord("story", words, words)])
     [chat_ref] = (await repo.respondent_chat_refs(pseudonyms=[pseudonym])).values()
     return [pseudonym, chat_ref, f"My bakery {user_id} on Quince"]
