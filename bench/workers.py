@@ -129,7 +129,10 @@ async def run_workers(workers: int, *, chats: int, connections: int, latency: fl
         with tempfile.TemporaryDirectory(prefix="bench-workers-") as folder:
             async with FakeServer(remote=True) as fake:
                 await fake.set_latency("sendMessage", latency)
-                async with Fleet(workers, url, fake.base_url, DIALOGS, Path(folder)) as fleet:
+                # No 30 msg/s cap per worker: the bot's own throughput is measured, not the
+                # limiter's (in production each worker gets its share of Telegram's 30/s).
+                async with Fleet(workers, url, fake.base_url, DIALOGS, Path(folder),
+                                 extra_env={"SEND_RATE": "0"}) as fleet:
                     await fake.spread_webhook(fleet.targets, connections)
                     messages = [(chat, turn) for turn in TURNS for chat in range(1, chats + 1)]
                     cpu = fleet.cpu()

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_url: str | None = None
+    # Messages per second this process sends at most (Telegram allows a bot about 30 in all):
+    # with several workers, give each its share; 0 = no limit (a local Bot API server).
+    send_rate: float = Field(30.0, ge=0)
     database_url: str = "sqlite+aiosqlite:///./data/perceptions.db"
     pseudonym_key: SecretStr = SecretStr(DEFAULT_PSEUDONYM_KEY)
     dialogs_dir: Path = Path("dialogs")

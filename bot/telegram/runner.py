@@ -28,7 +28,8 @@ async def run_bot(settings: Settings, *, webhook: bool) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):  # not on Windows
             loop.add_signal_handler(sig, stop.set)
-    application = build_application(settings, service, webhook=webhook, updater=False)
+    application = build_application(settings, service, webhook=webhook, updater=False,
+                                    overall_max_rate=settings.send_rate)
     try:
         if webhook:
             from bot.telegram.webhook import serve_webhook
