@@ -6,7 +6,7 @@ Importing this package opens nothing; engines are built when `create_repository`
 """
 
 from storage.engine import describe_url
-from storage.errors import StorageError, StorageUnavailable, is_unavailable
+from storage.errors import QuotaFull, StorageError, StorageUnavailable, is_unavailable
 from storage.migrate import SchemaState, schema_state, upgrade
 from storage.pseudonym import pseudonymise
 from storage.records import (
@@ -22,6 +22,7 @@ from storage.records import (
     Keep,
     LongAnswerBatch,
     LongAnswerRow,
+    QuotaPlace,
     RespondentRecord,
     ScriptVersionRecord,
     StoredAnswer,
@@ -46,6 +47,8 @@ __all__ = [
     "Keep",
     "LongAnswerBatch",
     "LongAnswerRow",
+    "QuotaFull",
+    "QuotaPlace",
     "Repository",
     "RespondentRecord",
     "SchemaState",

@@ -19,13 +19,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from bot.vocabulary import OPEN_STATUSES, Group, InterviewStatus
 from storage import bulk, rows
 from storage.engine import WRITE_OPTION, build_engine, is_sqlite, normalise_url
-from storage.errors import translated
+from storage.errors import QuotaFull, translated
 from storage.records import (
     KEEP,
     AnswerRecord,
     ImportedInterview,
     InterviewRecord,
     Keep,
+    QuotaPlace,
     RespondentRecord,
     ScriptVersionRecord,
 )
@@ -40,12 +41,12 @@ from storage.rows import (
     SCRIPT_VERSION,
     STUDY,
 )
-from storage.sql_advance import AdvanceStatements, Unchanged, delete_answers
+from storage.sql_advance import AdvanceStatements, NoPlaceLeft, Unchanged, delete_answers
 from storage.sql_study import StudyQueries, idle_statement
 from storage.sqlite_thread import SqliteThread
 from storage.turns import LocalTurns, PostgresTurns
 
-_FINISHED = {InterviewStatus.completed}
+_FINISHED = {InterviewStatus.completed, InterviewStatus.over_quota}
 HEALTH_SECONDS = 2.0
 SCRUB_ATTEMPTS = 3  # WAL checkpoints tried after an erasure
 log = logging.getLogger(__name__)
@@ -295,6 +296,7 @@ class SqlRepository(StudyQueries, Repository):
         update_id: int | None = None,
         clear_answers: bool = False,
         withdrawn: Sequence[str] = (),
+        quota: QuotaPlace | None = None,
     ) -> bool:
         """Apply one transition if the interview is still at `expected_step` (see Repository)."""
         values: dict[str, Any] = {
@@ -314,12 +316,15 @@ class SqlRepository(StudyQueries, Repository):
                 conn, interview_id=interview_id, expected_step=expected_step, values=values,
                 answers=answer_rows, update_id=update_id, clear_answers=clear_answers,
                 withdrawn=withdrawn,
+                quota=quota,
             )
 
         try:
             await self._write(work)
         except Unchanged:
             return False
+        except NoPlaceLeft:
+            raise QuotaFull(f"the {quota.group if quota else ''} quota is full") from None
         return True
 
     async def update_applied(self, *, interview_id: int, update_id: int) -> bool:
@@ -444,6 +449,29 @@ class SqlRepository(StudyQueries, Repository):
         def work(conn: Connection) -> Any:
             conn.execute(
                 update(INTERVIEW).where(INTERVIEW.c.id == interview_id).values(reminded_at=now)
+            )
+
+        await self._write(work)
+
+    async def mark_undelivered(self, *, interview_id: int, step: int) -> bool:
+        """Note that the reply showing the question at `step` could not be delivered."""
+        def work(conn: Connection) -> bool:
+            marked = conn.execute(
+                update(INTERVIEW)
+                .where(INTERVIEW.c.id == interview_id, INTERVIEW.c.step == step)
+                .values(undelivered_step=step)
+            )
+            return bool(marked.rowcount)
+
+        return await self._write(work)
+
+    async def mark_delivered(self, *, interview_id: int, step: int) -> None:
+        """The question at `step` was shown after all."""
+        def work(conn: Connection) -> None:
+            conn.execute(
+                update(INTERVIEW)
+                .where(INTERVIEW.c.id == interview_id, INTERVIEW.c.undelivered_step == step)
+                .values(undelivered_step=None)
             )
 
         await self._write(work)

@@ -10,7 +10,7 @@ from bot.interviews.incoming import (
     Request,
     ShowCurrent,
 )
-from bot.interviews.outcome import Note, Outcome, Person, Reminder, StudyStats
+from bot.interviews.outcome import Note, Outcome, Person, Reminder, Resend, StudyStats
 from bot.interviews.service import InterviewService
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "Person",
     "Reminder",
     "Request",
+    "Resend",
     "ScriptCatalog",
     "ShowCurrent",
     "StudyChoice",

@@ -11,7 +11,8 @@ from bot.interviews import Begin, ChooseLanguage, Erase, Outcome, Pause, ShowCur
 from bot.telegram.context import InterviewContext, incoming, person_of
 from bot.telegram.keyboards import ANSWER, DELETE, LANGUAGE, decode, delete_keyboard
 from bot.telegram.keyboards import language_keyboard as picker
-from bot.telegram.replies import cosmetic, mark_tapped, send_outcome, typing_if_slow
+from bot.telegram.replies import cosmetic, mark_tapped, typing_if_slow
+from bot.telegram.resend import deliver
 
 # Message contents the engine cannot read, named for logs and the re-ask.
 _CONTENT_KINDS = ("sticker", "photo", "voice", "video", "video_note", "audio", "document",
@@ -19,9 +20,12 @@ _CONTENT_KINDS = ("sticker", "photo", "voice", "video", "video_note", "audio", "
 
 
 async def _reply(update: Update, context: InterviewContext, outcome: Outcome) -> None:
-    """Send an outcome to the chat the update came from, then note that it went out."""
+    """Send an outcome to the chat the update came from (noted if Telegram won't take it).
+
+    Then note that the reply went out, so a copy of the update delivered later gets none.
+    """
     if update.effective_chat is not None:
-        await send_outcome(context.bot, update.effective_chat.id, outcome, context.texts)
+        await deliver(context, update.effective_chat.id, outcome)
         if not outcome.duplicate:
             await context.service.replied(update.update_id)
 
