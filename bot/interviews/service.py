@@ -41,6 +41,7 @@ from storage import (
     QuotaFull,
     QuotaPlace,
     Repository,
+    StorageUnavailable,
     pseudonymise,
 )
 
@@ -100,8 +101,14 @@ class InterviewService:
         Noted only after sending: a worker that dies between its commit and its reply leaves
         the copy to be answered (with the current question) by whichever worker gets it.
         """
-        if update_id is not None:
+        if update_id is None:
+            return
+        try:
             await self.repository.note_replied(update_id=update_id, now=self._clock())
+        except StorageUnavailable:
+            # The reply went out; failing the update now would only have it answered twice.
+            log.warning("the reply to update %s could not be noted (storage unavailable)",
+                        update_id)
 
     async def forget_old_replies(self) -> int:
         """Housekeeping: forget replies older than Telegram keeps updates (two days)."""
