@@ -31,10 +31,12 @@ from storage.records import (
 )
 from storage.repository import Repository
 from storage.scratch import scratch_database
+from storage.single_process import AlreadyServed, single_process
 from storage.sql import create_repository
 
 __all__ = [
     "KEEP",
+    "AlreadyServed",
     "AnswerColumnBatch",
     "AnswerRecord",
     "AnswerRow",
@@ -63,5 +65,6 @@ __all__ = [
     "pseudonymise",
     "schema_state",
     "scratch_database",
+    "single_process",
     "upgrade",
 ]

@@ -174,6 +174,18 @@ class AppliedUpdate(StorageModel, table=True):
     update_id: int = Field(sa_column=Column(BigInteger(), primary_key=True, nullable=False))
 
 
+class RepliedUpdate(StorageModel, table=True):
+    """A Telegram update whose reply went out: a copy delivered again gets no second reply.
+
+    Kept a couple of days (Telegram keeps an update 24 hours); no personal data.
+    """
+
+    __tablename__ = "replied_update"
+
+    update_id: int = Field(sa_column=Column(BigInteger(), primary_key=True, nullable=False))
+    replied_at: datetime = _when(nullable=False, index=True)
+
+
 class CodingOverride(StorageModel, table=True):
     """A researcher's themes for an answer, replacing automatic coding; the latest wins."""
 

@@ -14,6 +14,7 @@ from storage.models import (
     CodebookKeyword,
     CodingOverride,
     Interview,
+    RepliedUpdate,
     Respondent,
     ScriptVersion,
     Study,
@@ -41,6 +42,7 @@ RESPONDENT = table(Respondent)
 INTERVIEW = table(Interview)
 ANSWER = table(Answer)
 APPLIED_UPDATE = table(AppliedUpdate)
+REPLIED_UPDATE = table(RepliedUpdate)
 CODING_OVERRIDE = table(CodingOverride)
 CODEBOOK_KEYWORD = table(CodebookKeyword)
 

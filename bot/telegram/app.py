@@ -33,7 +33,6 @@ from bot.telegram.texts import MENU, Texts
 log = logging.getLogger(__name__)
 
 MAX_RETRIES = 3  # 429s waited out by PTB's limiter at once; then, like 5xx and timeouts, ours
-REMINDER_CHECK_SECONDS = 600.0
 
 _COMMANDS = {
     "start": handlers.start, "back": handlers.back, "skip": handlers.skip,
@@ -89,8 +88,9 @@ def build_application(
     application.add_error_handler(note_failure)
     application.add_error_handler(on_error)
     if application.job_queue is not None:
-        application.job_queue.run_repeating(send_reminders, interval=REMINDER_CHECK_SECONDS,
-                                            first=REMINDER_CHECK_SECONDS)
+        # Every worker runs the job; claims in storage make each reminder go out once.
+        every = settings.reminder_check_seconds
+        application.job_queue.run_repeating(send_reminders, interval=every, first=every)
         # Soon after a start too: a question undelivered before a restart is still owed.
         application.job_queue.run_repeating(resend_undelivered, interval=resend_every,
                                             first=resend_every / 6)
@@ -138,6 +138,7 @@ def _menu_entry(help_text: str, name: str, texts: Texts, lang: str) -> str:
 
 async def send_reminders(context: InterviewContext) -> None:
     """Repeating job: one gentle reminder per idle interview, outside quiet hours."""
+    await context.service.forget_old_replies()
     for reminder in await context.service.due_reminders():
         try:
             await context.bot.send_message(
