@@ -11,6 +11,7 @@ from bot.vocabulary import Group, InterviewStatus
 from storage.models import (
     Answer,
     AppliedUpdate,
+    CodebookKeyword,
     CodingOverride,
     Interview,
     Respondent,
@@ -41,6 +42,7 @@ INTERVIEW = table(Interview)
 ANSWER = table(Answer)
 APPLIED_UPDATE = table(AppliedUpdate)
 CODING_OVERRIDE = table(CodingOverride)
+CODEBOOK_KEYWORD = table(CodebookKeyword)
 
 
 def group_or_none(value: str | None) -> Group | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from bot.engine import (
@@ -92,7 +93,7 @@ class InterviewService:
         if latest is not None and latest.status not in _STARTABLE and not payload:
             script = await self.catalog.for_version(latest.script_version_id)
             state = State.from_dict(latest.state)
-            return Outcome(state.language, messages=prompt(script, state))
+            return _showing(latest, Outcome(state.language, messages=prompt(script, state)))
         return await self._begin(person, pseudonym, choice)
 
     @once_per_update
@@ -170,7 +171,8 @@ class InterviewService:
             return Outcome(await self.language_of(person), notes=(Note(note), Note("help")))
         script = await self.catalog.for_version(record.script_version_id)
         state = State.from_dict(record.state)
-        return Outcome(state.language, notes=(Note(note),), messages=prompt(script, state))
+        return _showing(record, Outcome(state.language, notes=(Note(note),),
+                                        messages=prompt(script, state)))
 
     @once_per_update
     async def pause(self, person: Person, update_id: int | None) -> Outcome:
@@ -383,7 +385,7 @@ class InterviewService:
         script = await self.catalog.for_version(latest.script_version_id)
         state = State.from_dict(latest.state)
         if not (isinstance(event, Command) and event.name == "restart"):
-            return Outcome(state.language, messages=prompt(script, state))
+            return _showing(latest, Outcome(state.language, messages=prompt(script, state)))
         # Answering again after the end is a new interview; the finished one stays as it was.
         closed = await self._outside_fieldwork(person, pseudonym, script)
         if closed is not None:
@@ -412,7 +414,7 @@ class InterviewService:
         script = await self.catalog.for_version(record.script_version_id)
         state = State.from_dict(record.state)
         if record.status != InterviewStatus.paused:
-            return Outcome(state.language, messages=prompt(script, state))
+            return _showing(record, Outcome(state.language, messages=prompt(script, state)))
         turn = handle(script, state, Command("resume"))
         await self._commit(record, turn, update_id)
         return Outcome(turn.state.language, notes=(Note("resumed"),), messages=turn.messages)
@@ -458,6 +460,12 @@ def _needs_the_question(state: State, event: Input) -> bool:
         return event.name == "skip"
     current = CONSENT if state.asking_consent else state.current
     return not (isinstance(event, Pick) and event.question_id == current)
+
+
+def _showing(record: InterviewRecord, outcome: Outcome) -> Outcome:
+    """`outcome` as showing the record's current question (owed, if its delivery had failed)."""
+    return replace(outcome, interview_id=record.id, step=record.step,
+                   unseen=record.question_unseen)
 
 
 def _reshow(record: InterviewRecord, script: Script, state: State) -> Outcome:
