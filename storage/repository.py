@@ -14,6 +14,7 @@ from storage.records import (
     AnswerColumnBatch,
     AnswerRecord,
     AnswerRow,
+    CodebookKeywordRecord,
     CodingOverrideRecord,
     ImportedInterview,
     InterviewHeader,
@@ -248,13 +249,33 @@ class Repository(ABC):
 
     @abstractmethod
     async def set_coding_override(
-        self, *, answer_id: int, themes: Sequence[str], coder: str, now: datetime
-    ) -> None:
-        """Record a researcher's themes for an answer (the latest one wins)."""
+        self, *, answer_id: int, themes: Sequence[str], coder: str, now: datetime,
+        independent: bool = False,
+    ) -> None:  # fmt: skip
+        """Record a researcher's themes for an answer (the latest one wins).
+
+        `independent`: a second coder's coding, kept apart to measure agreement; never in force.
+        """
 
     @abstractmethod
-    async def coding_overrides(self, *, study_id: str) -> dict[int, CodingOverrideRecord]:
-        """The latest override of each overridden answer in the study, by answer id."""
+    async def coding_overrides(
+        self, *, study_id: str, independent: bool = False
+    ) -> dict[int, CodingOverrideRecord]:
+        """The latest override of each overridden answer in the study, by answer id.
+
+        `independent`: the second coder's codings instead of those in force.
+        """
+
+    @abstractmethod
+    async def add_codebook_keyword(
+        self, *, study_id: str, question_id: str, theme_id: str, language: str, keyword: str,
+        coder: str, now: datetime,
+    ) -> bool:  # fmt: skip
+        """Add a keyword to a theme of a question's codebook; False if it was there already."""
+
+    @abstractmethod
+    async def codebook_keywords(self, *, study_id: str) -> list[CodebookKeywordRecord]:
+        """The keywords researchers added to the study's codebooks, oldest first."""
 
     @abstractmethod
     async def study_pseudonyms(self, *, study_id: str) -> set[str]:

@@ -11,6 +11,7 @@ from bot.vocabulary import Group, InterviewStatus
 from storage.models import (
     Answer,
     AppliedUpdate,
+    CodebookKeyword,
     CodingOverride,
     Interview,
     RepliedUpdate,
@@ -43,6 +44,7 @@ ANSWER = table(Answer)
 APPLIED_UPDATE = table(AppliedUpdate)
 REPLIED_UPDATE = table(RepliedUpdate)
 CODING_OVERRIDE = table(CodingOverride)
+CODEBOOK_KEYWORD = table(CodebookKeyword)
 
 
 def group_or_none(value: str | None) -> Group | None:

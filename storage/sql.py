@@ -23,6 +23,7 @@ from storage.errors import QuotaFull, translated
 from storage.records import (
     KEEP,
     AnswerRecord,
+    CodebookKeywordRecord,
     ImportedInterview,
     InterviewRecord,
     Keep,
@@ -34,6 +35,7 @@ from storage.repository import Repository
 from storage.rows import (
     ANSWER,
     APPLIED_UPDATE,
+    CODEBOOK_KEYWORD,
     CODING_OVERRIDE,
     INTERVIEW,
     REPLIED_UPDATE,
@@ -477,17 +479,53 @@ class SqlRepository(StudyQueries, Repository):
         await self._write(work)
 
     async def set_coding_override(
-        self, *, answer_id: int, themes: Sequence[str], coder: str, now: datetime
-    ) -> None:
+        self, *, answer_id: int, themes: Sequence[str], coder: str, now: datetime,
+        independent: bool = False,
+    ) -> None:  # fmt: skip
         """Record a researcher's themes for an answer (the latest one wins)."""
         def work(conn: Connection) -> Any:
             conn.execute(
                 CODING_OVERRIDE.insert().values(
-                    answer_id=answer_id, themes=list(themes), coder=coder, created_at=now
+                    answer_id=answer_id, themes=list(themes), coder=coder, created_at=now,
+                    independent=independent,
                 )
             )
 
         await self._write(work)
+
+    async def add_codebook_keyword(
+        self, *, study_id: str, question_id: str, theme_id: str, language: str, keyword: str,
+        coder: str, now: datetime,
+    ) -> bool:  # fmt: skip
+        """Add a keyword to a theme of a question's codebook; False if it was there already."""
+        stmt = self._insert(CODEBOOK_KEYWORD).values(
+            study_id=study_id, question_id=question_id, theme_id=theme_id, language=language,
+            keyword=keyword, coder=coder, created_at=now,
+        ).on_conflict_do_nothing()  # fmt: skip
+
+        def work(conn: Connection) -> bool:
+            return bool(conn.execute(stmt).rowcount > 0)
+
+        return await self._write(work)
+
+    async def codebook_keywords(self, *, study_id: str) -> list[CodebookKeywordRecord]:
+        """The keywords researchers added to the study's codebooks, oldest first."""
+        stmt = (
+            select(CODEBOOK_KEYWORD)
+            .where(CODEBOOK_KEYWORD.c.study_id == study_id)
+            .order_by(CODEBOOK_KEYWORD.c.created_at, CODEBOOK_KEYWORD.c.id)
+        )
+
+        def work(conn: Connection) -> list[CodebookKeywordRecord]:
+            return [
+                CodebookKeywordRecord(
+                    question_id=r.question_id, theme_id=r.theme_id, language=r.language,
+                    keyword=r.keyword, coder=r.coder, created_at=r.created_at,
+                )
+                for r in conn.execute(stmt)
+            ]
+
+        return await self._read(work)
 
     async def study_pseudonyms(self, *, study_id: str) -> set[str]:
         """The pseudonyms of everyone with an interview in the study."""

@@ -211,13 +211,16 @@ class StudyQueries:
                 for row in batch:
                     yield rows.interview(row)
 
-    async def coding_overrides(self, *, study_id: str) -> dict[int, CodingOverrideRecord]:
+    async def coding_overrides(
+        self, *, study_id: str, independent: bool = False
+    ) -> dict[int, CodingOverrideRecord]:
         """The latest override of each overridden answer in the study, by answer id."""
         stmt = (
             select(CODING_OVERRIDE)
             .join(ANSWER, ANSWER.c.id == CODING_OVERRIDE.c.answer_id)
             .join(INTERVIEW, INTERVIEW.c.id == ANSWER.c.interview_id)
-            .where(INTERVIEW.c.study_id == study_id)
+            .where(INTERVIEW.c.study_id == study_id,
+                   CODING_OVERRIDE.c.independent == independent)
             .order_by(CODING_OVERRIDE.c.created_at, CODING_OVERRIDE.c.id)
         )
         latest: dict[int, CodingOverrideRecord] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot.engine import (
@@ -171,7 +172,7 @@ class InterviewService:
         if latest is not None and latest.status not in _STARTABLE and not payload:
             script = await self.catalog.for_version(latest.script_version_id)
             state = State.from_dict(latest.state)
-            return Outcome(state.language, messages=prompt(script, state))
+            return _showing(latest, Outcome(state.language, messages=prompt(script, state)))
         return await self._begin(person, pseudonym, choice)
 
     async def _answer(self, person: Person, pseudonym: str, event: Input,
@@ -244,7 +245,8 @@ class InterviewService:
                            notes=(Note(note), Note("help")))
         script = await self.catalog.for_version(record.script_version_id)
         state = State.from_dict(record.state)
-        return Outcome(state.language, notes=(Note(note),), messages=prompt(script, state))
+        return _showing(record, Outcome(state.language, notes=(Note(note),),
+                                        messages=prompt(script, state)))
 
     async def _pause(self, person: Person, pseudonym: str, update_id: int | None) -> Outcome:
         record = await self._find_open(pseudonym)
@@ -454,7 +456,7 @@ class InterviewService:
         script = await self.catalog.for_version(latest.script_version_id)
         state = State.from_dict(latest.state)
         if not (isinstance(event, Command) and event.name == "restart"):
-            return Outcome(state.language, messages=prompt(script, state))
+            return _showing(latest, Outcome(state.language, messages=prompt(script, state)))
         # Answering again after the end is a new interview; the finished one stays as it was.
         closed = await self._outside_fieldwork(person, pseudonym, script)
         if closed is not None:
@@ -483,7 +485,7 @@ class InterviewService:
         script = await self.catalog.for_version(record.script_version_id)
         state = State.from_dict(record.state)
         if record.status != InterviewStatus.paused:
-            return Outcome(state.language, messages=prompt(script, state))
+            return _showing(record, Outcome(state.language, messages=prompt(script, state)))
         turn = handle(script, state, Command("resume"))
         await self._commit(record, turn, update_id)
         return Outcome(turn.state.language, notes=(Note("resumed"),), messages=turn.messages)
@@ -525,6 +527,12 @@ def _needs_the_question(state: State, event: Input) -> bool:
         return event.name == "skip"
     current = CONSENT if state.asking_consent else state.current
     return not (isinstance(event, Pick) and event.question_id == current)
+
+
+def _showing(record: InterviewRecord, outcome: Outcome) -> Outcome:
+    """`outcome` as showing the record's current question (owed, if its delivery had failed)."""
+    return replace(outcome, interview_id=record.id, step=record.step,
+                   unseen=record.question_unseen)
 
 
 def _reshow(record: InterviewRecord, script: Script, state: State) -> Outcome:

@@ -27,7 +27,7 @@ from bot.telegram.polling import Poller
 from bot.telegram.processor import PerChatUpdateProcessor
 from bot.telegram.replies import send_outcome
 from bot.telegram.resend import RESEND_SECONDS, resend_undelivered
-from bot.telegram.sending import RetryingRateLimiter, RetryPolicy
+from bot.telegram.sending import RetryingRateLimiter, RetryPolicy, transient
 from bot.telegram.texts import MENU, Texts
 
 log = logging.getLogger(__name__)
@@ -148,8 +148,11 @@ async def send_reminders(context: InterviewContext) -> None:
             await send_outcome(context.bot, reminder.chat_id, outcome, context.texts)
         except Forbidden:
             await context.service.blocked(Person(reminder.chat_id))
-        except Exception:  # one failed reminder must not stop the others
-            log.exception("a reminder could not be sent")
+        except Exception as error:  # one failed reminder must not stop the others
+            if transient(error):  # Telegram failing beyond the retries: not a bug of ours
+                log.warning("a reminder could not be sent (%s)", error.__class__.__name__)
+            else:
+                log.exception("a reminder could not be sent")
 
 
 async def serve_polling(application: InterviewApplication, stop: asyncio.Event) -> Poller:

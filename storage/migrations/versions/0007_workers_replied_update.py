@@ -1,7 +1,7 @@
 """replied update (a redelivered Telegram update whose reply went out gets no second reply)
 
-Revision ID: 0006_workers
-Revises: 0005_delivery
+Revision ID: 0007_workers
+Revises: 0006_review
 Create Date: 2026-11-30 03:40:00.000000
 """
 from __future__ import annotations
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0006_workers'
-down_revision: str | None = '0005_delivery'
+revision: str = '0007_workers'
+down_revision: str | None = '0006_review'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
