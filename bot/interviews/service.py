@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -95,6 +96,10 @@ class InterviewService:
             ):
                 return Outcome("en", duplicate=True)  # answered already, maybe by another worker
             return await self._decide(incoming, pseudonym)
+
+    def turn_of(self, person: Person) -> AbstractAsyncContextManager[None]:
+        """The person's turn, for work outside an update (a job resending their question)."""
+        return self.repository.respondent_turn(pseudonym=self._who(person))
 
     async def replied(self, update_id: int | None) -> None:
         """The reply to this update went out: a copy delivered later gets no second reply.

@@ -47,12 +47,13 @@ async def resend_undelivered(context: InterviewContext) -> None:
     """Repeating job: send again each question whose delivery failed, where the chat is known."""
     processor = context.application.update_processor
     for resend in await context.service.to_resend():
-        # In the chat's turn, and only if still owed: an update of the person may have shown
-        # the question, or moved past it, since the list was read.
+        # In the chat's turn here and the respondent's turn in storage (every worker runs this
+        # job), and only if still owed: an update of the person, or another worker's resend,
+        # may have shown the question, or moved past it, since the list was read.
         turn = (processor.turn(resend.chat_id) if isinstance(processor, PerChatUpdateProcessor)
                 else contextlib.nullcontext())
         try:
-            async with turn:
+            async with turn, context.service.turn_of(Person(resend.chat_id)):
                 if await context.service.still_unseen(resend.outcome):
                     await deliver(context, resend.chat_id, resend.outcome)
         except Forbidden:
