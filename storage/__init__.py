@@ -6,6 +6,14 @@ Importing this package opens nothing; engines are built when `create_repository`
 
 from storage.engine import describe_url
 from storage.migrate import SchemaState, schema_state, upgrade
+from storage.outreach import (
+    Audience,
+    BroadcastRecord,
+    ClaimedRecipient,
+    ContactConsentRecord,
+    RecipientStatus,
+    Segment,
+)
 from storage.pseudonym import pseudonymise
 from storage.records import (
     KEEP,
@@ -38,7 +46,11 @@ __all__ = [
     "AnswerRecord",
     "AnswerRow",
     "AnswerValue",
+    "Audience",
+    "BroadcastRecord",
+    "ClaimedRecipient",
     "CodingOverrideRecord",
+    "ContactConsentRecord",
     "Group",
     "ImportedInterview",
     "InterviewHeader",
@@ -47,10 +59,12 @@ __all__ = [
     "Keep",
     "LongAnswerBatch",
     "LongAnswerRow",
+    "RecipientStatus",
     "Repository",
     "RespondentRecord",
     "SchemaState",
     "ScriptVersionRecord",
+    "Segment",
     "StoredAnswer",
     "StudyCounts",
     "create_repository",

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import bulk, rows
 from storage.engine import WRITE_OPTION, build_engine, is_sqlite, normalise_url
+from storage.outreach import BROADCAST_RECIPIENT, CONTACT_CONSENT, OutreachQueries
 from storage.records import (
     KEEP,
     OPEN_STATUSES,
@@ -44,7 +45,7 @@ _FINISHED = {InterviewStatus.COMPLETED}
 T = TypeVar("T")
 
 
-class SqlRepository(StudyQueries, Repository):
+class SqlRepository(StudyQueries, OutreachQueries, Repository):
     """`Repository` over an async SQLAlchemy engine."""
 
     def __init__(self, engine: AsyncEngine,
@@ -57,6 +58,7 @@ class SqlRepository(StudyQueries, Repository):
         if sqlite_threads is not None:
             self._sqlite_writer, self._sqlite_reader = sqlite_threads
         self._dialect_insert = sqlite.insert if is_sqlite(engine.url) else postgresql.insert
+        self._is_postgres = not is_sqlite(engine.url)
         self._advance = AdvanceStatements(self._insert)
 
     async def _write(self, work: Callable[[Connection], T]) -> T:
@@ -315,6 +317,10 @@ class SqlRepository(StudyQueries, Repository):
                 delete(APPLIED_UPDATE).where(APPLIED_UPDATE.c.interview_id.in_(interview_ids))
             )
             conn.execute(delete(INTERVIEW).where(INTERVIEW.c.pseudonym == pseudonym))
+            conn.execute(
+                delete(BROADCAST_RECIPIENT).where(BROADCAST_RECIPIENT.c.pseudonym == pseudonym)
+            )
+            conn.execute(delete(CONTACT_CONSENT).where(CONTACT_CONSENT.c.pseudonym == pseudonym))
             result = conn.execute(
                 delete(RESPONDENT).where(RESPONDENT.c.pseudonym == pseudonym)
             )

@@ -34,6 +34,7 @@ class Outcome:
     keyboard: Message | None = None  # new look of the tapped keyboard (multiple-choice toggle)
     chosen: str | None = None  # label of an accepted tap: mark it on the question message
     duplicate: bool = False  # a redelivered update: say nothing, it was answered already
+    finished: bool = False  # this input completed the interview: ask about writing again
 
 
 @dataclass(frozen=True)

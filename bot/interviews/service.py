@@ -24,6 +24,7 @@ from bot.engine import (
 )
 from bot.interviews.catalog import ScriptCatalog, StudyChoice
 from bot.interviews.chats import Chats
+from bot.interviews.contact import ContactChoice, ContactPreferences
 from bot.interviews.once import RecentUpdates, once_per_update
 from bot.interviews.open_interviews import OpenInterviews
 from bot.interviews.outcome import Note, Outcome, Person, Reminder, StudyStats
@@ -68,6 +69,8 @@ class InterviewService:
         self.recent = RecentUpdates()
         # Open interviews as last committed here: most updates then cost one write and no read.
         self._open = OpenInterviews()
+        # Whether they may be written to after the interview (results, a later wave).
+        self._contact = ContactPreferences(repository, pseudonym_key)
 
     # ---- respondents ---------------------------------------------------------------------------
 
@@ -126,6 +129,7 @@ class InterviewService:
             messages=turn.messages,
             keyboard=turn.keyboard,
             chosen=_chosen_label(script, state, event) if turn.keyboard is None else None,
+            finished=turn.state.status == Status.completed,
         )
 
     async def _redelivered(self, record: InterviewRecord, update_id: int | None) -> Outcome | None:
@@ -203,6 +207,23 @@ class InterviewService:
         self._study_hint.pop(pseudonym, None)
         self._chats.forget(pseudonym)
         return Outcome(lang, notes=(Note("deleted"),))
+
+    async def contact_choice(self, person: Person) -> ContactChoice | None:
+        """Whether they may be written to after the interview, as they last chose."""
+        return await self._contact.current(self._who(person))
+
+    async def choose_contact(self, person: Person, choice: ContactChoice) -> Outcome:
+        """Store their choice (from the end of an interview, /updates or /privacy)."""
+        pseudonym = self._who(person)
+        lang = await self.language_of(person)
+        await self.repository.get_or_create_respondent(
+            pseudonym=pseudonym, language=person.language_code, source=None, now=self._clock()
+        )
+        await self._contact.choose(
+            pseudonym, person.user_id, choice,
+            interview_open=await self._find_open(pseudonym) is not None, now=self._clock(),
+        )
+        return Outcome(lang, notes=(Note("contact_saved"), Note(f"contact_state_{choice.value}")))
 
     async def language_of(self, person: Person) -> str:
         """The language to speak to this person in, for texts outside an interview."""

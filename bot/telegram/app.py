@@ -37,7 +37,8 @@ REMINDER_CHECK_SECONDS = 600.0
 _COMMANDS = {
     "start": handlers.start, "back": handlers.back, "skip": handlers.skip,
     "restart": handlers.restart, "stop": handlers.stop, "language": handlers.language,
-    "privacy": handlers.privacy, "delete": handlers.delete, "help": handlers.help_command,
+    "privacy": handlers.privacy, "updates": handlers.updates, "delete": handlers.delete,
+    "help": handlers.help_command,
 }
 
 

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
 from bot.engine import Command, Input, Pick, TextInput, Unsupported
-from bot.interviews import Outcome
+from bot.interviews import ContactChoice, Outcome
 from bot.telegram.context import InterviewContext, person_of
-from bot.telegram.keyboards import ANSWER, DELETE, LANGUAGE, decode, delete_keyboard
+from bot.telegram.keyboards import (
+    ANSWER,
+    CONTACT,
+    DELETE,
+    LANGUAGE,
+    contact_keyboard,
+    decode,
+    delete_keyboard,
+)
 from bot.telegram.keyboards import language_keyboard as picker
-from bot.telegram.replies import mark_tapped, send_outcome, typing_if_slow
+from bot.telegram.replies import MAX_TEXT, bundle, mark_tapped, send_outcome, typing_if_slow
 
 # Message contents the engine cannot read, named for logs and the re-ask.
 _CONTENT_KINDS = ("sticker", "photo", "voice", "video", "video_note", "audio", "document",
@@ -19,9 +27,41 @@ _CONTENT_KINDS = ("sticker", "photo", "voice", "video", "video_note", "audio", "
 
 
 async def _reply(update: Update, context: InterviewContext, outcome: Outcome) -> None:
-    """Send an outcome to the chat the update came from."""
-    if update.effective_chat is not None:
+    """Send an outcome to the chat the update came from; a finished interview asks about later."""
+    if update.effective_chat is None:
+        return
+    if not outcome.finished or outcome.duplicate:
         await send_outcome(context.bot, update.effective_chat.id, outcome, context.texts)
+        return
+    sent = bundle(outcome, context.texts)
+    ask, markup = await _contact_question(update, context, outcome.language, at_end=True)
+    # The question rides on the closing message: one message more would crowd the chat.
+    if sent and sent[-1][1] is None and len(sent[-1][0]) + len(ask) + 2 <= MAX_TEXT:
+        sent[-1] = (f"{sent[-1][0]}\n\n{ask}", markup)
+    else:
+        sent.append((ask, markup))
+    for text, keyboard in sent:
+        await context.bot.send_message(update.effective_chat.id, text, reply_markup=keyboard)
+
+
+async def _contact_question(
+    update: Update, context: InterviewContext, lang: str, *, at_end: bool = False
+) -> tuple[str, InlineKeyboardMarkup]:
+    """"May we write to you again?" with one button per choice, the current one ticked.
+
+    Asked in full at the end of an interview and to anyone who never chose; otherwise the
+    current choice is said first, with an offer to change it.
+    """
+    current = await context.service.contact_choice(person_of(update))
+    texts = context.texts
+    if at_end or current is None:
+        text = texts.get("contact_ask", lang)
+    else:
+        text = (f"{texts.get(f'contact_state_{current.value}', lang)}\n\n"
+                f"{texts.get('contact_change', lang)}")
+    choices = [(choice.value, texts.get(f"contact_{choice.value}", lang))
+               for choice in ContactChoice]
+    return text, contact_keyboard(choices, current.value if current else None)
 
 
 async def _engine_input(update: Update, context: InterviewContext, event: Input) -> None:
@@ -114,8 +154,22 @@ async def language(update: Update, context: InterviewContext) -> None:
 
 
 async def privacy(update: Update, context: InterviewContext) -> None:
-    """/privacy: what is stored, by whom and why."""
-    await _reply(update, context, await context.service.privacy(person_of(update)))
+    """/privacy: what is stored, by whom and why, and whether we may write to them again."""
+    assert update.message is not None
+    outcome = await context.service.privacy(person_of(update))
+    about = "\n\n".join(context.texts.get(n.key, outcome.language, **n.values)
+                         for n in outcome.notes)
+    ask, markup = await _contact_question(update, context, outcome.language)
+    await update.message.reply_text(f"{about}\n\n{ask}"[:MAX_TEXT], reply_markup=markup)
+
+
+async def updates(update: Update, context: InterviewContext) -> None:
+    """/updates: whether we may write to them again (results, a later interview); change it."""
+    assert update.message is not None
+    person = person_of(update)
+    lang = await context.service.language_of(person)
+    text, markup = await _contact_question(update, context, lang)
+    await update.message.reply_text(text, reply_markup=markup)
 
 
 async def delete(update: Update, context: InterviewContext) -> None:
@@ -150,6 +204,8 @@ async def button(update: Update, context: InterviewContext) -> None:
         elif tap.kind == LANGUAGE and tap.parts:
             outcome = await context.service.change_language(person, tap.parts[0],
                                                             update.update_id)
+        elif tap.kind == CONTACT and tap.parts and tap.parts[0] in set(ContactChoice):
+            outcome = await context.service.choose_contact(person, ContactChoice(tap.parts[0]))
         elif tap.kind == DELETE and tap.parts == ("yes",):
             outcome = await context.service.erase(person)
         elif tap.kind == DELETE:
@@ -160,7 +216,7 @@ async def button(update: Update, context: InterviewContext) -> None:
         await query.answer()
     if outcome is None or outcome.duplicate:
         return
-    if tap.kind in (LANGUAGE, DELETE):
+    if tap.kind in (LANGUAGE, DELETE, CONTACT):
         await query.edit_message_reply_markup(None)
     else:
         await mark_tapped(query, outcome, context.texts)
