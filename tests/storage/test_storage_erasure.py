@@ -8,7 +8,15 @@ from typing import Any
 from sqlalchemy import JSON, String, Table, select
 
 from bot.interviews.chat_ref import ChatRefKey, seal
-from storage import AnswerRecord, Group, InterviewStatus, Repository, pseudonymise
+from storage import (
+    AnswerRecord,
+    Audience,
+    Group,
+    InterviewStatus,
+    Repository,
+    Segment,
+    pseudonymise,
+)
 from storage.engine import build_engine
 from storage.models import metadata
 
@@ -38,6 +46,10 @@ async def interview_with_everything(repo: Repository, user_id: int, now: datetim
             AnswerRecord("why", pseudonym, f"probe {pseudonym}", probe=1),
         ],
     )
+    await repo.set_contact_consent(pseudonym=pseudonym, results=True, follow_up=True, now=now)
+    broadcast = await repo.open_broadcast(study_id="s", name="results", sha256="x", now=now)
+    await repo.enrol_recipients(broadcast_id=broadcast.id, study_id="s",
+                                audience=Audience.RESULTS, segment=Segment())
     async for answer in repo.stream_answers(study_id="s"):
         if answer.pseudonym == pseudonym:
             await repo.set_coding_override(
