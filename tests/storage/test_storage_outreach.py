@@ -143,7 +143,8 @@ async def test_settling_records_the_end_and_a_block_reaches_the_respondent(
                                 status=RecipientStatus.FAILED, now=now)
 
     blocked = await repo.get_respondent(pseudonym="b")
-    assert blocked is not None and blocked.blocked_at == now
+    assert blocked is not None
+    assert blocked.blocked_at == now
     assert await repo.respondent_chat_refs(pseudonyms=["a", "b"]) == {"a": "sealed"}
     # "c" was claimed by a run that died: in doubt once the claim is old, and never resent.
     assert await repo.release_stale_claims(broadcast_id=broadcast.id, claimed_before=now,
