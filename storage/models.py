@@ -207,8 +207,13 @@ class Broadcast(StorageModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     study_id: str = Field(foreign_key="study.id", max_length=100)
     name: str = Field(max_length=100)
-    # The texts and segment it was started with: resuming with different ones is refused.
+    # A fingerprint of the message file and segment it was begun with: resuming with another
+    # is refused.
     sha256: str = Field(max_length=64)
+    # The texts as first sent, figures filled in: a resumed run sends the very same words even
+    # if more interviews changed the figures meanwhile.
+    texts: dict[str, str] = _json(nullable=False)
+    fallback: str = Field(max_length=16)
     created_at: datetime = _when(nullable=False)
 
 

@@ -74,6 +74,8 @@ class BroadcastRecord:
     study_id: str
     name: str
     sha256: str
+    texts: dict[str, str]  # by language, as first sent
+    fallback: str  # the language of people whose own language has no text
     created_at: datetime
 
 
@@ -125,13 +127,18 @@ class OutreachQueries:
                                     row.updated_at)
 
     async def open_broadcast(
-        self, *, study_id: str, name: str, sha256: str, now: datetime
+        self, *, study_id: str, name: str, sha256: str, texts: dict[str, str], fallback: str,
+        now: datetime,
     ) -> BroadcastRecord:
-        """The broadcast of this study with this name, created on its first run."""
+        """The broadcast of this study with this name, created on its first run.
+
+        An existing one comes back as first stored (its fingerprint and texts win).
+        """
         def work(conn: Connection) -> Any:
             conn.execute(
                 self._insert(BROADCAST)
-                .values(study_id=study_id, name=name, sha256=sha256, created_at=now)
+                .values(study_id=study_id, name=name, sha256=sha256, texts=texts,
+                        fallback=fallback, created_at=now)
                 .on_conflict_do_nothing(index_elements=[BROADCAST.c.study_id, BROADCAST.c.name])
             )
             return conn.execute(
@@ -139,8 +146,13 @@ class OutreachQueries:
                                         BROADCAST.c.name == name)
             ).one()
 
-        row = await self._write(work)
-        return BroadcastRecord(row.id, row.study_id, row.name, row.sha256, row.created_at)
+        return _broadcast(await self._write(work))
+
+    async def find_broadcast(self, *, study_id: str, name: str) -> BroadcastRecord | None:
+        """The broadcast of this study with this name, if a run began it."""
+        stmt = select(BROADCAST).where(BROADCAST.c.study_id == study_id, BROADCAST.c.name == name)
+        row = await self._read(lambda conn: conn.execute(stmt).one_or_none())
+        return None if row is None else _broadcast(row)
 
     async def enrol_recipients(
         self, *, broadcast_id: int, study_id: str, audience: Audience, segment: Segment,
@@ -323,6 +335,11 @@ class OutreachQueries:
 
         result: int = await self._write(work)
         return result
+
+
+def _broadcast(row: Any) -> BroadcastRecord:
+    return BroadcastRecord(row.id, row.study_id, row.name, row.sha256, dict(row.texts),
+                           row.fallback, row.created_at)
 
 
 def _consents(audience: Audience) -> Any:

@@ -237,9 +237,17 @@ class Repository(ABC):
 
     @abstractmethod
     async def open_broadcast(
-        self, *, study_id: str, name: str, sha256: str, now: datetime
+        self, *, study_id: str, name: str, sha256: str, texts: dict[str, str], fallback: str,
+        now: datetime,
     ) -> BroadcastRecord:
-        """The broadcast of this study with this name, created on its first run."""
+        """The broadcast of this study with this name, created on its first run.
+
+        An existing one comes back as first stored: its fingerprint and texts win.
+        """
+
+    @abstractmethod
+    async def find_broadcast(self, *, study_id: str, name: str) -> BroadcastRecord | None:
+        """The broadcast of this study with this name, if a run began it."""
 
     @abstractmethod
     async def enrol_recipients(

@@ -23,6 +23,9 @@ RULES: dict[str, tuple[str, ...]] = {
     # The report reads (through storage's interface) and renders; it never writes a coding.
     "bot/report": ("telegram", "sqlmodel", "sqlalchemy", "aiohttp", *ADAPTERS, "bot.review"),
     "bot/review": ("telegram", "sqlmodel", "sqlalchemy", "aiohttp", *ADAPTERS),
+    # Writing to past respondents: storage's interface and the report's figures, never Telegram
+    # itself (the CLI hands it a `send`).
+    "bot/outreach": ("telegram", "sqlmodel", "sqlalchemy", "aiohttp", *ADAPTERS),
     "storage": ("bot", "telegram", "aiohttp"),
 }
 

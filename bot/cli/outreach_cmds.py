@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,14 +57,21 @@ def broadcast(study: str, message: Path, segments: tuple[str, ...], dry_run: boo
     fallback = next((lang for lang in script.languages if lang in parsed.texts), languages[0])
 
     async def work(repository: Repository) -> BroadcastSummary | None:
-        figures = (await study_figures(repository, script, languages) if parsed.figures
-                   else {lang: {} for lang in languages})
-        try:
-            texts = {lang: fill(text, figures[lang], where=f"{message}: text.{lang}")
-                     for lang, text in parsed.texts.items()}
-        except MessageError as error:
-            raise click.ClickException(str(error)) from None
-        plan = Plan(script.study_id, parsed.name, texts, fallback, Audience.RESULTS, segment)
+        plan = Plan(script.study_id, parsed.name, parsed.texts, fallback, Audience.RESULTS,
+                    segment, source=parsed.texts)
+        begun = await repository.find_broadcast(study_id=plan.study_id, name=plan.name)
+        if begun is not None and begun.sha256 == plan.sha256:
+            # Resuming: the words first sent, without working the figures out again.
+            plan = replace(plan, texts=begun.texts, fallback=begun.fallback)
+        elif begun is None:
+            figures = (await study_figures(repository, script, languages) if parsed.figures
+                       else {lang: {} for lang in languages})
+            try:
+                texts = {lang: fill(text, figures[lang], where=f"{message}: text.{lang}")
+                         for lang, text in parsed.texts.items()}
+            except MessageError as error:
+                raise click.ClickException(str(error)) from None
+            plan = replace(plan, texts=texts)
         if dry_run:
             counts = await repository.count_candidates(study_id=plan.study_id,
                                                        audience=plan.audience, segment=segment)

@@ -13,7 +13,7 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from bot.interviews.chat_ref import ChatRefKey, open_ref
@@ -30,7 +30,7 @@ from storage import (
 log = logging.getLogger(__name__)
 
 TELEGRAM_RATE = 30.0  # messages a second per bot (Telegram's free broadcast limit)
-CLAIM_BATCH = 8  # claimed a quarter of a second ahead: few rows in doubt if the run dies
+CLAIM_BATCH = 2  # claimed a moment ahead: few rows in doubt if the run dies
 MAX_IN_FLIGHT = 64
 STALE_CLAIM = timedelta(minutes=10)  # an older claim belongs to a run that died
 
@@ -60,6 +60,9 @@ class Plan:
     fallback: str  # the language of people whose own language has no text
     audience: Audience = Audience.RESULTS
     segment: Segment = field(default_factory=Segment)
+    # What the texts were made from (the message file's templates), when figures were filled
+    # in: a resumed run is the same broadcast even if the figures moved since.
+    source: Mapping[str, str] | None = None
 
     def text_for(self, language: str | None) -> str:
         """The text in the recipient's language, else in the fallback language."""
@@ -69,7 +72,8 @@ class Plan:
     def sha256(self) -> str:
         """A fingerprint of the texts, audience and segment (a resumed run must match it)."""
         content = {
-            "texts": dict(sorted(self.texts.items())), "fallback": self.fallback,
+            "texts": dict(sorted((self.source or self.texts).items())),
+            "fallback": self.fallback,
             "audience": self.audience.value,
             "segment": [self.segment.group.value if self.segment.group else None,
                         self.segment.language, self.segment.source],
@@ -125,10 +129,11 @@ class Broadcaster:
         self._clock = clock
         self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
 
-    async def start(self, plan: Plan) -> BroadcastRecord:
-        """The stored broadcast for the plan, refusing one begun with other texts."""
+    async def start(self, plan: Plan) -> tuple[BroadcastRecord, Plan]:
+        """The stored broadcast and the plan as first stored; refuses one begun otherwise."""
         record = await self._repository.open_broadcast(
-            study_id=plan.study_id, name=plan.name, sha256=plan.sha256, now=self._clock()
+            study_id=plan.study_id, name=plan.name, sha256=plan.sha256, texts=dict(plan.texts),
+            fallback=plan.fallback, now=self._clock(),
         )
         if record.sha256 != plan.sha256:
             raise BroadcastChanged(
@@ -136,12 +141,13 @@ class Broadcaster:
                 "figures or segment. To send this version too, give it a new `name:` in the "
                 "message file; to finish the first one, run it with the file as it was."
             )
-        return record
+        # The words first sent, even if the figures in them moved since.
+        return record, replace(plan, texts=record.texts, fallback=record.fallback)
 
     async def run(self, plan: Plan, progress: Progress | None = None) -> BroadcastSummary:
         """Send the plan's message to every recipient not yet claimed; returns the summary."""
         began = time.perf_counter()
-        record = await self.start(plan)
+        record, plan = await self.start(plan)
         repo = self._repository
         now = self._clock()
         await repo.release_stale_claims(broadcast_id=record.id,
@@ -152,23 +158,44 @@ class Broadcaster:
         total = sum(tally.values())
         counter = _Counter(total - tally.get(RecipientStatus.PENDING, 0), total, progress)
         counter.report()
-        tasks: set[asyncio.Task[None]] = set()
-        while batch := await repo.claim_recipients(
-            broadcast_id=record.id, audience=plan.audience, limit=self._batch, now=self._clock()
-        ):
-            for recipient in batch:
-                await self._pace.wait()
-                await self._in_flight.acquire()
-                task = asyncio.create_task(self._deliver(record.id, recipient, plan, counter))
-                tasks.add(task)
-                task.add_done_callback(tasks.discard)
-        if tasks:
-            await asyncio.gather(*tasks)
+        await self._send_all(record.id, plan, counter)
         final = await repo.broadcast_tally(broadcast_id=record.id)
         counter.done = total - final.get(RecipientStatus.PENDING, 0)
         counter.report()
         return BroadcastSummary(plan.name, final, enrolled, counter.sent,
                                 time.perf_counter() - began)
+
+    async def _send_all(self, broadcast_id: int, plan: Plan, counter: _Counter) -> None:
+        """Claim a few recipients ahead (in the background) and send to each at the pace."""
+        # Claims run ahead of the sends by at most two batches: the pace never waits for the
+        # database, and a run that dies leaves few claimed rows unsent.
+        ahead: asyncio.Queue[ClaimedRecipient | None] = asyncio.Queue(maxsize=self._batch)
+
+        async def claim() -> None:
+            while batch := await self._repository.claim_recipients(
+                broadcast_id=broadcast_id, audience=plan.audience, limit=self._batch,
+                now=self._clock(),
+            ):
+                for recipient in batch:
+                    await ahead.put(recipient)
+            await ahead.put(None)
+
+        claimer = asyncio.create_task(claim())
+        tasks: set[asyncio.Task[None]] = set()
+        try:
+            while (recipient := await ahead.get()) is not None:
+                await self._pace.wait()
+                await self._in_flight.acquire()
+                task = asyncio.create_task(self._deliver(broadcast_id, recipient, plan, counter))
+                tasks.add(task)
+                task.add_done_callback(tasks.discard)
+            await claimer  # re-raises a failed claim
+            if tasks:
+                await asyncio.gather(*tasks)
+        finally:
+            claimer.cancel()
+            if tasks:
+                await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _deliver(self, broadcast_id: int, recipient: ClaimedRecipient, plan: Plan,
                        counter: _Counter) -> None:

@@ -122,3 +122,20 @@ async def test_a_segment_narrows_the_audience(world: World) -> None:
     summary = await world.broadcast(plan)
     assert summary.count(RecipientStatus.SENT) == 5  # 21, 23, 25, 27, 29
     assert [i for i in range(1, 42) if world.delivered(i)] == [21, 23, 25, 27, 29]
+
+
+async def test_resuming_after_the_figures_moved_keeps_the_first_words(world: World) -> None:
+    source = {"en": "{respondents} took part."}
+    first = Plan("cycling", "figures", {"en": "30 took part."}, "en", source=source)
+    await world.broadcast(first)
+    sent = len(world.fake.calls("sendMessage"))
+    await world.repository.set_contact_consent(pseudonym=pseudonymise(41, KEY), results=True,
+                                               follow_up=True, now=NOW)
+
+    later = Plan("cycling", "figures", {"en": "31 took part."}, "en", source=source)
+    summary = await world.broadcast(later)
+
+    # Only the newly opted-in person is written to, in the words everyone else got.
+    assert summary.enrolled == 1
+    assert len(world.fake.calls("sendMessage")) == sent + 1
+    assert world.delivered(41) == ["30 took part."]

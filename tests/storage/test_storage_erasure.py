@@ -22,6 +22,8 @@ from storage.models import metadata
 
 KEY = "erasure-key"
 
+MESSAGE: dict[str, Any] = {"texts": {"en": "We built lanes."}, "fallback": "en"}
+
 
 async def interview_with_everything(repo: Repository, user_id: int, now: datetime) -> str:
     """A respondent with a chat reference, answers, probes, a coding override and applied updates.
@@ -47,7 +49,9 @@ async def interview_with_everything(repo: Repository, user_id: int, now: datetim
         ],
     )
     await repo.set_contact_consent(pseudonym=pseudonym, results=True, follow_up=True, now=now)
-    broadcast = await repo.open_broadcast(study_id="s", name="results", sha256="x", now=now)
+    broadcast = await repo.open_broadcast(
+        study_id="s", name="results", sha256="x", **MESSAGE, now=now
+    )
     await repo.enrol_recipients(broadcast_id=broadcast.id, study_id="s",
                                 audience=Audience.RESULTS, segment=Segment())
     async for answer in repo.stream_answers(study_id="s"):

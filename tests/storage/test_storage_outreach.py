@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
+from typing import Any
 
 from storage import (
     Audience,
@@ -17,6 +18,8 @@ from storage import (
     Repository,
     Segment,
 )
+
+MESSAGE: dict[str, Any] = {"texts": {"en": "We built lanes."}, "fallback": "en"}
 
 
 async def respondent(repo: Repository, name: str, now: datetime, *, results: bool = True,
@@ -61,7 +64,9 @@ async def test_enrolment_takes_only_reachable_consenting_people_of_the_segment(
     await respondent(repo, "blocked", now)
     await repo.update_respondent(pseudonym="blocked", blocked_at=now)
     await respondent(repo, "other-study", now, study="t")
-    broadcast = await repo.open_broadcast(study_id="s", name="r1", sha256="x", now=now)
+    broadcast = await repo.open_broadcast(
+        study_id="s", name="r1", sha256="x", **MESSAGE, now=now
+    )
 
     everyone = Segment()
     assert await repo.count_candidates(study_id="s", audience=Audience.RESULTS,
@@ -78,8 +83,13 @@ async def test_enrolment_takes_only_reachable_consenting_people_of_the_segment(
                                        audience=Audience.RESULTS, segment=everyone) == 1
     assert await repo.enrol_recipients(broadcast_id=broadcast.id, study_id="s",
                                        audience=Audience.RESULTS, segment=everyone) == 0
-    again = await repo.open_broadcast(study_id="s", name="r1", sha256="y", now=now)
+    again = await repo.open_broadcast(
+        study_id="s", name="r1", sha256="y", **MESSAGE, now=now
+    )
     assert (again.id, again.sha256) == (broadcast.id, "x")  # the first run's texts stand
+    assert again.texts == {"en": "We built lanes."}
+    assert await repo.find_broadcast(study_id="s", name="r1") == again
+    assert await repo.find_broadcast(study_id="s", name="r2") is None
     assert await repo.broadcast_tally(broadcast_id=broadcast.id) == {RecipientStatus.PENDING: 2}
 
 
@@ -87,7 +97,9 @@ async def test_a_recipient_is_claimed_once_even_by_runs_at_the_same_time(
     repo: Repository, now: datetime
 ) -> None:
     names = [await respondent(repo, f"p{i:02}", now) for i in range(40)]
-    broadcast = await repo.open_broadcast(study_id="s", name="r", sha256="x", now=now)
+    broadcast = await repo.open_broadcast(
+        study_id="s", name="r", sha256="x", **MESSAGE, now=now
+    )
     await repo.enrol_recipients(broadcast_id=broadcast.id, study_id="s",
                                 audience=Audience.RESULTS, segment=Segment())
 
@@ -109,7 +121,9 @@ async def test_withdrawn_erased_and_blocked_people_are_skipped_at_claim_time(
 ) -> None:
     for name in ("stays", "withdraws", "erased", "blocks"):
         await respondent(repo, name, now)
-    broadcast = await repo.open_broadcast(study_id="s", name="r", sha256="x", now=now)
+    broadcast = await repo.open_broadcast(
+        study_id="s", name="r", sha256="x", **MESSAGE, now=now
+    )
     await repo.enrol_recipients(broadcast_id=broadcast.id, study_id="s",
                                 audience=Audience.RESULTS, segment=Segment())
     await repo.set_contact_consent(pseudonym="withdraws", results=False, follow_up=False, now=now)
@@ -129,7 +143,9 @@ async def test_settling_records_the_end_and_a_block_reaches_the_respondent(
 ) -> None:
     for name in ("a", "b", "c"):
         await respondent(repo, name, now)
-    broadcast = await repo.open_broadcast(study_id="s", name="r", sha256="x", now=now)
+    broadcast = await repo.open_broadcast(
+        study_id="s", name="r", sha256="x", **MESSAGE, now=now
+    )
     await repo.enrol_recipients(broadcast_id=broadcast.id, study_id="s",
                                 audience=Audience.RESULTS, segment=Segment())
     await repo.claim_recipients(broadcast_id=broadcast.id, audience=Audience.RESULTS, limit=3,

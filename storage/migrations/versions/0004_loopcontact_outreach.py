@@ -31,6 +31,8 @@ def upgrade() -> None:
     sa.Column('study_id', sa.String(length=100), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('texts', sa.JSON(), nullable=False),
+    sa.Column('fallback', sa.String(length=16), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['study_id'], ['study.id'], name=op.f('fk_broadcast_study_id_study')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_broadcast')),

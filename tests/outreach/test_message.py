@@ -1,0 +1,53 @@
+"""Message files: what a researcher writes, and the sentences their mistakes get."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.outreach.message import MessageError, load_message, parse_segment
+from storage import Group, Segment
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "thanks.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_message_file_with_texts_segment_and_figures(tmp_path: Path) -> None:
+    message = load_message(write(tmp_path, """
+version: 1
+segment: {group: non_doer}
+text:
+  en: "{top_barrier_share} of you named {top_barrier}. We built lanes."
+  fr: "Merci !"
+"""))
+    assert message.name == "thanks"  # the file name when none is given
+    assert message.texts["fr"] == "Merci !"
+    assert message.segment == Segment(group=Group.NON_DOER)
+    assert message.figures == {"top_barrier_share", "top_barrier"}
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("text: {en: '{top_barier}'}", r"unknown figure \{top_barier\}; the figures are"),
+    ("text: {en: ''}", "text.en is empty"),
+    ("name: x", "`text` must map each language"),
+    ("text: {en: hi}\nsend_at: 9", "unknown key"),
+    ("text: {en: 'a {'}", "literal braces"),
+    ("text: [oops", "not readable YAML"),
+    ("text: {en: hi}\nsegment: {group: cyclists}", "group is doer or non_doer"),
+])
+def test_mistakes_are_named_with_the_file(tmp_path: Path, text: str, says: str) -> None:
+    with pytest.raises(MessageError, match=says) as error:
+        load_message(write(tmp_path, text))
+    assert "thanks.yaml" in str(error.value)
+
+
+def test_command_line_segments_add_to_the_files() -> None:
+    base = Segment(group=Group.DOER)
+    assert parse_segment(["language=fr", "source=radio"], base) == Segment(Group.DOER, "fr",
+                                                                           "radio")
+    with pytest.raises(MessageError, match="group=…, language=… or source=…"):
+        parse_segment(["age=3"], base)
