@@ -221,18 +221,16 @@ def _needs_probe(script: Script, question: CompiledQuestion, raw: str, lang: str
     rule = question.probe
     if rule is None:
         return False
-    vague = script.words("vague_words", lang) | {
-        fold(v) for v in script.file.probing.vague_answers.get(lang, [])
-    }
+    vague, phrases = script.vague_answers(lang)
     folded = fold(raw).strip(" .!")
     said = words(raw)
     if folded in vague or len(said) < rule.min_words:
         return True
     # "I really don't know": a vague phrase with hardly anything around it.
-    return len(said) <= 4 and any(_contains(said, words(phrase)) for phrase in vague)
+    return len(said) <= 4 and any(_contains(tuple(said), phrase) for phrase in phrases)
 
 
-def _contains(said: list[str], phrase: list[str]) -> bool:
+def _contains(said: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
     size = len(phrase)
     return size > 0 and any(said[i : i + size] == phrase for i in range(len(said) - size + 1))
 

@@ -132,7 +132,10 @@ class RowReader:
             problem("", f"has {len(record)} cells but the header names only "
                     f"{self.layout.width} columns.")
             return None
-        cells = [unsafe_text(cell.strip()) for cell in record]
+        cells = [cell.strip() for cell in record]
+        for index, cell in enumerate(cells):
+            if cell[:1] == "'":  # rare: only our own exports quote a cell a spreadsheet would run
+                cells[index] = unsafe_text(cell)
         cells += [""] * (self.layout.width - len(cells))
         row = self._metadata(number, cells, problem)
         for column in self._cells:

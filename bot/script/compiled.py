@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.script import expr
 from bot.script.model import Determinant, Question, QuestionType, ScriptFile, Text
+from bot.script.normalize import fold, words
 from bot.script.yamlpos import load_yaml
 
 BUILTIN_VARIABLES = ("behaviour", "problem")
@@ -83,6 +84,8 @@ class Script:
     non_doer: tuple[tuple[expr.Condition, ...], ...] = ()
     classify_from: int = 0
     by_id: Mapping[str, CompiledQuestion] = field(default_factory=dict)
+    # Word lists derived from the texts above, computed once per language (hot in the engine).
+    _memo: dict[tuple[str, str], Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def study_id(self) -> str:
@@ -122,7 +125,24 @@ class Script:
 
     def words(self, key: str, lang: str) -> frozenset[str]:
         """A comma-separated word list message (e.g. yes_words) as a set of lower-case words."""
-        return frozenset(w.strip().lower() for w in self.message(key, lang).split(",") if w.strip())
+        found: frozenset[str] | None = self._memo.get((key, lang))
+        if found is None:
+            found = frozenset(w.strip().lower() for w in self.message(key, lang).split(",")
+                              if w.strip())
+            self._memo[(key, lang)] = found
+        return found
+
+    def vague_answers(self, lang: str) -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
+        """What counts as a vague answer in `lang` (built-in and the script's own), folded, and
+        the same phrases as word sequences."""
+        found: tuple[frozenset[str], tuple[tuple[str, ...], ...]] | None = self._memo.get(
+            ("vague answers", lang))
+        if found is None:
+            folded = self.words("vague_words", lang) | {
+                fold(v) for v in self.file.probing.vague_answers.get(lang, [])}
+            found = folded, tuple(tuple(words(phrase)) for phrase in sorted(folded))
+            self._memo[("vague answers", lang)] = found
+        return found
 
     def determinant_of(self, question_id: str) -> str | None:
         """The determinant a question is tagged with, if any."""
