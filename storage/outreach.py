@@ -156,16 +156,15 @@ class OutreachQueries:
 
     async def enrol_recipients(
         self, *, broadcast_id: int, study_id: str, audience: Audience, segment: Segment,
-        pseudonyms: list[str] | None = None,
+        completed_before: datetime | None = None, not_in_study: str | None = None,
     ) -> int:
         """Add every reachable respondent of the study who consents and fits the segment.
 
-        Idempotent: people already enrolled keep their row (and status). `pseudonyms` narrows
-        the candidates (a wave invites only those due). Returns how many rows were added.
+        Idempotent: people already enrolled keep their row (and status). A wave invites only
+        those who completed the study before `completed_before` and have no interview in the
+        wave's own study (`not_in_study`) yet. Returns how many rows were added.
         """
-        stmt = self._candidates(study_id, audience, segment)
-        if pseudonyms is not None:
-            stmt = stmt.where(RESPONDENT.c.pseudonym.in_(pseudonyms))
+        stmt = self._candidates(study_id, audience, segment, completed_before, not_in_study)
 
         def work(conn: Connection) -> int:
             found = [
@@ -204,11 +203,16 @@ class OutreachQueries:
         result: dict[str | None, int] = await self._read(work)
         return result
 
-    def _candidates(self, study_id: str, audience: Audience, segment: Segment) -> Any:
+    def _candidates(self, study_id: str, audience: Audience, segment: Segment,
+                    completed_before: datetime | None = None,
+                    not_in_study: str | None = None) -> Any:
         """(pseudonym, language) of everyone the study may write to now for `audience`."""
         took_part = [INTERVIEW.c.pseudonym == RESPONDENT.c.pseudonym,
                      INTERVIEW.c.study_id == study_id,
                      INTERVIEW.c.status != InterviewStatus.DECLINED.value]
+        if completed_before is not None:
+            took_part += [INTERVIEW.c.status == InterviewStatus.COMPLETED.value,
+                          INTERVIEW.c.completed_at <= completed_before]
         if segment.group is not None:
             took_part += [INTERVIEW.c.group == segment.group.value,
                           INTERVIEW.c.status == InterviewStatus.COMPLETED.value]
@@ -220,7 +224,7 @@ class OutreachQueries:
                    INTERVIEW.c.study_id == study_id)
             .order_by(INTERVIEW.c.id.desc()).limit(1).scalar_subquery()
         )
-        return (
+        stmt = (
             select(RESPONDENT.c.pseudonym,
                    func.coalesce(RESPONDENT.c.language, latest_language).label("language"))
             .join(CONTACT_CONSENT, CONTACT_CONSENT.c.pseudonym == RESPONDENT.c.pseudonym)
@@ -228,6 +232,11 @@ class OutreachQueries:
                    select(INTERVIEW.c.id).where(*took_part).exists())
             .order_by(RESPONDENT.c.pseudonym)
         )
+        if not_in_study is not None:
+            stmt = stmt.where(~select(INTERVIEW.c.id).where(
+                INTERVIEW.c.pseudonym == RESPONDENT.c.pseudonym,
+                INTERVIEW.c.study_id == not_in_study).exists())
+        return stmt
 
     async def claim_recipients(
         self, *, broadcast_id: int, audience: Audience, limit: int, now: datetime

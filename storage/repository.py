@@ -252,11 +252,13 @@ class Repository(ABC):
     @abstractmethod
     async def enrol_recipients(
         self, *, broadcast_id: int, study_id: str, audience: Audience, segment: Segment,
-        pseudonyms: list[str] | None = None,
+        completed_before: datetime | None = None, not_in_study: str | None = None,
     ) -> int:
         """Add every reachable, consenting respondent of the study in the segment (idempotent).
 
-        Returns how many were added; those enrolled already keep their row and status.
+        A wave takes only those who completed the study before `completed_before` and have no
+        interview in `not_in_study` (the wave's own study). Returns how many were added; those
+        enrolled already keep their row and status.
         """
 
     @abstractmethod

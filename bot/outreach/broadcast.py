@@ -144,38 +144,55 @@ class Broadcaster:
         # The words first sent, even if the figures in them moved since.
         return record, replace(plan, texts=record.texts, fallback=record.fallback)
 
-    async def run(self, plan: Plan, progress: Progress | None = None) -> BroadcastSummary:
-        """Send the plan's message to every recipient not yet claimed; returns the summary."""
+    async def run(self, plan: Plan, progress: Progress | None = None, *,
+                  completed_before: datetime | None = None, not_in_study: str | None = None,
+                  max_sends: int | None = None, current_texts: bool = False) -> BroadcastSummary:
+        """Send the plan's message to every recipient not yet claimed; returns the summary.
+
+        A wave's invitation enrols only those due (`completed_before`, `not_in_study`, see
+        `Repository.enrol_recipients`), sends at most `max_sends` a run, and uses the script's
+        current wording (`current_texts`) rather than the words first sent.
+        """
         began = time.perf_counter()
-        record, plan = await self.start(plan)
+        record, first = await self.start(plan)
+        plan = plan if current_texts else first
         repo = self._repository
         now = self._clock()
         await repo.release_stale_claims(broadcast_id=record.id,
                                         claimed_before=now - STALE_CLAIM, now=now)
-        enrolled = await repo.enrol_recipients(broadcast_id=record.id, study_id=plan.study_id,
-                                               audience=plan.audience, segment=plan.segment)
+        enrolled = await repo.enrol_recipients(
+            broadcast_id=record.id, study_id=plan.study_id, audience=plan.audience,
+            segment=plan.segment, completed_before=completed_before, not_in_study=not_in_study,
+        )
         tally = await repo.broadcast_tally(broadcast_id=record.id)
         total = sum(tally.values())
         counter = _Counter(total - tally.get(RecipientStatus.PENDING, 0), total, progress)
         counter.report()
-        await self._send_all(record.id, plan, counter)
+        await self._send_all(record.id, plan, counter, max_sends)
         final = await repo.broadcast_tally(broadcast_id=record.id)
         counter.done = total - final.get(RecipientStatus.PENDING, 0)
         counter.report()
         return BroadcastSummary(plan.name, final, enrolled, counter.sent,
                                 time.perf_counter() - began)
 
-    async def _send_all(self, broadcast_id: int, plan: Plan, counter: _Counter) -> None:
+    async def _send_all(self, broadcast_id: int, plan: Plan, counter: _Counter,
+                        max_sends: int | None) -> None:
         """Claim a few recipients ahead (in the background) and send to each at the pace."""
         # Claims run ahead of the sends by at most two batches: the pace never waits for the
         # database, and a run that dies leaves few claimed rows unsent.
         ahead: asyncio.Queue[ClaimedRecipient | None] = asyncio.Queue(maxsize=self._batch)
 
         async def claim() -> None:
-            while batch := await self._repository.claim_recipients(
-                broadcast_id=broadcast_id, audience=plan.audience, limit=self._batch,
-                now=self._clock(),
-            ):
+            left = max_sends
+            while left is None or left > 0:
+                batch = await self._repository.claim_recipients(
+                    broadcast_id=broadcast_id, audience=plan.audience,
+                    limit=self._batch if left is None else min(self._batch, left),
+                    now=self._clock(),
+                )
+                if not batch:
+                    break
+                left = None if left is None else left - len(batch)
                 for recipient in batch:
                     await ahead.put(recipient)
             await ahead.put(None)

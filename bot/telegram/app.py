@@ -19,8 +19,10 @@ from telegram.ext import (
 )
 
 from bot.interviews import InterviewService, Outcome, Person
+from bot.outreach.waves import WaveInviter
 from bot.settings import Settings
 from bot.telegram import handlers, research
+from bot.telegram.broadcast import telegram_send
 from bot.telegram.context import BotData, InterviewApplication, InterviewContext
 from bot.telegram.delivery import note_failure
 from bot.telegram.errors import on_error
@@ -81,12 +83,18 @@ def build_application(
     application: InterviewApplication = builder.build()  # type: ignore[assignment]
     application.bot_data.service = service
     application.bot_data.researcher_ids = frozenset(settings.researcher_ids)
+    application.bot_data.invitations = WaveInviter(
+        service.repository, service.catalog, settings.pseudonym_key.get_secret_value(),
+        policy=service.reminders,
+    )
     _add_handlers(application, application.bot_data.researcher_ids)
     # note_failure first: it tells polling and the webhook whether an update failed and why.
     application.add_error_handler(note_failure)
     application.add_error_handler(on_error)
     if application.job_queue is not None:
         application.job_queue.run_repeating(send_reminders, interval=REMINDER_CHECK_SECONDS,
+                                            first=REMINDER_CHECK_SECONDS)
+        application.job_queue.run_repeating(send_invitations, interval=REMINDER_CHECK_SECONDS,
                                             first=REMINDER_CHECK_SECONDS)
     return application
 
@@ -142,6 +150,24 @@ async def send_reminders(context: InterviewContext) -> None:
             await context.service.blocked(Person(reminder.chat_id))
         except Exception:  # one failed reminder must not stop the others
             log.exception("a reminder could not be sent")
+
+
+async def send_invitations(context: InterviewContext) -> None:
+    """Repeating job: invite those due to a follow-up wave (claimed rows: never twice)."""
+    inviter = context.bot_data.invitations
+    if inviter is None:
+        return
+    username = context.bot.username
+
+    def link(payload: str) -> str:
+        return f"https://t.me/{username}?start={payload}"
+
+    try:
+        for summary in await inviter.tick(telegram_send(context.bot), link):
+            if summary.sent_now:
+                log.info("invited %d respondents to %s", summary.sent_now, summary.name)
+    except Exception:  # the next run tries again; interviews go on meanwhile
+        log.exception("follow-up invitations failed")
 
 
 async def serve_polling(application: InterviewApplication, stop: asyncio.Event) -> Poller:

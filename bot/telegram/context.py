@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.interviews import InterviewService, Person
+from bot.outreach.waves import WaveInviter
 from bot.telegram.texts import Texts, bot_texts
 
 
@@ -18,6 +19,7 @@ class BotData:
     service: InterviewService | None = None
     texts: Texts = field(default_factory=bot_texts)
     researcher_ids: frozenset[int] = frozenset()
+    invitations: WaveInviter | None = None  # follow-up waves' invitations (a repeating job)
 
 
 class InterviewContext(CallbackContext[ExtBot[None], dict[object, object], dict[object, object],
