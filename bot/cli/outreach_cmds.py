@@ -148,4 +148,29 @@ def _show_summary(summary: BroadcastSummary) -> None:
         f"{f', {summary.enrolled:,} recipients added' if summary.enrolled else ''}.")
 
 
-COMMANDS = [broadcast]
+@click.command("waves")
+@click.argument("study")
+@click.option("--lang", help="Language of labels (default: the script's first).")
+def waves(study: str, lang: str | None) -> None:
+    """Compare STUDY with its follow-up waves (the `waves:` of its script): doers per wave,
+    who moved between doer and non-doer, and what wave-1 non-doers who became doers had said
+    against those who did not. Markdown on standard output."""
+    from bot.report.waves import compare_waves, render_waves_md
+    from storage import Repository
+
+    settings = load_settings()
+    script = study_script(settings, study)
+    if not script.file.waves:
+        raise click.ClickException(
+            f"{study} declares no follow-up waves: add `waves:` to its script (see "
+            "dialogs/README.md)."
+        )
+    later = [study_script(settings, wave.study) for wave in script.file.waves]
+
+    async def work(repository: Repository) -> str:
+        return render_waves_md(await compare_waves(repository, script, later, lang=lang))
+
+    click.echo(with_database(settings, work), nl=False)
+
+
+COMMANDS = [broadcast, waves]
