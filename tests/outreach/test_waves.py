@@ -14,8 +14,12 @@ from bot.interviews import ScriptCatalog
 from bot.interviews.reminders import ReminderPolicy
 from bot.outreach import SendResult
 from bot.outreach.waves import WaveInviter
+from bot.report.waves import compare_waves
+from bot.telegram.broadcast import telegram_send
 from bot.testing.fake_audience import PastRespondent, plant
-from storage import RecipientStatus, Repository, create_repository, upgrade
+from bot.testing.fake_bot_api import FakeBotApi
+from storage import RecipientStatus, Repository, create_repository, pseudonymise, upgrade
+from tests.telegram import harness
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).parent / "waves"
@@ -100,3 +104,44 @@ async def test_invitations_come_when_due_in_each_language_once(
     assert invited[2].startswith("Rebonjour !")
     assert await tick(day_90 + timedelta(days=1, hours=2)) == {}  # never twice
     assert sorted(await tick(T0 + timedelta(days=120, hours=2))) == [5]
+
+
+async def test_an_invited_respondent_answers_wave_2_and_the_waves_join_by_pseudonym(
+    fake_bot_api: FakeBotApi, tmp_path: Path
+) -> None:
+    dialogs = two_wave_dialogs(tmp_path / "dialogs")
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    await upgrade(url)
+    await plant(url, study_id="cycling_to_work", script_text="cycling", key=harness.KEY, now=T0,
+                people=[PastRespondent(901, "en", follow_up=True),
+                        PastRespondent(902, "fr", follow_up=True)])
+    async with harness.running_bot(fake_bot_api, url, dialogs=dialogs) as bot:
+        english = harness.Respondent(bot, 901, lang="en")
+        french = harness.Respondent(bot, 902, lang="fr")
+        for person in (english, french):  # they talked to the bot in wave 1
+            fake_bot_api.open_private_chat(person.chat_id, person.lang)
+        inviter = WaveInviter(bot.repository, bot.service.catalog, harness.KEY,
+                              clock=lambda: T0 + timedelta(days=91, hours=2))
+        application = bot.application
+        await inviter.tick(telegram_send(application.bot),
+                           lambda p: f"https://t.me/{application.bot.username}?start={p}")
+        [invitation] = english.texts()
+        assert invitation.endswith("?start=cycling_wave2__wave2")
+        assert french.texts()[0].startswith("Rebonjour !")
+
+        await english.says("/start cycling_wave2__wave2")
+        assert "Hello again! Three months ago" in english.texts()[-1]
+        await english.taps("a|_consent|yes")
+        await english.says("5")
+        await english.says("A new bike lane opened on my street")
+
+        pseudonym = pseudonymise(901, harness.KEY)
+        wave_2 = await bot.repository.latest_interview(pseudonym=pseudonym,
+                                                       study_id="cycling_wave2")
+        assert wave_2 is not None
+        assert (wave_2.status, wave_2.group, wave_2.source) == ("completed", "doer", "wave2")
+        first, _ = bot.service.catalog.current("cycling_to_work")
+        second, _ = bot.service.catalog.current("cycling_wave2")
+        comparison = await compare_waves(bot.repository, first, [second])
+    [change] = comparison.changes
+    assert change.counts[("non_doer", "doer")] == 1  # planted a non-doer, now cycles 5 days
