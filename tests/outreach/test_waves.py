@@ -145,3 +145,17 @@ async def test_an_invited_respondent_answers_wave_2_and_the_waves_join_by_pseudo
         comparison = await compare_waves(bot.repository, first, [second])
     [change] = comparison.changes
     assert change.counts[("non_doer", "doer")] == 1  # planted a non-doer, now cycles 5 days
+
+
+def test_check_warns_about_a_wave_without_its_script(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from bot.cli.script_cmds import check
+
+    dialogs = two_wave_dialogs(tmp_path / "dialogs")
+    whole = CliRunner().invoke(check, [str(dialogs)])
+    assert whole.exit_code == 0
+    assert "warning" not in whole.output
+    (dialogs / "cycling-wave2.yaml").unlink()
+    alone = CliRunner().invoke(check, [str(dialogs)])
+    assert "wave `cycling_wave2` has no script among those checked" in alone.output
