@@ -51,3 +51,12 @@ def test_command_line_segments_add_to_the_files() -> None:
                                                                            "radio")
     with pytest.raises(MessageError, match="group=…, language=… or source=…"):
         parse_segment(["age=3"], base)
+
+
+def test_the_guide_s_message_example_loads(tmp_path: Path) -> None:
+    guide = (Path(__file__).resolve().parents[2] / "dialogs" / "README.md").read_text("utf-8")
+    example = next(block.split("```")[0] for block in guide.split("```yaml\n")[1:]
+                   if "name: results-december" in block)
+    message = load_message(write(tmp_path, example))
+    assert message.name == "results-december"
+    assert message.figures == {"top_barrier_non_doers_share", "top_barrier"}
