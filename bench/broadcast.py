@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.testing.fake_audience import PastRespondent, plant
+from bench.audience import PastRespondent, plant
 from bot.testing.fake_bot_api import FakeBotApi
 from storage import (
     Group,

@@ -21,15 +21,12 @@ import os
 import statistics
 import tempfile
 import time
-import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.echo_bot import EchoBenchResult, delivering, percentile, run_echo_benchmark
 from bench.remote_fake import Call, FakeServer
@@ -38,7 +35,7 @@ from bot.interviews.service import utc_now
 from bot.settings import Settings
 from bot.telegram.app import build_application
 from bot.telegram.processor import PerChatUpdateProcessor
-from storage import create_repository, upgrade
+from storage import create_repository, scratch_database, upgrade
 
 DIALOGS = Path(__file__).resolve().parents[1] / "dialogs"
 STUDY = "cycling_to_work"
@@ -75,16 +72,8 @@ async def database(postgres: bool) -> AsyncIterator[str]:
         with tempfile.TemporaryDirectory() as folder:
             yield f"sqlite+aiosqlite:///{folder}/bench.db"
         return
-    name = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = create_async_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"{POSTGRES}/{name}"
-    finally:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
+    async with scratch_database(f"{POSTGRES}/postgres", "bench") as url:
+        yield url
 
 
 async def run_interview_benchmark(*, chats: int = 200, send_latency: float = 0.05,

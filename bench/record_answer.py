@@ -11,14 +11,18 @@ import asyncio
 import statistics
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-import asyncpg
-from sqlalchemy.engine import make_url
-
-from storage import AnswerRecord, InterviewStatus, create_repository, pseudonymise, upgrade
+from storage import (
+    AnswerRecord,
+    InterviewStatus,
+    StorageUnavailable,
+    create_repository,
+    pseudonymise,
+    scratch_database,
+    upgrade,
+)
 
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 WARMUP = 50
@@ -65,16 +69,6 @@ def report(name: str, timings: list[float]) -> None:
     )
 
 
-async def admin(url: str, sql: str) -> None:
-    """One statement on the server's maintenance database."""
-    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    conn = await asyncpg.connect(dsn, timeout=5)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
 async def main() -> None:
     """Run the benchmark on each backend."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -89,17 +83,11 @@ async def main() -> None:
 
     if args.no_postgres:
         return
-    name = f"perceptions_bench_{uuid.uuid4().hex[:8]}"
     try:
-        await admin(args.postgres, f'CREATE DATABASE "{name}"')
-    except (OSError, asyncpg.PostgresError) as error:
+        async with scratch_database(args.postgres, "perceptions_bench") as url:
+            report("postgresql", await measure(url, args.count))
+    except StorageUnavailable as error:  # no server to measure on
         print(f"postgresql  skipped: {error}")
-        return
-    try:
-        url = make_url(args.postgres).set(database=name).render_as_string(hide_password=False)
-        report("postgresql", await measure(url, args.count))
-    finally:
-        await admin(args.postgres, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

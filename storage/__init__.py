@@ -1,10 +1,12 @@
 """Persistence of studies, respondents, interviews and answers (SQLite or PostgreSQL).
 
-Callers use only what is exported here: `create_repository(url)` gives a `Repository`.
+Callers use only what is exported here: `create_repository(url)` gives a `Repository`, whose
+failures to reach the database raise `StorageUnavailable` (never a database library's error).
 Importing this package opens nothing; engines are built when `create_repository` is called.
 """
 
 from storage.engine import describe_url
+from storage.errors import StorageError, StorageUnavailable, is_unavailable
 from storage.migrate import SchemaState, schema_state, upgrade
 from storage.outreach import (
     Audience,
@@ -37,6 +39,7 @@ from storage.records import (
     StudyCounts,
 )
 from storage.repository import Repository
+from storage.scratch import scratch_database
 from storage.sql import create_repository
 
 __all__ = [
@@ -65,11 +68,15 @@ __all__ = [
     "SchemaState",
     "ScriptVersionRecord",
     "Segment",
+    "StorageError",
+    "StorageUnavailable",
     "StoredAnswer",
     "StudyCounts",
     "create_repository",
     "describe_url",
+    "is_unavailable",
     "pseudonymise",
     "schema_state",
+    "scratch_database",
     "upgrade",
 ]

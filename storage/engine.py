@@ -46,22 +46,30 @@ def is_sqlite(url: URL) -> bool:
 
 
 def build_engine(database_url: str, **engine_options: Any) -> AsyncEngine:
-    """Create the async engine; for SQLite also create the file's directory and set pragmas."""
+    """Create the async engine; for SQLite also create the file's directory and set pragmas.
+
+    `hide_parameters`: a failed statement's error message would otherwise carry its parameters
+    (a respondent's answers and interview state) into the log, where /delete cannot reach.
+    """
     url = normalise_url(database_url)
     if not is_sqlite(url):
         # A pool about as large as the bot's concurrency would be (256 updates at once) keeps
         # answers from queueing for a connection; PostgreSQL allows 100 connections by default.
         options = {"pool_size": 20, "max_overflow": 30, **engine_options}
-        return create_async_engine(url, pool_pre_ping=True, **options)
+        return create_async_engine(url, pool_pre_ping=True, hide_parameters=True, **options)
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, **engine_options)
+    engine = create_async_engine(url, hide_parameters=True, **engine_options)
     tune_sqlite(engine.sync_engine)
     return engine
 
 
 def tune_sqlite(engine: Engine) -> None:
-    """WAL, durable commits, waiting on locks, foreign keys, and BEGIN IMMEDIATE for writers."""
+    """WAL, durable commits, waiting on locks, foreign keys, zeroed deletes, BEGIN IMMEDIATE.
+
+    `secure_delete` overwrites deleted rows (and freed pages) with zeros, so an erased
+    respondent's answers can't be read back from the file's free space.
+    """
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -73,6 +81,7 @@ def tune_sqlite(engine: Engine) -> None:
             "PRAGMA synchronous=FULL",
             f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
             "PRAGMA foreign_keys=ON",
+            "PRAGMA secure_delete=ON",
         ):
             cursor.execute(pragma)
         cursor.close()

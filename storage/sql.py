@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
@@ -14,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import bulk, rows
 from storage.engine import WRITE_OPTION, build_engine, is_sqlite, normalise_url
+from storage.errors import translated
 from storage.outreach import BROADCAST_RECIPIENT, CONTACT_CONSENT, OutreachQueries
 from storage.records import (
     KEEP,
@@ -42,6 +45,8 @@ from storage.sql_study import StudyQueries
 from storage.sqlite_thread import SqliteThread
 
 _FINISHED = {InterviewStatus.COMPLETED}
+SCRUB_ATTEMPTS = 3  # WAL checkpoints tried after an erasure
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
@@ -67,17 +72,19 @@ class SqlRepository(StudyQueries, OutreachQueries, Repository):
         Transaction bodies are plain functions of a connection: no await, hence no network
         I/O, can ever happen while the write lock is held.
         """
-        if self._sqlite_writer is not None:
-            return await self._sqlite_writer.run(work)
-        async with self._writer.begin() as conn:
-            return await conn.run_sync(work)
+        async with translated():
+            if self._sqlite_writer is not None:
+                return await self._sqlite_writer.run(work)
+            async with self._writer.begin() as conn:
+                return await conn.run_sync(work)
 
     async def _read(self, work: Callable[[Connection], T]) -> T:
         """Run `work`, which only reads, in one hop (a thread of its own on SQLite)."""
-        if self._sqlite_reader is not None:
-            return await self._sqlite_reader.run(work)
-        async with self._engine.connect() as conn:
-            return await conn.run_sync(work)
+        async with translated():
+            if self._sqlite_reader is not None:
+                return await self._sqlite_reader.run(work)
+            async with self._engine.connect() as conn:
+                return await conn.run_sync(work)
 
     def _insert(self, table: Any) -> Any:
         """A dialect INSERT that understands ON CONFLICT."""
@@ -303,7 +310,7 @@ class SqlRepository(StudyQueries, OutreachQueries, Repository):
         return await self._write(work)
 
     async def erase_respondent(self, *, pseudonym: str) -> bool:
-        """Delete the respondent and everything about them from every table."""
+        """Delete the respondent and everything about them from every table (and the WAL)."""
         # Explicit deletes, child tables first, rather than trusting ON DELETE CASCADE: SQLite
         # only cascades when the foreign_keys pragma is on for that connection.
         interview_ids = select(INTERVIEW.c.id).where(INTERVIEW.c.pseudonym == pseudonym)
@@ -327,7 +334,23 @@ class SqlRepository(StudyQueries, OutreachQueries, Repository):
             return result
 
         result = await self._write(work)
+        if self._sqlite_writer is not None:
+            await self._scrub_wal(self._sqlite_writer)
         return bool(result.rowcount > 0)
+
+    @staticmethod
+    async def _scrub_wal(writer: SqliteThread) -> None:
+        """Checkpoint the WAL to zero bytes: until then it still holds the erased rows.
+
+        (The deleted rows themselves were zeroed in place: `secure_delete` is on.) A reader of
+        an older snapshot can hold the checkpoint back; it is tried a few times, and otherwise
+        SQLite's next checkpoints overwrite the WAL soon enough.
+        """
+        for attempt in range(SCRUB_ATTEMPTS):
+            if await writer.checkpoint():
+                return
+            await asyncio.sleep(0.5 * (attempt + 1))
+        log.warning("erased data may stay in the SQLite WAL file until its next checkpoint")
 
     async def respondent_chat_refs(self, *, pseudonyms: Sequence[str]) -> dict[str, str]:
         """The stored chat reference of each of these respondents that has one, by pseudonym."""

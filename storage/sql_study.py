@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, String, Text, cast, func, or_, select, type_coerce
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from storage import rows, sqlite_read
 from storage.engine import is_sqlite
+from storage.errors import translated
 from storage.records import (
     AnswerColumnBatch,
     AnswerRow,
@@ -36,6 +38,12 @@ class StudyQueries:
 
     _engine: AsyncEngine
 
+    @asynccontextmanager
+    async def _connect(self) -> AsyncIterator[AsyncConnection]:
+        """A read connection; an outage inside raises `StorageUnavailable`."""
+        async with translated(), self._engine.connect() as conn:
+            yield conn
+
     async def idle_interviews(
         self, *, idle_since: datetime, study_id: str | None = None, limit: int = 100
     ) -> list[InterviewRecord]:
@@ -58,7 +66,7 @@ class StudyQueries:
         )
         if study_id is not None:
             stmt = stmt.where(INTERVIEW.c.study_id == study_id)
-        async with self._engine.connect() as conn:
+        async with self._connect() as conn:
             return [rows.interview(row) for row in await conn.execute(stmt)]
 
     async def study_counts(self, *, study_id: str) -> StudyCounts:
@@ -70,7 +78,7 @@ class StudyQueries:
         )
         by_status: dict[str, int] = {}
         by_group: dict[str | None, int] = {}
-        async with self._engine.connect() as conn:
+        async with self._connect() as conn:
             for status, group, count in await conn.execute(stmt):
                 by_status[status] = by_status.get(status, 0) + count
                 if status == InterviewStatus.COMPLETED.value:
@@ -85,7 +93,7 @@ class StudyQueries:
     async def stream_answers(self, *, study_id: str) -> AsyncIterator[StoredAnswer]:
         """Every answer of the study by interview, then in the order first recorded; streamed."""
         stmt = _answers(study_id).execution_options(yield_per=_STREAM_BATCH)
-        async with self._engine.connect() as conn:
+        async with self._connect() as conn:
             # A batch per await: row by row, the async driver's context switch dominated the time.
             async for batch in (await conn.stream(stmt)).partitions():
                 for row in batch:
@@ -109,7 +117,7 @@ class StudyQueries:
                 yield plain
             return
         stmt = _answers(study_id).execution_options(yield_per=batch_size)
-        async with self._engine.connect() as conn:
+        async with self._connect() as conn:
             result = await conn.stream(stmt)
             async for batch in result.partitions():
                 yield [rows.plain_answer(row) for row in batch]
@@ -148,7 +156,7 @@ class StudyQueries:
             .order_by(INTERVIEW.c.id, ANSWER.c.id)
             .execution_options(yield_per=batch_size)
         )
-        async with self._engine.connect() as conn:
+        async with self._connect() as conn:
             async for batch in (await conn.stream(stmt)).partitions():
                 ids, questions, probes, raws, values, times = map(list, zip(*batch, strict=True))
                 if on_sqlite:  # in memory, for tests: written by other means is possible
@@ -176,7 +184,7 @@ class StudyQueries:
             .order_by(INTERVIEW.c.id)
             .execution_options(yield_per=batch_size)
         )
-        async with self._engine.connect() as conn:
+        async with self._connect() as conn:
             async for batch in (await conn.stream(stmt)).partitions():
                 yield [
                     InterviewHeader(
@@ -199,7 +207,7 @@ class StudyQueries:
             .order_by(INTERVIEW.c.id)
             .execution_options(yield_per=_STREAM_BATCH)
         )
-        async with self._engine.connect() as conn:
+        async with self._connect() as conn:
             async for batch in (await conn.stream(stmt)).partitions():
                 for row in batch:
                     yield rows.interview(row)
@@ -214,7 +222,7 @@ class StudyQueries:
             .order_by(CODING_OVERRIDE.c.created_at, CODING_OVERRIDE.c.id)
         )
         latest: dict[int, CodingOverrideRecord] = {}
-        async with self._engine.connect() as conn:
+        async with self._connect() as conn:
             for row in await conn.execute(stmt):
                 latest[row.answer_id] = CodingOverrideRecord(
                     answer_id=row.answer_id, themes=tuple(row.themes), coder=row.coder,

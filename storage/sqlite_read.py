@@ -15,9 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy.exc import DBAPIError
-
 from storage.engine import BUSY_TIMEOUT_MS
+from storage.errors import translated_sync
 from storage.records import (
     AnswerColumnBatch,
     AnswerRow,
@@ -297,23 +296,21 @@ def stream_long_batches(path: str, study_id: str, batch_size: int) -> AsyncItera
     )
 
 
-def _as_sqlalchemy(call: Callable[[], T]) -> T:
-    """`call()`, a driver error raised as SQLAlchemy's, as from every other read of `storage`."""
-    try:
+def _as_storage(call: Callable[[], T]) -> T:
+    """`call()`, an outage raised as `StorageUnavailable`, as from every other read of `storage`."""
+    with translated_sync():
         return call()
-    except sqlite3.Error as error:
-        raise DBAPIError.instance(None, None, error, sqlite3.Error) from error
 
 
 async def _read_ahead(open_reader: Callable[[], R], read: Callable[[R], T | None]) -> AsyncIterator[T]:
     """Open a reader in a worker thread and `read` it until it gives nothing ([] or None)."""
-    reader = await asyncio.to_thread(_as_sqlalchemy, open_reader)
+    reader = await asyncio.to_thread(_as_storage, open_reader)
     # The next batch is read while the caller works on this one: SQLite releases the GIL while
     # it steps, and the caller's writes release it too.
-    ahead = asyncio.ensure_future(asyncio.to_thread(_as_sqlalchemy, lambda: read(reader)))
+    ahead = asyncio.ensure_future(asyncio.to_thread(_as_storage, lambda: read(reader)))
     try:
         while batch := await ahead:
-            ahead = asyncio.ensure_future(asyncio.to_thread(_as_sqlalchemy, lambda: read(reader)))
+            ahead = asyncio.ensure_future(asyncio.to_thread(_as_storage, lambda: read(reader)))
             yield batch
     finally:
         if not ahead.done():  # the caller stopped early: let the read finish before closing

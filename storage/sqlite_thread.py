@@ -13,12 +13,14 @@ from typing import Any, TypeVar
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection
 
-from storage.engine import WRITE_OPTION, normalise_url, tune_sqlite
+from storage.engine import BUSY_TIMEOUT_MS, WRITE_OPTION, normalise_url, tune_sqlite
 
 T = TypeVar("T")
 
 # Transactions committed together at most: bounds the work lost to one failed COMMIT.
 MAX_GROUP = 256
+# How long a checkpoint may wait for readers of an older snapshot (writers queue meanwhile).
+CHECKPOINT_WAIT_MS = 2_000
 
 
 @dataclass
@@ -30,6 +32,7 @@ class _Job:
     future: asyncio.Future[Any]
     result: Any = None
     error: BaseException | None = None
+    bare: bool = False  # runs on the raw connection, outside any transaction (a checkpoint)
 
 
 class SqliteThread:
@@ -49,7 +52,8 @@ class SqliteThread:
         """Open (lazily) a synchronous engine on the same file, for writing or for reading."""
         url = normalise_url(database_url).set(drivername="sqlite+pysqlite")
         self._write = write
-        self._engine = create_engine(url, execution_options={WRITE_OPTION: write})
+        self._engine = create_engine(url, hide_parameters=True,
+                                     execution_options={WRITE_OPTION: write})
         tune_sqlite(self._engine)
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
@@ -63,6 +67,19 @@ class SqliteThread:
         self._jobs.put(job)
         result: T = await job.future
         return result
+
+    async def checkpoint(self) -> bool:
+        """Copy the WAL into the database file and truncate it to zero bytes; False if readers
+        of an older snapshot kept it from finishing within CHECKPOINT_WAIT_MS.
+
+        Until a checkpoint, deleted rows stay readable in the WAL file (after an erasure, too).
+        """
+        loop = asyncio.get_running_loop()
+        job = _Job(_truncate_wal, loop, loop.create_future(), bare=True)
+        self._start()
+        self._jobs.put(job)
+        done: bool = await job.future
+        return done
 
     def _start(self) -> None:
         with self._lock:
@@ -96,6 +113,15 @@ class SqliteThread:
 
     def _commit(self, group: list[_Job]) -> None:
         """One transaction for the group, then every caller's result."""
+        bare = [job for job in group if job.bare]
+        if bare:  # queued after the transactions of their callers were acknowledged
+            group = [job for job in group if not job.bare]
+            if group:
+                self._commit(group)
+            for job in bare:
+                self._run_bare(job)
+            _settle(bare)
+            return
         try:
             with self._engine.begin() as conn:
                 if len(group) == 1:
@@ -107,6 +133,14 @@ class SqliteThread:
             for job in group:
                 job.error = job.error or error
         _settle(group)
+
+    def _run_bare(self, job: _Job) -> None:
+        """Run a job on a connection with no BEGIN around it (no statement of SQLAlchemy's)."""
+        try:
+            with self._engine.connect() as conn:
+                job.result = job.work(conn)
+        except BaseException as error:
+            job.error = error
 
     def close(self) -> None:
         """Finish queued writes and close the connection."""
@@ -128,6 +162,20 @@ def _run_in_savepoint(conn: Connection, job: _Job) -> None:
         job.error = error
         return
     savepoint.commit()
+
+
+def _truncate_wal(conn: Connection) -> bool:
+    """PRAGMA wal_checkpoint(TRUNCATE), waiting at most CHECKPOINT_WAIT_MS for readers."""
+    # On the DB-API connection itself: SQLAlchemy would BEGIN first, and a checkpoint can't
+    # run inside a transaction.
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(f"PRAGMA busy_timeout={CHECKPOINT_WAIT_MS}")
+        busy, _log_frames, _copied = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return bool(busy == 0)
+    finally:
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.close()
 
 
 def _run_read(conn: Connection, job: _Job) -> None:

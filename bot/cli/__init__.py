@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from bot import __version__
+from bot import __version__, redaction
 from bot.cli import data_cmds, import_cmds, outreach_cmds, run_cmds, script_cmds, setup_cmds
 from bot.cli.errors import explain
 
@@ -57,6 +57,8 @@ def main() -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # Every record, of every library, without respondents' ids, names and texts.
+    redaction.install()
     # httpx logs request URLs at INFO, and Bot API URLs contain the bot token.
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

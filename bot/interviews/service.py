@@ -6,7 +6,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import IO
 
 from bot.engine import (
     CONSENT,
@@ -118,8 +117,8 @@ class InterviewService:
         state = State.from_dict(record.state)
         turn = handle(script, state, event)
         if not turn.changed:
-            return await self._redelivered(record, update_id) or Outcome(
-                state.language, messages=turn.messages
+            return await self._redelivered(record, update_id) or _unchanged(
+                script, state, event, turn
             )
         if not await self._commit(record, turn, update_id):
             return await self._redelivered(record, update_id)
@@ -258,15 +257,6 @@ class InterviewService:
                                       study.quota.non_doers))
         return figures
 
-    async def export_csv(self, study_id: str, out: IO[str]) -> int:
-        """Write the study's answers as a long CSV (one row per answer, pseudonyms only)."""
-        # Imported here: the report package pulls in the analysis stack, which a bot
-        # that is never asked for an export need not load.
-        from bot.report.exports import export_csv
-
-        script, _ = self.catalog.current(study_id)
-        return await export_csv(self.repository, script, "long", out)
-
     # ---- reminders -----------------------------------------------------------------------------
 
     async def due_reminders(self) -> list[Reminder]:
@@ -404,6 +394,20 @@ class InterviewService:
             # Only now is the chat worth keeping (sealed): for one reminder after a restart.
             await self.repository.update_respondent(pseudonym=pseudonym, consent_at=now,
                                                     chat_ref=self._chats.sealed(pseudonym))
+
+
+def _unchanged(script: Script, state: State, event: Input, turn: Turn) -> Outcome:
+    """What to say about an input that changed nothing: its re-ask, or where the interview is."""
+    if turn.messages or not isinstance(event, Pick) or state.status != Status.active:
+        return Outcome(state.language, messages=turn.messages)
+    previous = state.history[-1] if state.history else None
+    if previous == event.question_id and str(state.answers.get(previous)) == event.value:
+        # The same button once more (a double tap): the answer stands, its next question is
+        # right below it already.
+        return Outcome(state.language, duplicate=True)
+    # A button left on a question answered already (often by typing): say so, show the current.
+    return Outcome(state.language, notes=(Note("already_answered"),),
+                   messages=prompt(script, state))
 
 
 def _chosen_label(script: Script, state: State, event: Input) -> str | None:

@@ -8,7 +8,6 @@ import logging
 from telegram import BotCommand, Update
 from telegram.error import Forbidden
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
@@ -21,7 +20,7 @@ from telegram.ext import (
 from bot.interviews import InterviewService, Outcome, Person
 from bot.outreach.waves import WaveInviter
 from bot.settings import Settings
-from bot.telegram import handlers, research
+from bot.telegram import handlers, redact, research
 from bot.telegram.broadcast import telegram_send
 from bot.telegram.context import BotData, InterviewApplication, InterviewContext
 from bot.telegram.delivery import note_failure
@@ -29,11 +28,12 @@ from bot.telegram.errors import on_error
 from bot.telegram.polling import Poller
 from bot.telegram.processor import PerChatUpdateProcessor
 from bot.telegram.replies import send_outcome
+from bot.telegram.sending import RetryingRateLimiter, RetryPolicy
 from bot.telegram.texts import MENU, Texts
 
 log = logging.getLogger(__name__)
 
-MAX_RETRIES = 3  # 429 (after retry_after), 5xx and timeouts are retried by the rate limiter
+MAX_RETRIES = 3  # 429s waited out by PTB's limiter at once; then, like 5xx and timeouts, ours
 REMINDER_CHECK_SECONDS = 600.0
 
 _COMMANDS = {
@@ -59,6 +59,7 @@ def build_application(
     overall_max_rate: float = 30.0,
     processor: PerChatUpdateProcessor | None = None,
     updater: bool = True,
+    retry: RetryPolicy | None = None,
 ) -> InterviewApplication:
     """The bot: handlers, error handler, rate limiter, per-chat processor, reminder job.
 
@@ -73,7 +74,8 @@ def build_application(
         .context_types(context_types)
         .concurrent_updates(processor or PerChatUpdateProcessor(256))
         # overall_max_rate 0 switches the global 30 msg/s limit off (local Bot API servers).
-        .rate_limiter(AIORateLimiter(overall_max_rate=overall_max_rate, max_retries=MAX_RETRIES))
+        .rate_limiter(RetryingRateLimiter(overall_max_rate=overall_max_rate,
+                                          max_retries=MAX_RETRIES, policy=retry))
     )
     api = base_url or settings.telegram_api_url
     if api:
@@ -100,6 +102,7 @@ def build_application(
 
 
 def _add_handlers(application: InterviewApplication, researchers: frozenset[int]) -> None:
+    application.add_handler(TypeHandler(Update, redact.withhold_personal_values), group=-2)
     application.add_handler(TypeHandler(Update, handlers.private_only), group=-1)
     add = application.add_handler
     add(MessageHandler(filters.UpdateType.EDITED, handlers.edited))

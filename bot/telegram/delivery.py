@@ -7,8 +7,9 @@ from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any
 
-from sqlalchemy import exc as sa_exc
 from telegram.ext import Application
+
+from storage import is_unavailable
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
@@ -16,15 +17,6 @@ AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 # instead of raising them; blocking error handlers run in the processing task, so a context
 # variable set around `process_update` sees exactly this update's errors.
 _FAILURES: ContextVar[list[BaseException] | None] = ContextVar("update_failures", default=None)
-
-# The database is down or unreachable: worth delivering again later, unlike a bug.
-_OUTAGES: tuple[type[BaseException], ...] = (
-    sa_exc.OperationalError,
-    sa_exc.InterfaceError,
-    sa_exc.DisconnectionError,
-    sa_exc.TimeoutError,
-    ConnectionError,
-)
 
 
 class Result(enum.Enum):
@@ -36,15 +28,8 @@ class Result(enum.Enum):
 
 
 def is_outage(error: BaseException) -> bool:
-    """Whether an error means storage is unavailable (rather than a bug)."""
-    seen: BaseException | None = error
-    while seen is not None:
-        if isinstance(seen, _OUTAGES):
-            return True
-        if isinstance(seen, sa_exc.DBAPIError) and seen.connection_invalidated:
-            return True
-        seen = seen.__cause__
-    return False
+    """Whether an error means storage is unavailable (rather than a bug): worth delivering again."""
+    return is_unavailable(error)
 
 
 async def note_failure(update: object, context: Any) -> None:

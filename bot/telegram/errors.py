@@ -7,6 +7,7 @@ import logging
 from telegram import Update
 from telegram.error import Forbidden
 
+from bot.redaction import format_exception
 from bot.telegram.context import InterviewContext, person_of
 
 log = logging.getLogger(__name__)
@@ -16,7 +17,7 @@ async def on_error(update: object, context: InterviewContext) -> None:
     """Handle an exception raised while processing one update; other updates are unaffected."""
     error = context.error
     if not isinstance(update, Update):
-        log.error("error outside an update", exc_info=error)
+        log.error("error outside an update\n%s", _traceback(error))
         return
     if isinstance(error, Forbidden):
         # The respondent blocked the bot: note it (no retries, no reminders) and say nothing.
@@ -24,8 +25,9 @@ async def on_error(update: object, context: InterviewContext) -> None:
             await context.service.blocked(person_of(update))
         log.info("a respondent blocked the bot (update %s)", update.update_id)
         return
-    # Only the update id is logged: updates hold raw user ids and names.
-    log.error("error while handling update %s", update.update_id, exc_info=error)
+    # Only the update id is logged: updates hold raw user ids and names, and exception
+    # messages may quote what the person sent (or SQL parameters): those are redacted.
+    log.error("error while handling update %s\n%s", update.update_id, _traceback(error))
     chat = update.effective_chat
     if chat is None:
         return
@@ -34,3 +36,9 @@ async def on_error(update: object, context: InterviewContext) -> None:
         await context.bot.send_message(chat.id, context.texts.get("error", lang))
     except Exception:  # the apology itself may fail (network down, blocked); the log has the bug
         log.warning("could not tell the respondent about the error", exc_info=True)
+
+
+def _traceback(error: BaseException | None) -> str:
+    """The error's traceback with every message redacted (even where no log redaction is
+    installed, as in tests and embedding applications)."""
+    return "(no exception)" if error is None else format_exception(error)

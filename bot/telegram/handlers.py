@@ -19,7 +19,14 @@ from bot.telegram.keyboards import (
     delete_keyboard,
 )
 from bot.telegram.keyboards import language_keyboard as picker
-from bot.telegram.replies import MAX_TEXT, bundle, mark_tapped, send_outcome, typing_if_slow
+from bot.telegram.replies import (
+    MAX_TEXT,
+    bundle,
+    cosmetic,
+    mark_tapped,
+    send_outcome,
+    typing_if_slow,
+)
 
 # Message contents the engine cannot read, named for logs and the re-ask.
 _CONTENT_KINDS = ("sticker", "photo", "voice", "video", "video_note", "audio", "document",
@@ -213,11 +220,11 @@ async def button(update: Update, context: InterviewContext) -> None:
             await query.edit_message_text(context.texts.get("delete_kept", lang))
     finally:
         # Stops the spinner on the respondent's button whatever happened above.
-        await query.answer()
+        await cosmetic(query.answer(), "answerCallbackQuery")
     if outcome is None or outcome.duplicate:
         return
     if tap.kind in (LANGUAGE, DELETE, CONTACT):
-        await query.edit_message_reply_markup(None)
+        await cosmetic(query.edit_message_reply_markup(None), "removing a keyboard")
     else:
-        await mark_tapped(query, outcome, context.texts)
+        await cosmetic(mark_tapped(query, outcome, context.texts), "marking a tap")
     await _reply(update, context, outcome)

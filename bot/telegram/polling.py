@@ -20,6 +20,7 @@ from telegram.error import InvalidToken, RetryAfter, TelegramError
 
 from bot.telegram.delivery import AnyApplication, Result, handle, in_order
 from bot.telegram.intake import Unreadable, fetch_updates, log_failure, read_update
+from bot.telegram.sending import seconds
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +130,7 @@ class Poller:
                 except InvalidToken:
                     raise  # retrying cannot help; initialize() reports it before we get here
                 except RetryAfter as error:
-                    await self._sleep(stopped, _seconds(error.retry_after))
+                    await self._sleep(stopped, seconds(error.retry_after))
                     continue
                 except TelegramError as error:
                     # Only the class is logged: request URLs hold the bot token.
@@ -270,10 +271,4 @@ class Poller:
 
     async def _sleep(self, stopped: asyncio.Future[Any], seconds: float) -> None:
         await asyncio.wait({stopped}, timeout=seconds)
-
-
-def _seconds(retry_after: object) -> float:
-    """RetryAfter.retry_after is an int or a timedelta depending on PTB settings."""
-    total = getattr(retry_after, "total_seconds", None)
-    return float(total()) if callable(total) else float(retry_after)  # type: ignore[arg-type]
 

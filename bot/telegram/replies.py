@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Awaitable
 
 from telegram import CallbackQuery, InlineKeyboardMarkup
 from telegram import Message as TgMessage
 from telegram.constants import ChatAction
-from telegram.error import TelegramError
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import ExtBot
 
 from bot.engine import Message
 from bot.interviews import Outcome
 from bot.telegram.keyboards import CHECK, question_keyboard
 from bot.telegram.texts import Texts
+
+log = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 5  # a progress line on the first and every fifth question: present, not nagging
 MAX_TEXT = 4096
@@ -89,10 +92,26 @@ def bundle(outcome: Outcome, texts: Texts) -> list[tuple[str, InlineKeyboardMark
 async def mark_tapped(query: CallbackQuery, outcome: Outcome, texts: Texts) -> None:
     """Show the tap's effect on the question message: toggled marks, or the chosen answer."""
     asked = query.message
-    if not isinstance(asked, TgMessage):
-        return  # too old to edit (Telegram leaves it inaccessible)
     if outcome.keyboard is not None:
         await query.edit_message_reply_markup(question_keyboard(outcome.keyboard))
     elif outcome.chosen is not None:
-        await query.edit_message_text(f"{asked.text or ''}\n\n{CHECK} {outcome.chosen}"[:MAX_TEXT],
-                                      reply_markup=None)
+        if isinstance(asked, TgMessage) and asked.is_accessible and asked.text:
+            await query.edit_message_text(f"{asked.text}\n\n{CHECK} {outcome.chosen}"[:MAX_TEXT],
+                                          reply_markup=None)
+        else:
+            # Too old for Telegram to include its text: rewriting it would erase the question.
+            await query.edit_message_reply_markup(None)
+
+
+async def cosmetic(call: Awaitable[object], what: str) -> None:
+    """A stopped spinner or a marked button: if Telegram refuses it, the interview goes on.
+
+    A query answered too late, a message no longer editable or a hiccup outlasting the retries
+    must not keep the next question from being sent. A block still counts (the error handler).
+    """
+    try:
+        await call
+    except Forbidden:
+        raise
+    except TelegramError as error:
+        log.info("%s failed (%s)", what, error.__class__.__name__)

@@ -44,8 +44,13 @@ async def export(update: Update, context: InterviewContext) -> None:
         await update.message.reply_text(f"No study {wanted!r}. Studies: {', '.join(catalog.study_ids)}")
         return
     await update.message.reply_chat_action(ChatAction.UPLOAD_DOCUMENT)
+    # Imported here: the report pulls in the analysis stack, which a bot that is never asked for
+    # an export need not load.
+    from bot.report.exports import export_csv
+
+    script, _ = catalog.current(wanted)
     out = io.StringIO()
-    rows = await context.service.export_csv(wanted, out)
+    rows = await export_csv(context.service.repository, script, "long", out)
     log.info("export of %s: %d rows", wanted, rows)
     await update.message.reply_document(
         out.getvalue().encode("utf-8"), filename=f"{wanted}-answers.csv",

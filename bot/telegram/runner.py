@@ -49,7 +49,7 @@ async def run_bot(settings: Settings, *, webhook: bool) -> None:
     application = build_application(settings, service, webhook=webhook, updater=False)
     try:
         if webhook:
-            from bot.web.webhook import serve_webhook
+            from bot.telegram.webhook import serve_webhook
 
             assert settings.webhook_url is not None
             assert settings.webhook_secret is not None

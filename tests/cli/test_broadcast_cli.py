@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.testing.fake_audience import PastRespondent, plant
+from bench.audience import PastRespondent, plant
 from storage import upgrade
 from tests.cli.conftest import STRONG_KEY, TOKEN, Perceptions
 

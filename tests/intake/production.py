@@ -21,8 +21,8 @@ from bot.settings import Settings
 from bot.telegram.app import build_application, prepare, serve_polling
 from bot.telegram.context import InterviewApplication
 from bot.telegram.runner import open_service
+from bot.telegram.webhook import serve_webhook
 from bot.testing.fake_bot_api import FakeBotApi
-from bot.web.webhook import serve_webhook
 from storage import pseudonymise
 
 ROOT = Path(__file__).resolve().parents[2]

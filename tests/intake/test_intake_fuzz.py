@@ -23,8 +23,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import pytest
-
 from bot.script import load_script
 from bot.telegram.texts import bot_texts
 from bot.testing.fake_bot_api import FakeBotApi
@@ -183,11 +181,8 @@ async def test_the_same_traffic_through_the_webhook(fake_bot_api: FakeBotApi,
     assert figures.tally.updates >= 300
 
 
-# ---- known bugs outside intake: fixed by their owners, who then drop the xfail --------------------
+# ---- Telegram failing, and taps on old buttons ---------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="workers (#9 part 1): a 500 or 502 on sendMessage after "
-                   "the answer was committed sends the apology and the next question is never "
-                   "shown (only 429 is retried)")
 async def test_transient_server_errors_on_replies(fake_bot_api: FakeBotApi,
                                                   database_url: str) -> None:
     fake_bot_api.set_flakiness("sendMessage", 0.1, ("500", "502"))
@@ -214,9 +209,6 @@ async def _at_work_place(fake: FakeBotApi, person: int) -> None:
     await _reply_to(fake, person, lambda: fake.user_sends_text(person, "34"))
 
 
-@pytest.mark.xfail(strict=True, reason="workers (#9 part 7, stale buttons): a tap on a button left "
-                   "on a question answered by typing is acknowledged silently; it should say "
-                   "the question was answered and show the current one")
 async def test_a_stale_tap_shows_the_current_question(fake_bot_api: FakeBotApi,
                                                       database_url: str) -> None:
     person = FIRST_ID
@@ -238,11 +230,6 @@ async def test_a_stale_tap_shows_the_current_question(fake_bot_api: FakeBotApi,
     assert len(fake_bot_api.sent_messages(person)) > shown
 
 
-@pytest.mark.xfail(strict=True, reason="workers (#9 part 7, stale buttons): a tap arriving with an "
-                   "inaccessible message (too old for Telegram to include) replaces the "
-                   "question's text by the check line alone: replies.mark_tapped tests "
-                   "isinstance(Message), but PTB 22 parses such a message as a Message with "
-                   "is_accessible False and no text")
 async def test_a_tap_on_an_old_question_keeps_its_text(fake_bot_api: FakeBotApi,
                                                        database_url: str) -> None:
     person = FIRST_ID

@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy.exc import OperationalError
 
 from bot.engine import TextInput
 from bot.interviews import InterviewService
-from storage import Repository
+from storage import Repository, StorageUnavailable
 from tests.interviews.test_service_memory import ANA, service_on, stored
 
 
@@ -27,7 +26,7 @@ class FlakyRepository:
     async def advance(self, **kwargs: Any) -> bool:
         if self.fail_next_advance:
             self.fail_next_advance = False
-            raise OperationalError("UPDATE interview", {}, ConnectionRefusedError("down"))
+            raise StorageUnavailable("the database is unavailable (ConnectionRefusedError)")
         return await self.real.advance(**kwargs)
 
 
@@ -57,7 +56,7 @@ async def test_an_attempt_that_failed_is_handled_when_delivered_again(
     await service.answer(ANA, TextInput("yes"), 2)
 
     flaky.fail_next_advance = True
-    with pytest.raises(OperationalError):
+    with pytest.raises(StorageUnavailable):
         await service.answer(ANA, TextInput("34"), 3)
     retried = await service.answer(ANA, TextInput("34"), 3)  # Telegram delivers it again
 

@@ -11,9 +11,9 @@ import pytest
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
+from bench.audience import PastRespondent, plant
 from bot.outreach import BroadcastChanged, Broadcaster, BroadcastSummary, Plan
 from bot.telegram.broadcast import telegram_send
-from bot.testing.fake_audience import PastRespondent, plant
 from bot.testing.fake_bot_api import FakeBotApi
 from storage import Group, RecipientStatus, Repository, create_repository, pseudonymise, upgrade
 

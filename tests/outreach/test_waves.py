@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from bench.audience import PastRespondent, plant
 from bot.interviews import ScriptCatalog
 from bot.interviews.reminders import ReminderPolicy
 from bot.outreach import SendResult
 from bot.outreach.waves import WaveInviter
 from bot.report.waves import compare_waves
 from bot.telegram.broadcast import telegram_send
-from bot.testing.fake_audience import PastRespondent, plant
 from bot.testing.fake_bot_api import FakeBotApi
 from storage import RecipientStatus, Repository, create_repository, pseudonymise, upgrade
 from tests.telegram import harness

@@ -18,9 +18,9 @@ from bot.script import QuestionType, Script
 from bot.settings import Settings
 from bot.telegram.app import build_application, prepare
 from bot.telegram.context import InterviewApplication
+from bot.telegram.webhook import listen
 from bot.testing.fake_bot_api import FakeBotApi
 from bot.testing.fake_objects import SentMessage
-from bot.web.webhook import listen
 from storage import Repository, create_repository, pseudonymise, upgrade
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,12 +14,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy.exc import OperationalError
 
 from bot.script import QuestionType, Script
 from bot.telegram.delivery import is_outage
 from bot.telegram.polling import InFlight
-from storage import Repository, create_repository, pseudonymise, upgrade
+from storage import (
+    Repository,
+    StorageUnavailable,
+    create_repository,
+    pseudonymise,
+    upgrade,
+)
 from tests.telegram.crashing import BotProcess, RecordingFakeBotApi, free_port
 from tests.telegram.harness import CHOSEN, DETAIL, KEY, PROBE, STUDY
 
@@ -241,7 +246,7 @@ async def test_an_answer_stored_just_before_the_kill_still_gets_its_next_questio
 
 
 def test_a_database_outage_is_told_apart_from_a_bug() -> None:
-    down = OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+    down = StorageUnavailable("the database is unavailable (ConnectionRefusedError)")
     wrapped = RuntimeError("could not store the answer")
     wrapped.__cause__ = down
 
