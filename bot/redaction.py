@@ -11,6 +11,7 @@ can let the original through:
   which `remember` puts into a context variable for the update's task;
 - the values of keys such as `"chat_id": 123` or `'first_name': 'Ann'` in any dump;
 - the arguments of python-telegram-bot's and httpx's lines known to carry content;
+- anything shaped like a bot token;
 - in exception messages also quoted literals and numbers of six digits or more.
 """
 
@@ -45,6 +46,8 @@ _KEY_VALUE = re.compile(
 # PostgreSQL's DETAIL names the offending key's value; asyncpg quotes a bad parameter.
 _PG_KEY = re.compile(r"(Key \([^)]*\)=\().*?(\) (?:already exists|is not present))")
 _ASYNCPG_ARGUMENT = re.compile(r"(invalid input for query argument \$\d+[^:\n]*: ).*")
+# A bot token (python-telegram-bot's --debug line "Set Bot API URL" prints one in the URL).
+_BOT_TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
 # In exception messages: quoted literals (not an apostrophe inside a word) and long numbers.
 _QUOTED = re.compile(r"(?<![A-Za-z])(?:'[^'\n]*'|\"[^\"\n]*\")")
 _LONG_NUMBER = re.compile(r"(?<![\w.])-?\d{6,}(?![\w.])")
@@ -59,8 +62,9 @@ _CONTENT_LINES: tuple[tuple[str, str, frozenset[int]], ...] = (
     ("telegram", "Dropping pending update: %s", frozenset()),
     ("telegram", 'Can not load invalid JSON data: "%s"', frozenset()),
 )
-# Loggers whose every argument may be content (httpx: URLs carry the bot token).
-_OPAQUE_LOGGERS = ("httpx", "httpcore")
+# Loggers whose every argument may be content (httpx: URLs carry the bot token; aiosqlite at
+# DEBUG prints each call with its SQL parameters, from a thread no update's values reach).
+_OPAQUE_LOGGERS = ("httpx", "httpcore", "aiosqlite")
 
 
 def remember(values: Iterable[object]) -> None:
@@ -88,6 +92,7 @@ def redact_text(text: str, *, exception: bool = False) -> str:
     if pattern is not None:
         text = pattern.sub(WITHHELD, text)
     text = _KEY_VALUE.sub(lambda m: m.group("key") + WITHHELD, text)
+    text = _BOT_TOKEN.sub(WITHHELD, text)
     if exception:
         text = _PG_KEY.sub(rf"\1{WITHHELD}\2", text)
         text = _ASYNCPG_ARGUMENT.sub(rf"\1{WITHHELD}", text)
@@ -140,7 +145,8 @@ def redact_record(record: logging.LogRecord) -> logging.LogRecord:
             message = f"{record.msg} ({WITHHELD})"
         else:
             message = record.getMessage()
-        record.msg = redact_text(message)
+        # `log.error(error)` logs an exception's message as the line itself.
+        record.msg = redact_text(message, exception=isinstance(record.msg, BaseException))
         record.args = ()
         if record.exc_info and record.exc_info[1] is not None:
             record.exc_text = format_exception(record.exc_info[1])

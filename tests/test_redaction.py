@@ -7,6 +7,7 @@ bot's log file, with `bot.redaction` installed as `perceptions` installs it.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Iterator
 
@@ -197,3 +198,31 @@ def test_without_installation_nothing_is_rewritten() -> None:
     finally:
         logger.removeHandler(handler)
     assert handler.lines == ["INFO plain: hello Olga"]
+
+
+def test_a_bot_token_is_withheld_wherever_it_appears(logged: _Lines) -> None:
+    token = "7123456789:AAHk3x-Q9v_ZpLmNoPqRsTuVwXyZ0123456"
+    logging.getLogger("telegram.Bot").debug("Set Bot API URL: %s",
+                                            f"https://api.telegram.org/bot{token}")
+    try:
+        raise ConnectionError(f"POST https://api.telegram.org/bot{token}/getMe failed")
+    except ConnectionError:
+        logging.getLogger("x").exception("no network")
+
+    assert token not in logged.text
+    assert "AAHk3x" not in logged.text
+    assert "Set Bot API URL: https://api.telegram.org/bot[withheld]" in logged.text
+
+
+def test_an_exception_logged_as_the_message_is_redacted_as_an_exception(logged: _Lines) -> None:
+    redaction.remember([])
+    logging.getLogger("x").error(ValueError(f"could not convert string to float: '{TYPED}'"))
+    assert logged.lines == ["ERROR x: could not convert string to float: [withheld]"]
+
+
+def test_the_sqlite_driver_s_debug_lines_keep_their_parameters_to_themselves(
+    logged: _Lines,
+) -> None:
+    call = functools.partial(print, "INSERT INTO answer VALUES (?, ?)", (7, TYPED))
+    logging.getLogger("aiosqlite").debug("executing %s", call)
+    assert logged.lines == ["DEBUG aiosqlite: executing [withheld]"]

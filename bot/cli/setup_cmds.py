@@ -1,4 +1,5 @@
-"""Setting up: the database (`db upgrade`), the pseudonym key (`keygen`), study links (`links`)."""
+"""Setting up: the database (`db upgrade`, `db scrub`), the pseudonym key (`keygen`), study links
+(`links`)."""
 
 from __future__ import annotations
 
@@ -50,6 +51,20 @@ def db_upgrade(into_system_database: bool) -> None:
         click.echo(f"Migrated {label} from schema {state.current} to {state.head}.")
     else:
         click.echo(f"{label} is already up to date (schema {state.head}); nothing to do.")
+
+
+@db.command("scrub")
+def db_scrub() -> None:
+    """Rewrite the database so that erased respondents leave no bytes in its files (SQLite:
+    VACUUM; PostgreSQL: VACUUM FULL, which locks each table while it runs: pick a quiet hour)."""
+    from storage import describe_url
+    from storage.scrub import scrub
+
+    settings = load_settings()
+    label = describe_url(settings.database_url)
+    DATABASE.set(label)
+    asyncio.run(scrub(settings.database_url))
+    click.echo(f"Rewrote {label}: rows deleted earlier left no bytes in its files.")
 
 
 def new_key() -> str:

@@ -8,10 +8,7 @@ allow, so no CSRF token is needed.
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 import errno
-import hmac
 import io
 import ipaddress
 import logging
@@ -24,6 +21,7 @@ from aiohttp import web
 
 from bot.analysis.emerging import emerging_themes
 from bot.report.exports import ExportFormat, export_csv
+from bot.report.templating import asset
 from bot.review.coding_csv import MAX_CODER, write_coding_csv
 from bot.review.open_answers import (
     find_open_answers,
@@ -34,6 +32,7 @@ from bot.review.open_answers import (
 )
 from bot.script import Script
 from bot.settings import Settings
+from bot.web import guard
 from bot.web.research_pages import (
     PAGE_SIZE,
     CodingView,
@@ -50,7 +49,6 @@ log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "static" / "research"
 SAVE_HEADER = "X-Perceptions-Save"  # the custom header that makes a POST same-origin only
-REALM = 'Basic realm="perceptions research", charset="UTF-8"'
 
 SETTINGS: web.AppKey[Settings] = web.AppKey("research_settings", Settings)
 REPOSITORY: web.AppKey[Repository] = web.AppKey("research_repository", Repository)
@@ -70,9 +68,10 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def create_research_app(settings: Settings, *, repository: Repository | None = None
-                        ) -> web.Application:
-    """The researcher pages over DATABASE_URL (or the given repository)."""
+def create_research_app(settings: Settings, *, repository: Repository | None = None,
+                        throttle: guard.LoginThrottle | None = None) -> web.Application:
+    """The researcher pages over DATABASE_URL (or the given repository); `throttle` limits
+    wrong passwords per client address."""
     password = settings.research_password
     if not is_loopback(settings.research_host) and (
         password is None or not password.get_secret_value()
@@ -82,8 +81,13 @@ def create_research_app(settings: Settings, *, repository: Repository | None = N
             f"{settings.research_host}: set RESEARCH_PASSWORD in .env, or use "
             "RESEARCH_HOST=127.0.0.1."
         )
-    app = web.Application(middlewares=[_basic_auth(password.get_secret_value() if password
-                                                    else None)])
+    app = web.Application(middlewares=[
+        guard.same_origin_posts,
+        guard.basic_auth(password.get_secret_value() if password else None,
+                         throttle or guard.LoginThrottle()),
+    ])
+    # The report page is self-contained: its one inline script is allowed by its hash.
+    guard.add_security_headers(app, asset("report.js"), private=True)
     app[SETTINGS] = settings
     app.cleanup_ctx.append(_lifecycle(settings, repository))
     app.router.add_get("/", _studies)
@@ -110,30 +114,6 @@ def _lifecycle(settings: Settings, given: Repository | None
                 await repository.close()
 
     return lifecycle
-
-
-def _basic_auth(password: str | None) -> Any:
-    @web.middleware
-    async def check(request: web.Request, handler: Any) -> web.StreamResponse:
-        if password is not None and not _authorised(request, password):
-            return web.Response(status=401, headers={"WWW-Authenticate": REALM},
-                                text="The research pages need the RESEARCH_PASSWORD.")
-        response: web.StreamResponse = await handler(request)
-        return response
-
-    return check
-
-
-def _authorised(request: web.Request, password: str) -> bool:
-    scheme, _, encoded = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "basic":
-        return False
-    try:
-        _user, _, given = base64.b64decode(encoded, validate=True).decode("utf-8").partition(":")
-    except (binascii.Error, UnicodeDecodeError):
-        return False
-    # Any user name will do; the password is compared in constant time.
-    return hmac.compare_digest(given.encode("utf-8"), password.encode("utf-8"))
 
 
 def _html(text: str, status: int = 200) -> web.Response:

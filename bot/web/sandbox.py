@@ -16,6 +16,7 @@ from aiohttp import web
 from bot.settings import Settings
 from bot.testing.fake_bot_api import FakeBotApi
 from bot.testing.fake_objects import JSON
+from bot.web import guard
 from bot.web.sandbox_chat import (
     Respondent,
     Respondents,
@@ -26,8 +27,8 @@ from bot.web.sandbox_chat import (
     start_text,
     transcript,
 )
+from bot.web.sandbox_database import check_sandbox_database, mark_as_sandbox
 from storage import Repository, create_repository, pseudonymise, upgrade
-from storage.engine import is_sqlite, normalise_url
 
 log = logging.getLogger(__name__)
 
@@ -101,29 +102,18 @@ def sandbox_settings(settings: Settings, database_url: str | None = None) -> Set
     """The settings the sandboxed bot runs with: the sandbox database, never the fieldwork one."""
     url = database_url or settings.sandbox_database_url
     try:
-        same = _same_database(url, settings.database_url)
-    except ValueError as error:  # an unsupported scheme, said in a sentence by storage
+        check_sandbox_database(url, settings.database_url)
+    except ValueError as error:  # not the sandbox's own file, or an unsupported scheme
         raise SandboxError(str(error)) from None
-    if same:
-        raise SandboxError(
-            "The sandbox database is the fieldwork database: set SANDBOX_DATABASE_URL to "
-            "another file (default sqlite+aiosqlite:///./data/sandbox.db)."
-        )
     return settings.model_copy(update={"database_url": url})
-
-
-def _same_database(first: str, second: str) -> bool:
-    a, b = normalise_url(first), normalise_url(second)
-    if is_sqlite(a) and is_sqlite(b) and a.database and b.database:
-        return Path(a.database).resolve() == Path(b.database).resolve()
-    return a.render_as_string(hide_password=False) == b.render_as_string(hide_password=False)
 
 
 def create_sandbox_app(settings: Settings, *, bot_runner: BotRunner | None = None,
                        database_url: str | None = None) -> web.Application:
     """The sandbox web app; starting it starts the fake Telegram and the bot, stopping stops them."""
     bot_settings = sandbox_settings(settings, database_url)
-    app = web.Application()
+    app = web.Application(middlewares=[guard.same_origin_posts])
+    guard.add_security_headers(app)
     app[BOT_SETTINGS] = bot_settings
     app.cleanup_ctx.append(_lifecycle(bot_settings, bot_runner or run_real_bot))
     _routes(app)
@@ -133,6 +123,7 @@ def create_sandbox_app(settings: Settings, *, bot_runner: BotRunner | None = Non
 def _lifecycle(settings: Settings, bot_runner: BotRunner
                ) -> Callable[[web.Application], AsyncIterator[None]]:
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        mark_as_sandbox(settings.database_url)
         await upgrade(settings.database_url)
         repository = create_repository(settings.database_url)
         try:

@@ -207,14 +207,15 @@ async def test_a_reader_holding_an_old_snapshot_delays_the_checkpoint_but_not_th
     sqlite_repo: Repository, sqlite_file: Path, now: datetime
 ) -> None:
     """An export streaming from before the erasure keeps the WAL alive; once it ends, the
-    erasure's retries scrub it (and answers keep being stored meanwhile)."""
+    erasure's retries scrub it. Meanwhile answers are still stored (each checkpoint attempt
+    holds writers back for at most CHECKPOINT_WAIT_MS)."""
     erased = await interview_with_long_words(sqlite_repo, 31337, now)
     reader = sqlite3.connect(sqlite_file)
     reader.execute("BEGIN")
     reader.execute("SELECT count(*) FROM answer").fetchone()  # a snapshot from before
     erasing = asyncio.ensure_future(sqlite_repo.erase_respondent(pseudonym=erased[0]))
     await asyncio.sleep(0.2)
-    await interview_with_long_words(sqlite_repo, 42424, now)  # writers are not stuck behind it
+    await interview_with_long_words(sqlite_repo, 42424, now)  # writers are not stuck for good
     reader.rollback()
     reader.close()
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -81,14 +80,15 @@ def secrets() -> list[str]:
 
 
 @pytest.mark.usefixtures("redacted")
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
 async def test_the_log_of_traffic_a_bug_and_a_failing_database_names_nobody(
-    fake_bot_api: FakeBotApi, database_url: str, tmp_path: Path, buggy_answers: list[Bug]
+    fake_bot_api: FakeBotApi, database_url: str, buggy_answers: list[Bug], mode: str
 ) -> None:
     fake = fake_bot_api
     meet_everyone(fake)
     send_poison(fake)
     with captured_logs(level=10) as logs:  # DEBUG
-        async with production_bot(fake, database_url):
+        async with production_bot(fake, database_url, webhook=mode == "webhook"):
             refuse_interviews_of(database_url, REFUSED)
             for user_id in PEOPLE:
                 fake.user_sends_text(user_id, "/start")
