@@ -310,6 +310,21 @@ class OutreachQueries:
             .values({"status": status.value, stamp: now})
         )
 
+    async def release_claims(self, *, broadcast_id: int, pseudonyms: list[str]) -> int:
+        """Give back claims whose send never began (the run is stopping); returns how many."""
+        def work(conn: Connection) -> int:
+            result = conn.execute(
+                update(BROADCAST_RECIPIENT)
+                .where(BROADCAST_RECIPIENT.c.broadcast_id == broadcast_id,
+                       BROADCAST_RECIPIENT.c.pseudonym.in_(pseudonyms),
+                       BROADCAST_RECIPIENT.c.status == RecipientStatus.CLAIMED.value)
+                .values(status=RecipientStatus.PENDING.value, claimed_at=None)
+            )
+            return max(result.rowcount, 0)
+
+        result: int = await self._write(work)
+        return result
+
     async def broadcast_tally(self, *, broadcast_id: int) -> dict[RecipientStatus, int]:
         """How many recipients of the broadcast stand where."""
         stmt = (

@@ -289,6 +289,10 @@ class Repository(ABC):
         """Mark rows claimed before `claimed_before` (their run died) in doubt; never resent."""
 
     @abstractmethod
+    async def release_claims(self, *, broadcast_id: int, pseudonyms: list[str]) -> int:
+        """Give back claims whose send never began (a run stopping cleanly) to pending."""
+
+    @abstractmethod
     async def broadcast_tally(self, *, broadcast_id: int) -> dict[RecipientStatus, int]:
         """How many recipients of the broadcast stand where."""
 

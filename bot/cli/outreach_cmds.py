@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -88,6 +90,10 @@ def broadcast(study: str, message: Path, segments: tuple[str, ...], dry_run: boo
         bot = Bot(token.get_secret_value(),
                   **({"base_url": api_base_url(api)} if api else {}),  # type: ignore[arg-type]
                   request=HTTPXRequest(connection_pool_size=32))
+        # SIGTERM stops it as Ctrl-C does: sends under way finish, unsent claims go back.
+        current = asyncio.current_task()
+        if current is not None:
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, current.cancel)
         async with bot:
             broadcaster = Broadcaster(repository, settings.pseudonym_key.get_secret_value(),
                                       telegram_send(bot), rate=rate)
@@ -95,6 +101,9 @@ def broadcast(study: str, message: Path, segments: tuple[str, ...], dry_run: boo
                 return await broadcaster.run(plan, _progress())
             except BroadcastChanged as error:
                 raise click.ClickException(str(error)) from None
+            except asyncio.CancelledError:
+                say("\nStopped. Run the same command again to go on: nobody gets it twice.")
+                return None
 
     summary = with_database(settings, work)
     if summary is not None:

@@ -8,6 +8,7 @@ again ("in doubt"), because whether Telegram delivered them cannot be known.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
@@ -181,18 +182,25 @@ class Broadcaster:
         # Claims run ahead of the sends by at most two batches: the pace never waits for the
         # database, and a run that dies leaves few claimed rows unsent.
         ahead: asyncio.Queue[ClaimedRecipient | None] = asyncio.Queue(maxsize=self._batch)
+        unsent: dict[str, None] = {}  # claimed, and no send begun: given back if we stop
+        # A claim commits even if we stop while it runs: kept, to give its rows back too.
+        claiming: asyncio.Future[list[ClaimedRecipient]] | None = None
 
         async def claim() -> None:
+            nonlocal claiming
             left = max_sends
             while left is None or left > 0:
-                batch = await self._repository.claim_recipients(
+                claiming = asyncio.ensure_future(self._repository.claim_recipients(
                     broadcast_id=broadcast_id, audience=plan.audience,
                     limit=self._batch if left is None else min(self._batch, left),
                     now=self._clock(),
-                )
+                ))
+                batch = await asyncio.shield(claiming)
+                claiming = None
                 if not batch:
                     break
                 left = None if left is None else left - len(batch)
+                unsent.update(dict.fromkeys(r.pseudonym for r in batch))
                 for recipient in batch:
                     await ahead.put(recipient)
             await ahead.put(None)
@@ -204,15 +212,26 @@ class Broadcaster:
                 await self._pace.wait()
                 await self._in_flight.acquire()
                 task = asyncio.create_task(self._deliver(broadcast_id, recipient, plan, counter))
+                unsent.pop(recipient.pseudonym, None)
                 tasks.add(task)
                 task.add_done_callback(tasks.discard)
             await claimer  # re-raises a failed claim
             if tasks:
                 await asyncio.gather(*tasks)
         finally:
+            # Stopped (Ctrl-C, SIGTERM, an error): sends under way finish and are settled, and
+            # claims whose send never began go back to pending, so the next run sends them.
             claimer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await claimer
+            if claiming is not None:
+                with contextlib.suppress(Exception):
+                    unsent.update(dict.fromkeys(r.pseudonym for r in await claiming))
             if tasks:
                 await asyncio.gather(*tasks, return_exceptions=True)
+            if unsent:
+                await self._repository.release_claims(broadcast_id=broadcast_id,
+                                                      pseudonyms=list(unsent))
 
     async def _deliver(self, broadcast_id: int, recipient: ClaimedRecipient, plan: Plan,
                        counter: _Counter) -> None:

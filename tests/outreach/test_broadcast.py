@@ -139,3 +139,24 @@ async def test_resuming_after_the_figures_moved_keeps_the_first_words(world: Wor
     assert summary.enrolled == 1
     assert len(world.fake.calls("sendMessage")) == sent + 1
     assert world.delivered(41) == ["30 took part."]
+
+
+async def test_a_run_stopped_midway_gives_back_its_unsent_claims(world: World) -> None:
+    import asyncio
+
+    world.fake.set_latency("sendMessage", 0.02)
+    run = asyncio.create_task(world.broadcast(rate=50.0))
+    await world.fake.wait_for(lambda: len(world.fake.calls("sendMessage")) >= 10)
+    run.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await run
+    stopped = await world.repository.broadcast_tally(broadcast_id=1)
+    assert RecipientStatus.CLAIMED not in stopped  # sends under way were settled, the rest freed
+    assert stopped[RecipientStatus.PENDING] > 0
+
+    summary = await world.broadcast()
+
+    assert summary.count(RecipientStatus.SENT) == 30
+    assert summary.in_doubt == 0
+    for user_id in range(1, 31):
+        assert len(world.delivered(user_id)) == 1

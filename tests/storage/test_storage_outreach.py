@@ -172,3 +172,23 @@ async def test_settling_records_the_end_and_a_block_reaches_the_respondent(
         RecipientStatus.SENT: 1, RecipientStatus.BLOCKED: 1, RecipientStatus.IN_DOUBT: 1}
     assert await repo.claim_recipients(broadcast_id=broadcast.id, audience=Audience.RESULTS,
                                        limit=3, now=now) == []
+
+
+async def test_claims_given_back_by_a_stopping_run_are_sent_by_the_next(
+    repo: Repository, now: datetime
+) -> None:
+    for name in ("a", "b"):
+        await respondent(repo, name, now)
+    broadcast = await repo.open_broadcast(study_id="s", name="r", sha256="x", **MESSAGE, now=now)
+    await repo.enrol_recipients(broadcast_id=broadcast.id, study_id="s",
+                                audience=Audience.RESULTS, segment=Segment())
+    await repo.claim_recipients(broadcast_id=broadcast.id, audience=Audience.RESULTS, limit=2,
+                                now=now)
+    await repo.settle_recipient(broadcast_id=broadcast.id, pseudonym="a",
+                                status=RecipientStatus.SENT, now=now)
+
+    # "a" was sent already: only the claim on "b" goes back.
+    assert await repo.release_claims(broadcast_id=broadcast.id, pseudonyms=["a", "b"]) == 1
+    again = await repo.claim_recipients(broadcast_id=broadcast.id, audience=Audience.RESULTS,
+                                        limit=2, now=now)
+    assert [c.pseudonym for c in again] == ["b"]
