@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.interviews.chat_ref import ChatRefKey, seal
-from storage import Group, pseudonymise
+from bot.vocabulary import Group
+from storage import pseudonymise
 from storage.planting import PlantedRespondent, plant_respondents
 
 
@@ -17,7 +18,7 @@ class PastRespondent:
 
     user_id: int
     language: str = "en"
-    group: Group = Group.NON_DOER
+    group: Group = Group.non_doer
     results: bool = True
     follow_up: bool = False
     chose: bool = True  # False: never answered "may we write to you again?"

@@ -31,13 +31,8 @@ from pathlib import Path
 
 from bench.audience import PastRespondent, plant
 from bot.testing.fake_bot_api import FakeBotApi
-from storage import (
-    Group,
-    RecipientStatus,
-    create_repository,
-    pseudonymise,
-    upgrade,
-)
+from bot.vocabulary import Group
+from storage import RecipientStatus, create_repository, pseudonymise, upgrade
 
 ROOT = Path(__file__).resolve().parents[1]
 STUDY = "cycling_to_work"
@@ -69,7 +64,7 @@ def people(recipients: int) -> tuple[list[PastRespondent], Audience]:
     opted_in = list(range(1_000_001, 1_000_001 + recipients))
     for n, user_id in enumerate(opted_in):
         planted.append(PastRespondent(user_id, "fr" if n % 3 == 0 else "en",
-                                      Group.DOER if n % 2 else Group.NON_DOER))
+                                      Group.doer if n % 2 else Group.non_doer))
     said_no = list(range(2_000_001, 2_000_001 + max(5, recipients // 20)))
     planted += [PastRespondent(u, results=False, follow_up=n % 2 == 0)
                 for n, u in enumerate(said_no)]

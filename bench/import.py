@@ -24,9 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.engine import CONSENT, DONE, Pick, Status, TextInput, begin, handle  # noqa: E402
+from bot.engine import CONSENT, DONE, Pick, TextInput, begin, handle  # noqa: E402
 from bot.report.csv_cells import SEPARATOR, wide_header  # noqa: E402
 from bot.script import QuestionType, Script, load_script  # noqa: E402
+from bot.vocabulary import InterviewStatus  # noqa: E402
 
 SCRIPT = ROOT / "dialogs" / "cycling-to-work.yaml"
 STUDY = "cycling_to_work"
@@ -40,7 +41,7 @@ def interview(script: Script, rng: random.Random) -> dict[str, str]:
     """One respondent's cells, answered the way the bot would accept them."""
     state = handle(script, begin(script, language="en").state, Pick(CONSENT, "yes")).state
     cells: dict[str, str] = {"language": rng.choice(["en", "en", "fr"])}
-    while state.status == Status.active and state.current:
+    while state.status == InterviewStatus.active and state.current:
         question = script.by_id[state.current]
         if state.probes:
             text = " ".join(rng.sample(WORDS, 5))

@@ -14,9 +14,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.vocabulary import InterviewStatus
 from storage import (
     AnswerRecord,
-    InterviewStatus,
     StorageUnavailable,
     create_repository,
     pseudonymise,
@@ -48,7 +48,7 @@ async def measure(database_url: str, count: int) -> list[float]:
             started = time.perf_counter()
             applied = await repo.advance(
                 interview_id=interview.id, expected_step=step, new_state=state,
-                status=InterviewStatus.ACTIVE, group=None, now=datetime.now(UTC),
+                status=InterviewStatus.active, group=None, now=datetime.now(UTC),
                 answers=[answer], update_id=step,
             )
             elapsed = (time.perf_counter() - started) * 1000

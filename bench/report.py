@@ -27,15 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.script import QuestionType, Script, load_script  # noqa: E402
-from storage import (  # noqa: E402
-    AnswerRecord,
-    AnswerValue,
-    Group,
-    ImportedInterview,
-    InterviewStatus,
-    create_repository,
-    upgrade,
-)
+from bot.vocabulary import Group, InterviewStatus  # noqa: E402
+from storage import AnswerRecord, AnswerValue, ImportedInterview, create_repository, upgrade  # noqa: E402
 
 DIALOGS = ROOT / "dialogs"
 SCRIPT = DIALOGS / "cycling-to-work.yaml"
@@ -70,18 +63,18 @@ def interviews(
     out = []
     for n in range(start, start + count):
         roll = rng.random()
-        status = InterviewStatus.COMPLETED if roll < 0.9 else InterviewStatus.ABANDONED
-        group = (Group.DOER if rng.random() < 0.4 else Group.NON_DOER) if roll < 0.9 else None
-        upto = len(asked) if status == InterviewStatus.COMPLETED else rng.randint(1, len(asked))
+        status = InterviewStatus.completed if roll < 0.9 else InterviewStatus.abandoned
+        group = (Group.doer if rng.random() < 0.4 else Group.non_doer) if roll < 0.9 else None
+        upto = len(asked) if status == InterviewStatus.completed else rng.randint(1, len(asked))
         answers = [AnswerRecord(q, v, v if isinstance(v, str) else None)
                    for q in asked[:upto] for v in [_value(script, q, rng)]]  # fmt: skip
-        if status == InterviewStatus.COMPLETED:  # a probe or two, as the bot asks
+        if status == InterviewStatus.completed:  # a probe or two, as the bot asks
             answers.append(AnswerRecord("makes_difficult", "the traffic", "the traffic", 1))
             answers.append(AnswerRecord("advantages", "keeps me fit", "keeps me fit", 1))
         started = T0 + timedelta(minutes=n)
         out.append(ImportedInterview(
             pseudonym=f"{n:064x}", status=status, group=group, started_at=started,
-            completed_at=started + timedelta(minutes=9) if status == InterviewStatus.COMPLETED else None,
+            completed_at=started + timedelta(minutes=9) if status == InterviewStatus.completed else None,
             answers=answers, language="en", source=rng.choice(["poster", "radio", None]),
         ))  # fmt: skip
     return out

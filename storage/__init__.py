@@ -19,17 +19,14 @@ from storage.outreach import (
 from storage.pseudonym import pseudonymise
 from storage.records import (
     KEEP,
-    OPEN_STATUSES,
     AnswerColumnBatch,
     AnswerRecord,
     AnswerRow,
     AnswerValue,
     CodingOverrideRecord,
-    Group,
     ImportedInterview,
     InterviewHeader,
     InterviewRecord,
-    InterviewStatus,
     Keep,
     LongAnswerBatch,
     LongAnswerRow,
@@ -44,7 +41,6 @@ from storage.sql import create_repository
 
 __all__ = [
     "KEEP",
-    "OPEN_STATUSES",
     "AnswerColumnBatch",
     "AnswerRecord",
     "AnswerRow",
@@ -54,11 +50,9 @@ __all__ = [
     "ClaimedRecipient",
     "CodingOverrideRecord",
     "ContactConsentRecord",
-    "Group",
     "ImportedInterview",
     "InterviewHeader",
     "InterviewRecord",
-    "InterviewStatus",
     "Keep",
     "LongAnswerBatch",
     "LongAnswerRow",

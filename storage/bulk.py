@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from storage.records import Group, ImportedInterview, InterviewStatus
+from bot.vocabulary import Group, InterviewStatus
+from storage.records import ImportedInterview
 from storage.rows import ANSWER, INTERVIEW, RESPONDENT
 
 BATCH = 1000  # interviews per round of statements

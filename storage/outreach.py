@@ -17,8 +17,8 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
+from bot.vocabulary import Group, InterviewStatus
 from storage.models import Broadcast, BroadcastRecipient, ContactConsent
-from storage.records import Group, InterviewStatus
 from storage.rows import INTERVIEW, RESPONDENT, table
 
 CONTACT_CONSENT = table(ContactConsent)
@@ -209,13 +209,13 @@ class OutreachQueries:
         """(pseudonym, language) of everyone the study may write to now for `audience`."""
         took_part = [INTERVIEW.c.pseudonym == RESPONDENT.c.pseudonym,
                      INTERVIEW.c.study_id == study_id,
-                     INTERVIEW.c.status != InterviewStatus.DECLINED.value]
+                     INTERVIEW.c.status != InterviewStatus.declined.value]
         if completed_before is not None:
-            took_part += [INTERVIEW.c.status == InterviewStatus.COMPLETED.value,
+            took_part += [INTERVIEW.c.status == InterviewStatus.completed.value,
                           INTERVIEW.c.completed_at <= completed_before]
         if segment.group is not None:
             took_part += [INTERVIEW.c.group == segment.group.value,
-                          INTERVIEW.c.status == InterviewStatus.COMPLETED.value]
+                          INTERVIEW.c.status == InterviewStatus.completed.value]
         if segment.source is not None:
             took_part.append(INTERVIEW.c.source == segment.source)
         latest_language = (

@@ -13,9 +13,9 @@ from datetime import datetime
 
 from sqlalchemy import insert
 
+from bot.vocabulary import Group, InterviewStatus
 from storage.engine import build_engine
 from storage.outreach import CONTACT_CONSENT
-from storage.records import Group, InterviewStatus
 from storage.rows import INTERVIEW, RESPONDENT
 from storage.sql import create_repository
 
@@ -29,7 +29,7 @@ class PlantedRespondent:
     pseudonym: str
     chat_ref: str | None
     language: str = "en"
-    group: Group = Group.NON_DOER
+    group: Group = Group.non_doer
     results: bool = True
     follow_up: bool = False
     chose: bool = True  # False: never answered "may we write to you again?"
@@ -57,7 +57,7 @@ async def plant_respondents(database_url: str, *, study_id: str, script_text: st
                 await conn.execute(insert(INTERVIEW), [
                     {"pseudonym": p.pseudonym, "study_id": study_id,
                      "script_version_id": version.id, "state": {}, "step": 1,
-                     "status": InterviewStatus.COMPLETED.value, "group": p.group.value,
+                     "status": InterviewStatus.completed.value, "group": p.group.value,
                      "language": p.language, "source": "planted", "started_at": now,
                      "updated_at": now, "completed_at": now}
                     for p in batch

@@ -5,34 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum, StrEnum
+from enum import Enum
 from typing import Any
+
+from bot.vocabulary import Group, InterviewStatus
 
 # What an answer's normalised value may be: text, a number, chosen options, or None when skipped.
 AnswerValue = str | int | float | list[str] | None
-
-
-class InterviewStatus(StrEnum):
-    """Where an interview stands."""
-
-    ACTIVE = "active"
-    PAUSED = "paused"
-    COMPLETED = "completed"
-    SCREENED_OUT = "screened_out"
-    EXCLUDED = "excluded"
-    ABANDONED = "abandoned"
-    DECLINED = "declined"
-
-
-# Statuses in which the respondent may still send answers.
-OPEN_STATUSES = frozenset({InterviewStatus.ACTIVE, InterviewStatus.PAUSED})
-
-
-class Group(StrEnum):
-    """The Barrier Analysis group a respondent was classified into."""
-
-    DOER = "doer"
-    NON_DOER = "non_doer"
 
 
 class Keep(Enum):

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from bot.vocabulary import Group, InterviewStatus
 from storage.outreach import (
     Audience,
     BroadcastRecord,
@@ -21,11 +22,9 @@ from storage.records import (
     AnswerRecord,
     AnswerRow,
     CodingOverrideRecord,
-    Group,
     ImportedInterview,
     InterviewHeader,
     InterviewRecord,
-    InterviewStatus,
     Keep,
     LongAnswerBatch,
     RespondentRecord,
@@ -114,6 +113,7 @@ class Repository(ABC):
         answers: Sequence[AnswerRecord] = (),
         update_id: int | None = None,
         clear_answers: bool = False,
+        withdrawn: Sequence[str] = (),
     ) -> bool:
         """Apply one transition if the interview is still at `expected_step`.
 
@@ -121,7 +121,9 @@ class Repository(ABC):
         group are replaced, `clear_answers` first deletes every earlier answer of the interview
         (a restart), and each answer replaces any earlier one for its (question, probe); a main
         answer (probe 0) also deletes its question's earlier probe answers, which belonged to the
-        answer it replaces. Deleted answers take their coding overrides with them.
+        answer it replaces. Every answer (probes too) to a question in `withdrawn` is deleted: the
+        engine no longer counts it (a branch closed after /back changed the answer that opened
+        it). Deleted answers take their coding overrides with them.
         Returns False and changes nothing when the step moved on (a stale or double tap) or
         `update_id` was already applied to this interview (a redelivered update).
         """

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Table
 
+from bot.vocabulary import Group, InterviewStatus
 from storage.models import (
     Answer,
     AppliedUpdate,
@@ -19,9 +20,7 @@ from storage.models import (
 from storage.records import (
     AnswerRecord,
     AnswerRow,
-    Group,
     InterviewRecord,
-    InterviewStatus,
     RespondentRecord,
     ScriptVersionRecord,
     StoredAnswer,

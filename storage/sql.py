@@ -14,18 +14,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.vocabulary import OPEN_STATUSES, Group, InterviewStatus
 from storage import bulk, rows
 from storage.engine import WRITE_OPTION, build_engine, is_sqlite, normalise_url
 from storage.errors import translated
 from storage.outreach import BROADCAST_RECIPIENT, CONTACT_CONSENT, OutreachQueries
 from storage.records import (
     KEEP,
-    OPEN_STATUSES,
     AnswerRecord,
-    Group,
     ImportedInterview,
     InterviewRecord,
-    InterviewStatus,
     Keep,
     RespondentRecord,
     ScriptVersionRecord,
@@ -44,7 +42,7 @@ from storage.sql_advance import AdvanceStatements, Unchanged, delete_answers
 from storage.sql_study import StudyQueries
 from storage.sqlite_thread import SqliteThread
 
-_FINISHED = {InterviewStatus.COMPLETED}
+_FINISHED = {InterviewStatus.completed}
 SCRUB_ATTEMPTS = 3  # WAL checkpoints tried after an erasure
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -217,7 +215,7 @@ class SqlRepository(StudyQueries, OutreachQueries, Repository):
                     .values(
                         pseudonym=pseudonym, study_id=study_id,
                         script_version_id=script_version_id, state=state, step=step,
-                        status=InterviewStatus.ACTIVE.value, source=source, language=language,
+                        status=InterviewStatus.active.value, source=source, language=language,
                         started_at=now, updated_at=now,
                     )
                     .returning(*INTERVIEW.c)
@@ -264,6 +262,7 @@ class SqlRepository(StudyQueries, OutreachQueries, Repository):
         answers: Sequence[AnswerRecord] = (),
         update_id: int | None = None,
         clear_answers: bool = False,
+        withdrawn: Sequence[str] = (),
     ) -> bool:
         """Apply one transition if the interview is still at `expected_step` (see Repository)."""
         values: dict[str, Any] = {
@@ -282,6 +281,7 @@ class SqlRepository(StudyQueries, OutreachQueries, Repository):
             self._advance.run(
                 conn, interview_id=interview_id, expected_step=expected_step, values=values,
                 answers=answer_rows, update_id=update_id, clear_answers=clear_answers,
+                withdrawn=withdrawn,
             )
 
         try:

@@ -62,6 +62,11 @@ class AdvanceStatements:
         self.drop_stale_coding = delete(CODING_OVERRIDE).where(
             CODING_OVERRIDE.c.answer_id.in_(changed_main)
         )
+        # Every answer (main and probes) to a question whose answer no longer counts.
+        self.drop_withdrawn = delete(ANSWER).where(
+            ANSWER.c.interview_id == bindparam("b_interview"),
+            ANSWER.c.question_id == bindparam("b_question"),
+        )
         self.drop_probes = delete(ANSWER).where(
             ANSWER.c.interview_id == bindparam("b_interview"),
             ANSWER.c.question_id == bindparam("b_question"),
@@ -78,6 +83,7 @@ class AdvanceStatements:
         answers: Sequence[dict[str, Any]],
         update_id: int | None,
         clear_answers: bool,
+        withdrawn: Sequence[str] = (),
     ) -> None:
         """The transition's body; raises `Unchanged` (to roll back) if stale or replayed."""
         if update_id is not None:
@@ -103,5 +109,8 @@ class AdvanceStatements:
                 texts = [{"b_interview": interview_id, "b_question": a["question_id"],
                           "b_raw": a["raw_text"]} for a in answers if a["probe"] == 0]
                 conn.execute(self.drop_stale_coding, texts)
+            if withdrawn:
+                conn.execute(self.drop_withdrawn, [{"b_interview": interview_id, "b_question": q}
+                                                   for q in withdrawn])
         if answers:
             conn.execute(self.upsert, list(answers))

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, String, Text, cast, func, or_, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot.vocabulary import Group, InterviewStatus
 from storage import rows, sqlite_read
 from storage.engine import is_sqlite
 from storage.errors import translated
@@ -19,10 +20,8 @@ from storage.records import (
     AnswerRow,
     AnswerValue,
     CodingOverrideRecord,
-    Group,
     InterviewHeader,
     InterviewRecord,
-    InterviewStatus,
     LongAnswerBatch,
     StoredAnswer,
     StudyCounts,
@@ -52,7 +51,7 @@ class StudyQueries:
             select(INTERVIEW)
             .join(RESPONDENT, RESPONDENT.c.pseudonym == INTERVIEW.c.pseudonym)
             .where(
-                INTERVIEW.c.status == InterviewStatus.ACTIVE.value,
+                INTERVIEW.c.status == InterviewStatus.active.value,
                 INTERVIEW.c.updated_at < idle_since,
                 or_(
                     INTERVIEW.c.reminded_at.is_(None),
@@ -81,13 +80,13 @@ class StudyQueries:
         async with self._connect() as conn:
             for status, group, count in await conn.execute(stmt):
                 by_status[status] = by_status.get(status, 0) + count
-                if status == InterviewStatus.COMPLETED.value:
+                if status == InterviewStatus.completed.value:
                     by_group[group] = by_group.get(group, 0) + count
         return StudyCounts(
             starts=sum(by_status.values()),
             **{status.name.lower(): by_status.get(status.value, 0) for status in InterviewStatus},
-            doers=by_group.get(Group.DOER.value, 0),
-            non_doers=by_group.get(Group.NON_DOER.value, 0),
+            doers=by_group.get(Group.doer.value, 0),
+            non_doers=by_group.get(Group.non_doer.value, 0),
         )
 
     async def stream_answers(self, *, study_id: str) -> AsyncIterator[StoredAnswer]:

@@ -15,16 +15,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from bot.vocabulary import Group, InterviewStatus
 from storage.engine import BUSY_TIMEOUT_MS
 from storage.errors import translated_sync
-from storage.records import (
-    AnswerColumnBatch,
-    AnswerRow,
-    Group,
-    InterviewHeader,
-    InterviewStatus,
-    LongAnswerBatch,
-)
+from storage.records import AnswerColumnBatch, AnswerRow, InterviewHeader, LongAnswerBatch
 
 T = TypeVar("T")
 R = TypeVar("R", bound="_Reader")

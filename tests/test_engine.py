@@ -15,10 +15,10 @@ from bot.engine import (
     AnswerEvent,
     Input,
     Pick,
-    Status,
     TextInput,
 )
 from bot.script import Script
+from bot.vocabulary import InterviewStatus
 from tests.engine_support import Interview, started
 
 # --- consent ---------------------------------------------------------------------------------------
@@ -33,14 +33,14 @@ def test_a_new_interview_introduces_itself_and_asks_for_consent(mini: Script) ->
         ("yes", "Yes, let's start"),
         ("no", "No, thanks"),
     ]
-    assert interview.state.status == Status.consent
+    assert interview.state.asking_consent
 
 
 @pytest.mark.parametrize("say_yes", [Pick(CONSENT, "yes"), TextInput("Yes!"), TextInput("ok")])
 def test_consent_yes_asks_the_first_question(mini: Script, say_yes: Input) -> None:
     interview = Interview(mini)
     interview.send(say_yes)
-    assert interview.state.status == Status.active
+    assert interview.state.status == InterviewStatus.active
     assert interview.texts() == ["What's your first name?"]
 
 
@@ -50,7 +50,7 @@ def test_consent_yes_asks_the_first_question(mini: Script, say_yes: Input) -> No
 def test_consent_no_ends_politely_and_records_nothing(mini: Script, say_no: Input) -> None:
     interview = Interview(mini)
     interview.send(say_no)
-    assert interview.state.status == Status.declined
+    assert interview.state.status == InterviewStatus.declined
     assert interview.texts()[0].startswith("No problem — thank you for your time.")
     assert interview.recorded == []
 
@@ -59,7 +59,7 @@ def test_anything_else_at_consent_asks_again_without_the_introduction(mini: Scri
     interview = Interview(mini)
     interview.say("what is this?")
     assert interview.texts() == ["Shall we start?"]
-    assert interview.state.status == Status.consent
+    assert interview.state.asking_consent
     assert not interview.last.changed
 
 
@@ -125,7 +125,7 @@ def test_a_choice_button_answers(mini: Script) -> None:
     interview = started(mini, "Ann", "30", "4", "more bike lanes here")
     assert interview.state.current == "stage"
     interview.tap("con")
-    assert interview.state.status == Status.completed
+    assert interview.state.status == InterviewStatus.completed
     assert interview.recorded[-1] == AnswerEvent("stage", 0, "con", "con")
     assert interview.texts() == ["Thanks, Ann!"]
 

@@ -14,7 +14,6 @@ from bot.engine import (
     Input,
     Pick,
     State,
-    Status,
     TextInput,
     Turn,
     Unsupported,
@@ -22,6 +21,7 @@ from bot.engine import (
     set_language,
 )
 from bot.script import Script
+from bot.vocabulary import InterviewStatus
 from tests.engine_support import Interview, started
 
 # --- skip, back, restart ---------------------------------------------------------------------------
@@ -40,7 +40,7 @@ def test_an_optional_question_can_be_skipped_and_records_none(mini: Script) -> N
     interview = started(mini, "Ann", "30", "4", "more bike lanes here")
     interview.send(Command("skip"))
     assert interview.recorded[-1] == AnswerEvent("stage", 0, "", None)
-    assert interview.state.status == Status.completed
+    assert interview.state.status == InterviewStatus.completed
 
 
 def test_back_asks_the_previous_question_again(mini: Script) -> None:
@@ -87,13 +87,87 @@ def test_restart_after_the_end_works_too(mini: Script) -> None:
     interview = started(mini, "Ann", "12")
     assert interview.state.status.ended
     assert interview.send(Command("restart")).cleared
-    assert interview.state.status == Status.active
+    assert interview.state.status == InterviewStatus.active
 
 
 def test_restart_before_consent_still_asks_for_consent(mini: Script) -> None:
     interview = Interview(mini)
     interview.send(Command("restart"))
-    assert interview.state.status == Status.consent
+    assert interview.state.asking_consent
+
+
+def test_changing_an_answer_that_opened_a_branch_withdraws_the_branch_answer(mini: Script) -> None:
+    interview = started(mini, "Ann", "30", "0", "1")  # a non-doer, asked what they do instead
+    assert interview.state.answers["instead"] == ["car"]
+    interview.send(Command("back"))
+    interview.send(Command("back"))
+    turn = interview.say("5")  # now a doer: the non-doers' question no longer applies
+    assert turn.withdrawn == ("instead",)
+    assert "instead" not in interview.state.answers
+    assert interview.state.current == "easier"
+
+
+def test_changing_an_answer_within_the_same_branch_withdraws_nothing(mini: Script) -> None:
+    interview = started(mini, "Ann", "30", "0", "1")
+    interview.send(Command("back"))
+    interview.send(Command("back"))
+    assert interview.say("1").withdrawn == ()  # still a non-doer
+    assert interview.state.answers["instead"] == ["car"]
+
+
+def test_a_branch_never_answered_is_not_withdrawn(mini: Script) -> None:
+    turn = started(mini, "Ann", "30").say("5")  # a doer from the start: `instead` is passed by
+    assert turn.withdrawn == ()
+
+
+# --- pause and resume -----------------------------------------------------------------------------
+
+
+def test_pause_keeps_the_interview_where_it_stands(mini: Script) -> None:
+    interview = started(mini, "Ann", "30")
+    before = interview.state
+    turn = interview.send(Command("pause"))
+    assert turn.changed
+    assert turn.messages == ()
+    assert interview.state.status == InterviewStatus.paused
+    assert interview.state.step == before.step + 1
+    assert (interview.state.current, interview.state.answers) == (before.current, before.answers)
+    assert not interview.send(Command("pause")).changed  # pausing twice changes nothing more
+
+
+def test_any_message_resumes_a_paused_interview_without_taking_it_as_an_answer(
+    mini: Script,
+) -> None:
+    interview = started(mini, "Ann", "30")
+    interview.send(Command("pause"))
+    turn = interview.say("4")  # would be a valid number of days
+    assert turn.changed
+    assert turn.answers == ()
+    assert interview.state.status == InterviewStatus.active
+    assert interview.texts() == [prompt(mini, interview.state)[0].text]
+    assert interview.state.current == "days"
+
+
+def test_resume_before_consent_asks_for_consent_again(mini: Script) -> None:
+    interview = Interview(mini)
+    interview.send(Command("pause"))
+    turn = interview.send(Command("resume"))
+    assert interview.state.asking_consent
+    assert [m.question_id for m in turn.messages][-1] == "_consent"
+
+
+def test_an_ended_interview_cannot_be_paused(mini: Script) -> None:
+    interview = started(mini, "Ann", "12")
+    assert interview.state.status == InterviewStatus.screened_out
+    assert not interview.send(Command("pause")).changed
+
+
+def test_a_state_stored_before_consent_was_a_flag_still_asks_for_consent(mini: Script) -> None:
+    old = {"status": "consent", "language": "en", "step": 0}
+    state = State.from_dict(old)
+    assert state.status == InterviewStatus.active
+    assert state.asking_consent
+    assert State.from_dict(state.to_dict()) == state
 
 
 # --- screening and classification ------------------------------------------------------------------
@@ -101,7 +175,7 @@ def test_restart_before_consent_still_asks_for_consent(mini: Script) -> None:
 
 def test_screening_out_ends_with_the_study_text(handwash: Script) -> None:
     interview = started(handwash, "Ann", "no")
-    assert interview.state.status == Status.screened_out
+    assert interview.state.status == InterviewStatus.screened_out
     assert interview.texts() == ["This study is for adults only. Thank you!"]
     assert interview.recorded[-1] == AnswerEvent("adult", 0, "no", "no")
 
@@ -120,14 +194,14 @@ def test_doers_and_non_doers_get_their_own_questions(mini: Script) -> None:
 
 def test_someone_neither_doer_nor_non_doer_is_excluded(mini: Script) -> None:
     interview = started(mini, "Ann", "30", "2")
-    assert interview.state.status == Status.excluded
+    assert interview.state.status == InterviewStatus.excluded
     assert interview.state.group is None
 
 
 def test_skipping_the_classifying_question_excludes(handwash: Script) -> None:
     interview = started(handwash, "Ann", "yes")
     interview.send(Command("skip"))
-    assert interview.state.status == Status.excluded
+    assert interview.state.status == InterviewStatus.excluded
 
 
 # --- probes ---------------------------------------------------------------------------------------
@@ -280,4 +354,4 @@ def test_step_increases_on_every_change_and_only_then(handwash: Script) -> None:
             assert turn.state.step == before.step + 1, event
         else:
             assert turn.state == before, event
-    assert interview.state.status == Status.completed
+    assert interview.state.status == InterviewStatus.completed

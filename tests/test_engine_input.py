@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.engine import State, Status, TextInput, Value, handle
+from bot.engine import State, TextInput, Value, handle
 from bot.script import Script, load_script
 from bot.script.limits import MAX_NUMBER
+from bot.vocabulary import InterviewStatus
 from tests.conftest import SCRIPTS
 
 EVERY_TYPE = load_script(SCRIPTS / "every_type.yaml")
@@ -24,7 +25,7 @@ REQUIRED = "This question needs an answer — it helps us a lot."
 
 def typed(question_id: str, text: str, script: Script = EVERY_TYPE, lang: str = "en") -> Value | str:
     """The value stored when `text` is typed at the question, or the first line of the re-ask."""
-    state = State(status=Status.active, language=lang, current=question_id, step=5)
+    state = State(status=InterviewStatus.active, language=lang, current=question_id, step=5)
     turn = handle(script, state, TextInput(text))
     if turn.answers:
         assert turn.answers[0].question_id == question_id
@@ -154,7 +155,7 @@ def test_an_open_answer_is_kept_without_what_no_database_stores(
 
 
 def test_the_raw_text_recorded_is_storable_too() -> None:
-    state = State(status=Status.active, language="en", current="why", step=5)
+    state = State(status=InterviewStatus.active, language="en", current="why", step=5)
     turn = handle(EVERY_TYPE, state, TextInput(" a\0b\udc00 "))
     assert turn.answers[0].raw == "ab\ufffd"
 

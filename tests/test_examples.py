@@ -19,13 +19,13 @@ from bot.engine import (
     Input,
     Message,
     Pick,
-    Status,
     TextInput,
     Turn,
     begin,
     handle,
 )
 from bot.script import Script, check_file, check_source, load_script
+from bot.vocabulary import InterviewStatus
 
 DIALOGS = Path(__file__).resolve().parent.parent / "dialogs"
 Step = tuple[str, Input]
@@ -36,7 +36,7 @@ def talk(script: Script, language: str, steps: Sequence[Step]) -> tuple[Turn, li
     turn = begin(script, language=language)
     said = list(turn.messages)
     for expected, event in steps:
-        asking = CONSENT if turn.state.status == Status.consent else turn.state.current
+        asking = CONSENT if turn.state.asking_consent else turn.state.current
         assert asking == expected, f"expected the bot to ask `{expected}`, but it asks `{asking}`"
         turn = handle(script, turn.state, event)
         said += turn.messages
@@ -215,7 +215,7 @@ def test_a_doer_completes_the_cycling_interview(
     cycling: Script, language: str, steps: list[Step]
 ) -> None:
     turn, said = talk(cycling, language, steps)
-    assert turn.state.status == Status.completed
+    assert turn.state.status == InterviewStatus.completed
     assert turn.state.group == "doer"
     assert "instead" not in asked(said)  # the competing behaviour is asked of non-doers only
     assert turn.state.answers["rules"] in ("easier", "both")
@@ -243,7 +243,7 @@ def test_a_non_doer_completes_the_cycling_interview(
     cycling: Script, language: str, steps: list[Step]
 ) -> None:
     turn, said = talk(cycling, language, steps)
-    assert turn.state.status == Status.completed
+    assert turn.state.status == InterviewStatus.completed
     assert turn.state.group == "non_doer"
     assert turn.state.answers["instead"] == ["car_alone", "public"]
     assert turn.state.answers["access"] == "very"
@@ -287,7 +287,7 @@ def test_someone_outside_the_priority_group_is_screened_out(
     cycling: Script, language: str, steps: list[Step]
 ) -> None:
     turn, said = talk(cycling, language, steps)
-    assert turn.state.status == Status.screened_out
+    assert turn.state.status == InterviewStatus.screened_out
     assert said[-1].text == cycling.text(cycling.file.study.screened_out, language)
     assert "days_cycled" not in asked(said)
 
@@ -302,7 +302,7 @@ def test_someone_neither_doer_nor_non_doer_is_excluded(cycling: Script) -> None:
         _pick("most_weeks", "no"),  # …but not usually: neither group
     ]
     turn, _ = talk(cycling, "en", steps)
-    assert turn.state.status == Status.excluded
+    assert turn.state.status == InterviewStatus.excluded
     assert turn.state.group is None
 
 
@@ -323,7 +323,7 @@ def test_a_household_that_rarely_sorts_walks_the_recycling_survey() -> None:
         _pick("stage", "thinking"),
     ]
     turn, said = talk(script, "en", steps)
-    assert turn.state.status == Status.completed
+    assert turn.state.status == InterviewStatus.completed
     assert turn.state.group == "non_doer"
     assert turn.state.answers["sorts"] == "never"
     assert [m.text for m in said if m.probe] == [

@@ -16,9 +16,10 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.engine import State, Status, TextInput, Value, handle
+from bot.engine import State, TextInput, Value, handle
 from bot.script import CompiledQuestion, QuestionType, Script, load_script
 from bot.script.limits import MAX_NUMBER, unstorable_character
+from bot.vocabulary import InterviewStatus
 from tests.conftest import SCRIPTS
 
 FIXTURES = [load_script(SCRIPTS / name) for name in ("every_type.yaml", "mini.yaml", "handwash.yaml")]
@@ -89,7 +90,7 @@ def test_any_text_at_any_question_is_stored_safely_or_asked_again(
 ) -> None:
     script = BY_STUDY[asked[0]]
     question = script.by_id[asked[1]]
-    state = State(status=Status.active, language=lang, current=question.id, step=3)
+    state = State(status=InterviewStatus.active, language=lang, current=question.id, step=3)
 
     turn = handle(script, state, TextInput(text))
 

@@ -25,8 +25,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 
-from bot.analysis.records import COMPLETED, AnswerValue
+from bot.analysis.records import AnswerValue
 from bot.script import QuestionType, Script
+from bot.vocabulary import InterviewStatus
 
 
 class AnswerStatus(StrEnum):
@@ -63,7 +64,7 @@ def answer_statuses(
     """
     order = {q.id: q.index for q in script.questions}
     furthest = max((order[q] for q in answers if q in order), default=-1)
-    went_past = status == COMPLETED
+    went_past = status == InterviewStatus.completed
     out: dict[str, AnswerStatus] = {}
     for question in script.questions:
         if question.type == QuestionType.info:

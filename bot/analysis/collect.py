@@ -10,7 +10,6 @@ from itertools import chain
 from operator import attrgetter
 
 from bot.analysis.records import (
-    COMPLETED,
     AnswerColumns,
     AnswerRecord,
     CodingOverride,
@@ -20,6 +19,7 @@ from bot.analysis.records import (
 from bot.analysis.sweep import BEFORE, RECENT, Sweep, closed_keys
 from bot.analysis.tally import Tally
 from bot.script import Script
+from bot.vocabulary import InterviewStatus
 
 UNCODED_KEPT = 2000  # per question: enough to review and to cluster, bounded for huge studies
 SATURATION_WINDOW = 10
@@ -58,7 +58,7 @@ class Collected:
 def completion_order(interviews: Iterable[InterviewRecord]) -> list[InterviewRecord]:
     """Completed interviews with a completion time, first finished first."""
     return sorted(
-        (i for i in interviews if i.status == COMPLETED and i.completed_at is not None),
+        (i for i in interviews if i.status == InterviewStatus.completed and i.completed_at is not None),
         key=attrgetter("completed_at", "interview_id"),
     )
 

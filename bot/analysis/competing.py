@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.analysis.quotes import choose
-from bot.analysis.records import NON_DOER
 from bot.analysis.tabulate import Row, row_keys
 from bot.analysis.tally import ANSWERED, Tally
 from bot.script import Competing, Script
+from bot.vocabulary import Group
 
 # Andreasen's BCOS, read from the Barrier Analysis determinants of the target behaviour.
 BCOS = (
@@ -68,7 +68,7 @@ def competing_items(
         for key, label, _ in row_keys(script, question, tally, lang):
             column = tally.columns.get((question.id, key))
             count = int(nondoers[column]) if column is not None else 0
-            chosen = choose(tally.quote_candidates(question.id, key, NON_DOER), lang, used)
+            chosen = choose(tally.quote_candidates(question.id, key, Group.non_doer), lang, used)
             if languages is not None:
                 languages.update((c.text, c.language) for c in chosen)
             items.append(CompetingItem(

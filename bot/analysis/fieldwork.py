@@ -10,8 +10,8 @@ from datetime import datetime
 from typing import Literal
 
 from bot.analysis.collect import SATURATION_WINDOW, Collected, completion_order
-from bot.analysis.records import COMPLETED, DOER, NON_DOER, UNFINISHED
 from bot.script import Script
+from bot.vocabulary import UNFINISHED, Group, InterviewStatus
 
 __all__ = ["SATURATION_WINDOW", "UNCODED_LIMIT", "DropOff", "Fieldwork", "Saturation", "fieldwork"]
 
@@ -91,13 +91,13 @@ def fieldwork(script: Script, found: Collected) -> Fieldwork:
     return Fieldwork(
         starts=len(interviews),
         by_status=dict(sorted(statuses.items())),
-        completed=statuses[COMPLETED],
-        screened_out=statuses["screened_out"],
-        excluded=statuses["excluded"],
-        declined=statuses["declined"],
+        completed=statuses[InterviewStatus.completed],
+        screened_out=statuses[InterviewStatus.screened_out],
+        excluded=statuses[InterviewStatus.excluded],
+        declined=statuses[InterviewStatus.declined],
         unfinished=sum(statuses[s] for s in UNFINISHED),
-        doers=counted[DOER],
-        nondoers=counted[NON_DOER],
+        doers=counted[Group.doer],
+        nondoers=counted[Group.non_doer],
         quota_doers=quota.doers,
         quota_nondoers=quota.non_doers,
         median_minutes=statistics.median(minutes) if minutes else None,

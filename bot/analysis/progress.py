@@ -12,7 +12,7 @@ from datetime import date
 import numpy as np
 
 from bot.analysis.collect import Collected, completion_order
-from bot.analysis.records import COMPLETED, UNFINISHED
+from bot.vocabulary import UNFINISHED, InterviewStatus
 
 DAYS_KEPT = 120  # a longer fieldwork is shown by week
 
@@ -53,7 +53,7 @@ def timeline(found: Collected) -> tuple[tuple[Day, ...], bool]:
     completed = Counter(
         i.completed_at.date()
         for i in found.interviews.values()
-        if i.status == COMPLETED and i.completed_at is not None
+        if i.status == InterviewStatus.completed and i.completed_at is not None
     )
     days = sorted(started.keys() | completed.keys())
     if not days:
@@ -85,12 +85,12 @@ def funnel(found: Collected) -> tuple[Stage, ...]:
         for i in found.interviews.values()
         if i.status in UNFINISHED and i.interview_id not in found.last_answer
     )
-    agreed = starts - statuses["declined"] - silent
+    agreed = starts - statuses[InterviewStatus.declined] - silent
     return (
         Stage("started", "Started", starts),
         Stage("agreed", "Agreed to take part", agreed),
-        Stage("eligible", "Not screened out", agreed - statuses["screened_out"]),
-        Stage("completed", "Completed", statuses[COMPLETED]),
+        Stage("eligible", "Not screened out", agreed - statuses[InterviewStatus.screened_out]),
+        Stage("completed", "Completed", statuses[InterviewStatus.completed]),
         Stage("counted", "Counted as doer or non-doer", len(found.positions)),
     )
 

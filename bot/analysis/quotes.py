@@ -12,10 +12,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from bot.analysis.records import DOER, NON_DOER
 from bot.analysis.tabulate import Row
 from bot.analysis.tally import QuoteCandidate, Tally
 from bot.script.normalize import fold
+from bot.vocabulary import Group
 
 QUOTES_SHOWN = 2
 REPEAT_WEIGHT = 0.6  # how much sharing words with a quote already chosen counts against a text
@@ -91,7 +91,7 @@ def choose(
 
 def row_candidates(tally: Tally, row: Row) -> list[QuoteCandidate]:
     """A row's candidates, the group that says it more first (non-doers for a barrier)."""
-    groups = (DOER, NON_DOER) if row.is_enabler else (NON_DOER, DOER)
+    groups = (Group.doer, Group.non_doer) if row.is_enabler else (Group.non_doer, Group.doer)
     first = tally.quote_candidates(row.question, row.theme, groups[0])
     # The other group's words only when the favoured group has too few.
     return first if len(first) >= QUOTES_SHOWN else first + tally.quote_candidates(

@@ -7,15 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 
+from bot.vocabulary import Group, InterviewStatus
+
 AnswerValue = str | int | float | list[str] | None
 AnswerKey = tuple[int, str, int]  # (interview_id, question_id, probe): one stored answer
 
-COMPLETED = "completed"
-DOER = "doer"
-NON_DOER = "non_doer"
-GROUPS = (DOER, NON_DOER)
-# Interviews that stopped part-way: where they stopped is the drop-off point.
-UNFINISHED = frozenset({"active", "paused", "abandoned"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,8 +19,8 @@ class InterviewRecord:
     """One interview as the analysis sees it (never a Telegram id)."""
 
     interview_id: int
-    status: str
-    group: str | None
+    status: InterviewStatus
+    group: Group | None
     source: str | None
     language: str
     started_at: datetime
@@ -33,7 +29,7 @@ class InterviewRecord:
     @property
     def counted(self) -> bool:
         """Whether it enters the doer / non-doer tabulation."""
-        return self.status == COMPLETED and self.group in GROUPS
+        return self.status == InterviewStatus.completed and self.group is not None
 
 
 @dataclass(frozen=True, slots=True)

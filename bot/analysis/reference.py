@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from bot.analysis.answer_status import value_status
 from bot.analysis.coding import Coder, latest_overrides
 from bot.analysis.records import (
-    DOER,
-    GROUPS,
     AnswerKey,
     AnswerRecord,
     AnswerValue,
@@ -23,6 +21,7 @@ from bot.analysis.records import (
 )
 from bot.analysis.tabulate import TOP2, tabulated_questions
 from bot.script import CompiledQuestion, QuestionType, Script
+from bot.vocabulary import GROUPS, Group, InterviewStatus
 
 
 @dataclass(frozen=True)
@@ -60,9 +59,9 @@ def reference_rows(
     said: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])  # (q, key) → [D, ND]
     total: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # q → [D, ND] who answered
     for person in people.values():
-        if person.status != "completed" or person.group not in GROUPS:
+        if person.status != InterviewStatus.completed or person.group not in GROUPS:
             continue
-        side = 0 if person.group == DOER else 1
+        side = 0 if person.group == Group.doer else 1
         for question in script.questions:
             given = [a for a in mine[person.interview_id] if a.question_id == question.id]
             main = [a for a in given if a.probe == 0]

@@ -13,12 +13,13 @@ import numpy.typing as npt
 
 from bot.analysis.answer_status import value_status
 from bot.analysis.coding import Coder, latest_overrides
-from bot.analysis.records import UNFINISHED, AnswerColumns, AnswerKey, AnswerValue, CodingOverride
+from bot.analysis.records import AnswerColumns, AnswerKey, AnswerValue, CodingOverride
 from bot.analysis.tabulate import TOP2
 from bot.analysis.tally import ANSWERED
 from bot.analysis.texts import OpenText, TextCodes
 from bot.script import CompiledQuestion, QuestionType, Script
 from bot.script.model import CLOSED_TYPES
+from bot.vocabulary import UNFINISHED
 
 if TYPE_CHECKING:
     from bot.analysis.collect import Collected

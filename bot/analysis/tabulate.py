@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.analysis.coding import is_codable
-from bot.analysis.records import DOER, GROUPS, NON_DOER
 from bot.analysis.stats import Test, err_strength, q_values, row_stats, untestable
 from bot.analysis.tally import ANSWERED, Mask, Tally
 from bot.script import CompiledQuestion, Determinant, QuestionType, Script
 from bot.script.satisfy import groups_asked
+from bot.vocabulary import GROUPS, Group
 
 TOP2 = "top2"  # the derived "top-2-box" row of a scale
 DEFAULT_MIN_MENTIONS = 5
@@ -46,7 +46,7 @@ class Row:
     quotes: tuple[str, ...]
     # The groups the script asks the question of (its `when` may name one group only), and
     # whether doers and non-doers can be compared on it: asked of both, and answered by both.
-    asked_of: tuple[str, ...] = GROUPS
+    asked_of: tuple[Group, ...] = GROUPS
     comparable: bool = True
     # Why the row is not one of the tests counted for q and the top lists (see `family`).
     outside_family: str | None = None
@@ -142,7 +142,7 @@ def tabulate(
             b = int(nondoers[column]) if column is not None else 0
             stats = row_stats if comparable else untestable
             s = stats(a, n_d, b, n_n, prevalence)
-            favoured = (DOER, NON_DOER) if (s.err or 0) > 1 else (NON_DOER, DOER)
+            favoured = (Group.doer, Group.non_doer) if (s.err or 0) > 1 else (Group.non_doer, Group.doer)
             quotes = [q for g in favoured for q in tally.quotes(question.id, key, g)][:2]
             rows.append(Row(
                 question.id, question.spec.determinant, key, label, kind,

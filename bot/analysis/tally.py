@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from bot.analysis.records import DOER
+from bot.vocabulary import Group
 
 # Pseudo theme: the interview answered the question (the row's denominator).
 ANSWERED = "__answered__"
@@ -87,7 +87,7 @@ class Tally:
 
     def add_interview(self, group: str) -> int:
         """Register a counted interview; returns its position."""
-        self._groups.append(1 if group == DOER else 0)
+        self._groups.append(1 if group == Group.doer else 0)
         return len(self._groups) - 1
 
     def column(self, question_id: str, key: str) -> int:

@@ -10,7 +10,9 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.analysis.records import DOER, GROUPS, NON_DOER
+from bot.vocabulary import GROUPS, Group
+
+DOER, NON_DOER = Group.doer.value, Group.non_doer.value
 
 Transition = tuple[str, str]  # (group in the first wave, group in the later one)
 TRANSITIONS: tuple[Transition, ...] = (

@@ -35,7 +35,8 @@ def study_script(settings: Settings, study: str) -> Script:
 @contextlib.asynccontextmanager
 async def open_database(url: str, *, announce: bool = True) -> AsyncIterator[Repository]:
     """The repository at `url`, said aloud; SQLite is created and migrated, PostgreSQL checked."""
-    from storage import create_repository, describe_url, schema_state, upgrade
+    from bot.compose import open_repository
+    from storage import describe_url, schema_state
     from storage.engine import is_sqlite, normalise_url
 
     label = describe_url(url)
@@ -43,9 +44,8 @@ async def open_database(url: str, *, announce: bool = True) -> AsyncIterator[Rep
     if announce:
         say(f"Database: {label}")
     if is_sqlite(normalise_url(url)):
-        # A local SQLite file belongs to this installation: it keeps itself current.
         try:
-            await upgrade(url)
+            repository = await open_repository(url)  # a local file: it keeps itself current
         except OSError as error:  # its folder cannot be made
             raise click.ClickException(
                 f"Cannot create {label} ({error.strerror or error}): set DATABASE_URL to a file "
@@ -59,7 +59,7 @@ async def open_database(url: str, *, announce: bool = True) -> AsyncIterator[Rep
                 f"{label} {have}; this version needs {state.head}. "
                 "Run `perceptions db upgrade` first."
             )
-    repository = create_repository(url)
+        repository = await open_repository(url)
     try:
         yield repository
     finally:

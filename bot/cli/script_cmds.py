@@ -9,9 +9,10 @@ from typing import Any
 import click
 
 from bot.analysis.coding import Coder
-from bot.engine import Command, Message, State, Status, TextInput, Turn, begin, handle
+from bot.engine import Command, Message, State, TextInput, Turn, begin, handle
 from bot.script import Script, check_file, load_script
 from bot.script.loader import ScriptError, script_paths, script_warnings
+from bot.vocabulary import InterviewStatus
 
 COMMAND_WORDS = {"/back": "back", "/skip": "skip", "/restart": "restart"}
 
@@ -150,7 +151,7 @@ def _summary(script: Script, state: State, record: _Record) -> None:
     group = {"doer": "doer", "non_doer": "non-doer"}.get(state.group or "", "not classified")
     click.echo(f"Status: {state.status.value.replace('_', ' ')}")
     click.echo(f"Classification: {group}")
-    if state.status == Status.active:
+    if state.status == InterviewStatus.active:
         click.echo("(the interview was left unfinished)")
 
 

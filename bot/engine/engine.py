@@ -20,7 +20,6 @@ from bot.engine.state import (
     Message,
     Pick,
     State,
-    Status,
     TextInput,
     Turn,
     Unsupported,
@@ -29,18 +28,20 @@ from bot.engine.state import (
 from bot.script import CompiledQuestion, QuestionType, Script
 from bot.script.limits import storable_text
 from bot.script.normalize import fold, words
+from bot.vocabulary import Group, InterviewStatus
 
 
 def begin(script: Script, *, language: str | None = None, source: str | None = None) -> Turn:
     """A new interview: the introduction and the consent question."""
-    state = State(status=Status.consent, language=script.language(language), source=source)
+    state = State(status=InterviewStatus.active, language=script.language(language), source=source,
+                  consented=False)
     return Turn(state=state, messages=prompt(script, state), changed=True)
 
 
 def prompt(script: Script, state: State) -> tuple[Message, ...]:
     """What to show to (re)ask where the interview stands; used on resume and after errors."""
     lang = state.language
-    if state.status == Status.consent:
+    if state.asking_consent:
         study = script.file.study
         intro = script.pipe(script.text(study.introduction, lang), lang, {})
         consent = Message(
@@ -70,11 +71,18 @@ def handle(script: Script, state: State, event: Input) -> Turn:
     """Decide what an input means for this interview."""
     if isinstance(event, TextInput):  # a NUL or half a surrogate pair: no database stores them
         event = TextInput(storable_text(event.text))
+    if state.status == InterviewStatus.paused:
+        # Whatever the respondent sends, they are back: ask where they stopped, take nothing.
+        return Turn(state=state) if event == Command("pause") else _resume(script, state)
     if isinstance(event, Command) and event.name == "restart":
         return _restart(script, state)
     if state.status.ended:
         return Turn(state=state, messages=prompt(script, state))
-    if state.status == Status.consent:
+    if isinstance(event, Command) and event.name == "pause":
+        return Turn(replace(state, status=InterviewStatus.paused, step=state.step + 1), changed=True)
+    if isinstance(event, Command) and event.name == "resume":
+        return Turn(state=state, messages=prompt(script, state))
+    if state.asking_consent:
         return _consent(script, state, event)
     assert state.current is not None, "an active interview always has a current question"
     question = script.by_id[state.current]
@@ -114,23 +122,28 @@ def _consent(script: Script, state: State, event: Input) -> Turn:
         }:
             choice = "no"
     if choice == "no":
-        declined = replace(state, status=Status.declined, step=state.step + 1)
+        declined = replace(state, status=InterviewStatus.declined, step=state.step + 1)
         return Turn(declined, (Message(script.message("declined", lang)),), changed=True)
     if choice != "yes":
         return Turn(state=state, messages=prompt(script, state)[1:])
-    return _advance(script, replace(state, status=Status.active, current=None), start=0)
+    return _advance(script, replace(state, consented=True, current=None), start=0)
+
+
+def _resume(script: Script, state: State) -> Turn:
+    resumed = replace(state, status=InterviewStatus.active, step=state.step + 1)
+    return Turn(resumed, prompt(script, resumed), changed=True)
 
 
 def _restart(script: Script, state: State) -> Turn:
     fresh = State(
-        status=Status.consent
-        if state.status in (Status.consent, Status.declined)
-        else Status.active,
+        status=InterviewStatus.active,
         language=state.language,
         step=state.step,
         source=state.source,
+        # Someone who has not said yes (or said no) is asked for consent again.
+        consented=state.consented and state.status != InterviewStatus.declined,
     )
-    if fresh.status == Status.consent:
+    if fresh.asking_consent:
         return Turn(
             replace(fresh, step=state.step + 1), prompt(script, fresh), changed=True, cleared=True
         )
@@ -196,7 +209,7 @@ def _answered(script: Script, state: State, question: CompiledQuestion, event: A
     answers = {**state.answers, question.id: event.value}
     new = replace(state, answers=answers, selected=())
     if question.eligible_if is not None and not question.eligible_if.holds(_env(new)):
-        return _end(script, new, Status.screened_out, (event,))
+        return _end(script, new, InterviewStatus.screened_out, (event,))
     if question.probe and _needs_probe(script, question, event.raw, new.language):
         probing = replace(new, probes=1, step=new.step + 1)
         return Turn(probing, (_probe_message(script, question, probing),), (event,), changed=True)
@@ -241,6 +254,7 @@ def _advance(script: Script, state: State, *, start: int) -> Turn:
     if state.current is not None and state.current not in history[-1:]:
         history = (*history, state.current)
     answers = dict(state.answers)
+    withdrawn: list[str] = []
     group = state.group
     sent: list[Message] = []
     lang = state.language
@@ -250,10 +264,13 @@ def _advance(script: Script, state: State, *, start: int) -> Turn:
             group = _classify(script, state, answers)
             if group is None and classification.exclude_unclassified:
                 ended = replace(state, answers=answers, history=history)
-                return _end(script, ended, Status.excluded, (), sent)
+                turn = _end(script, ended, InterviewStatus.excluded, (), sent)
+                return replace(turn, withdrawn=tuple(withdrawn))
         env = _env(replace(state, answers=answers, group=group))
         if question.when is not None and not question.when.holds(env):
-            answers.pop(question.id, None)  # an answer given before going back no longer applies
+            if question.id in answers:  # given before going back, it no longer applies
+                del answers[question.id]
+                withdrawn.append(question.id)
             continue
         if question.type == QuestionType.info:
             sent.append(Message(script.pipe(script.text(question.spec.text, lang), lang, answers)))
@@ -269,16 +286,17 @@ def _advance(script: Script, state: State, *, start: int) -> Turn:
             step=state.step + 1,
         )
         sent.append(_ask(script, question, new))
-        return Turn(new, tuple(sent), changed=True)
+        return Turn(new, tuple(sent), changed=True, withdrawn=tuple(withdrawn))
     if classification and group is None:
         group = _classify(script, state, answers)
     done = replace(state, answers=answers, history=history, group=group)
-    return _end(script, done, Status.completed, (), sent)
+    turn = _end(script, done, InterviewStatus.completed, (), sent)
+    return replace(turn, withdrawn=tuple(withdrawn))
 
 
-def _classify(script: Script, state: State, answers: Mapping[str, Value]) -> str | None:
+def _classify(script: Script, state: State, answers: Mapping[str, Value]) -> Group | None:
     env = _env(replace(state, answers=answers))
-    for group, rules in (("doer", script.doer), ("non_doer", script.non_doer)):
+    for group, rules in ((Group.doer, script.doer), (Group.non_doer, script.non_doer)):
         if any(all(condition.holds(env) for condition in rule) for rule in rules):
             return group
     return None
@@ -287,13 +305,13 @@ def _classify(script: Script, state: State, answers: Mapping[str, Value]) -> str
 def _end(
     script: Script,
     state: State,
-    status: Status,
+    status: InterviewStatus,
     events: tuple[AnswerEvent, ...],
     sent: list[Message] | None = None,
 ) -> Turn:
     lang = state.language
     study = script.file.study
-    if status == Status.completed:
+    if status == InterviewStatus.completed:
         text = script.pipe(script.text(study.closing, lang), lang, state.answers)
     else:
         own = script.text(study.screened_out, lang) if study.screened_out else None
@@ -304,7 +322,8 @@ def _end(
 
 def _env(state: State) -> dict[str, Value]:
     env: dict[str, Value] = dict(state.answers)
-    env.update(group=state.group, language=state.language, source=state.source)
+    env.update(group=state.group.value if state.group else None, language=state.language,
+               source=state.source)
     return env
 
 

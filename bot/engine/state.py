@@ -4,35 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from enum import StrEnum
 from typing import Any, Literal
+
+from bot.vocabulary import Group, InterviewStatus
 
 Value = str | int | float | list[str] | None
 CONSENT = "_consent"  # pseudo question id of the consent buttons (never a valid script id)
 DONE = "_done"  # value of the multiple-choice "Done" button
-
-
-class Status(StrEnum):
-    """Where an interview stands."""
-
-    consent = "consent"
-    active = "active"
-    completed = "completed"
-    screened_out = "screened_out"
-    excluded = "excluded"
-    declined = "declined"
-
-    @property
-    def ended(self) -> bool:
-        """Whether the interview is over (only a restart continues it)."""
-        return self not in (Status.consent, Status.active)
+_CONSENT_STATUS = "consent"  # how states stored before `State.consented` said "asking consent"
 
 
 @dataclass(frozen=True)
 class State:
-    """An interview's whole state: small, JSON-serialisable, persisted after every step."""
+    """An interview's whole state: small, JSON-serialisable, persisted after every step.
 
-    status: Status
+    `status` is the interview's status as storage keeps it and exports show it; an active
+    interview that has not been consented to yet (`consented` False) asks only for consent.
+    """
+
+    status: InterviewStatus
     language: str
     step: int = 0
     current: str | None = None
@@ -40,13 +30,20 @@ class State:
     answers: Mapping[str, Value] = field(default_factory=dict)
     history: tuple[str, ...] = ()
     selected: tuple[str, ...] = ()
-    group: str | None = None
+    group: Group | None = None
     source: str | None = None
+    consented: bool = True
+
+    @property
+    def asking_consent(self) -> bool:
+        """Whether the interview waits for the respondent to say yes or no to taking part."""
+        return self.status == InterviewStatus.active and not self.consented
 
     def to_dict(self) -> dict[str, Any]:
         """A plain dict for JSON storage."""
         data = asdict(self)
         data["status"] = self.status.value
+        data["group"] = self.group.value if self.group else None
         data["answers"] = dict(self.answers)
         data["history"] = list(self.history)
         data["selected"] = list(self.selected)
@@ -55,8 +52,12 @@ class State:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> State:
         """The state back from `to_dict`'s output."""
+        status, consented = str(data["status"]), bool(data.get("consented", True))
+        if status == _CONSENT_STATUS:  # states stored before consent became a flag
+            status, consented = InterviewStatus.active, False
+        group = data.get("group")
         return cls(
-            status=Status(data["status"]),
+            status=InterviewStatus(status),
             language=str(data["language"]),
             step=int(data.get("step", 0)),
             current=data.get("current"),
@@ -64,8 +65,9 @@ class State:
             answers=dict(data.get("answers", {})),
             history=tuple(data.get("history", ())),
             selected=tuple(data.get("selected", ())),
-            group=data.get("group"),
+            group=Group(group) if group else None,
             source=data.get("source"),
+            consented=consented,
         )
 
 
@@ -88,7 +90,7 @@ class Pick:
 class Command:
     """One of the engine's commands."""
 
-    name: Literal["back", "skip", "restart"]
+    name: Literal["back", "skip", "restart", "pause", "resume"]
 
 
 @dataclass(frozen=True)
@@ -144,3 +146,6 @@ class Turn:
     )
     changed: bool = False
     cleared: bool = False  # a restart: earlier answers of this interview no longer count
+    # Questions whose earlier answers no longer count (with their probes): after /back changed an
+    # answer, a branch it had opened is closed again. Storage deletes them with this turn.
+    withdrawn: tuple[str, ...] = ()

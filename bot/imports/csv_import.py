@@ -25,7 +25,7 @@ from bot.imports.problems import NOT_UTF8, CsvImportError, CsvProblem
 from bot.report.csv_cells import SEPARATOR, unsafe_text
 from bot.report.missing import MISSING_CELLS
 from bot.script import CompiledQuestion, QuestionType, Script
-from storage import InterviewStatus
+from bot.vocabulary import InterviewStatus
 
 _PSEUDONYM = re.compile(r"[0-9a-f]{64}")
 _PICKED = {"1": True, "0": False, "yes": True, "no": False, "true": True, "false": False}

@@ -12,24 +12,22 @@ import contextlib
 import io
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import IO
 
-from bot.engine import CONSENT, DONE, Command, Input, Pick, State, Status, TextInput, begin, handle
+from bot.engine import CONSENT, DONE, Command, Input, Pick, State, TextInput, begin, handle
 from bot.engine.state import AnswerEvent
 from bot.imports.columns import Layout, read_header
 from bot.imports.csv_import import CsvRow, RowReader, read_rows, records
 from bot.imports.problems import CsvImportError, CsvProblem
 from bot.imports.replay_cache import RouteCache
 from bot.imports.tally import ProblemLog, Remarks
-from bot.interviews.statuses import stored_status
 from bot.script import QuestionType, Script
-from storage import AnswerRecord, Group, ImportedInterview, InterviewStatus, Repository
+from bot.vocabulary import InterviewStatus
+from storage import AnswerRecord, ImportedInterview, Repository
 
-# A row whose file status says it stopped part-way is imported as abandoned: it never resumes.
-UNFINISHED = frozenset({InterviewStatus.ACTIVE, InterviewStatus.PAUSED, InterviewStatus.ABANDONED})
 PROGRESS_EVERY = 500  # rows
 
 
@@ -55,9 +53,9 @@ def replay(row: CsvRow, script: Script, now: datetime
     answer the engine recorded; raises `CsvImportError`."""
     state = begin(script, language=row.language, source=row.source).state
     events: dict[tuple[str, int], AnswerEvent] = {}
-    consent = "no" if row.status == InterviewStatus.DECLINED else "yes"
+    consent = "no" if row.status == InterviewStatus.declined else "yes"
     state = _step(script, state, Pick(CONSENT, consent), events)
-    while state.status == Status.active and state.current is not None:
+    while state.status == InterviewStatus.active and state.current is not None:
         question = script.by_id[state.current]
         if state.probes:
             said = row.probes.get((question.id, state.probes))
@@ -67,7 +65,7 @@ def replay(row: CsvRow, script: Script, now: datetime
             if not question.spec.required:
                 state = _step(script, state, Command("skip"), events)
                 continue
-            if row.status in UNFINISHED:
+            if row.status is not None and row.status.unfinished:  # stopped part-way: abandoned
                 break
             raise CsvImportError([CsvProblem(row.number, question.id, "is empty, but the script "
                                              "asks this respondent this question and it needs an "
@@ -79,20 +77,22 @@ def replay(row: CsvRow, script: Script, now: datetime
             raise CsvImportError([CsvProblem(row.number, question.id, "the bot did not accept "
                                              f"'{row.raw[question.id]}' here.")])
     # Rows that stop before the end were abandoned on paper: the bot must never resume them.
-    status = InterviewStatus.ABANDONED if not state.status.ended else stored_status(state.status)
+    if state.status.open:
+        state = replace(state, status=InterviewStatus.abandoned)
+    status = state.status
     answers = [AnswerRecord(e.question_id, e.value, e.raw, e.probe) for e in events.values()]
     for (question_id, probe), text in sorted(row.probes.items()):
         if (question_id, 0) in events and (question_id, probe) not in events:
             # Collected on paper though the bot would not have probed: still the respondent's words.
             answers.append(AnswerRecord(question_id, text, text, probe))
     started = row.started_at or now
-    completed = row.completed_at or (started if status == InterviewStatus.COMPLETED else None)
+    completed = row.completed_at or (started if status == InterviewStatus.completed else None)
     return ImportedInterview(
         pseudonym=row.pseudonym,
         status=status,
-        group=Group(state.group) if state.group else None,
+        group=state.group,
         started_at=started,
-        completed_at=completed if status == InterviewStatus.COMPLETED else None,
+        completed_at=completed if status == InterviewStatus.completed else None,
         answers=answers,
         language=row.language,
         source=row.source,
@@ -135,7 +135,7 @@ def _remark(
     if row.group and row.group != group:
         remarks.add("group", row.number, "the file's `group` differs from what the script's "
                     "rules give; the rules win")
-    if row.status and row.status not in UNFINISHED and row.status != status:
+    if row.status and not row.status.unfinished and row.status != status:
         remarks.add("status", row.number, "the file's `status` differs from what replaying the "
                     "answers gives; the replay wins")
 

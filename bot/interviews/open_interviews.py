@@ -7,7 +7,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from storage import OPEN_STATUSES, Group, InterviewRecord, InterviewStatus
+from bot.vocabulary import OPEN_STATUSES, Group, InterviewStatus
+from storage import InterviewRecord
 
 # About 2 kB each: a few tens of MB at most, and the least recently used are dropped first.
 DEFAULT_SIZE = 20_000
@@ -49,7 +50,7 @@ class OpenInterviews:
     def advanced(self, record: InterviewRecord, *, state: dict[str, Any],
                  status: InterviewStatus, group: Group | None, now: datetime) -> None:
         """Remember the record as a committed `advance` left it (step + 1)."""
-        finished = status == InterviewStatus.COMPLETED
+        finished = status == InterviewStatus.completed
         self.remember(replace(
             record, state=state, step=record.step + 1, status=status, group=group,
             updated_at=now, completed_at=now if finished else record.completed_at,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, datetime
 
 from bot.engine import (
@@ -14,7 +13,6 @@ from bot.engine import (
     Input,
     Pick,
     State,
-    Status,
     Turn,
     begin,
     handle,
@@ -28,14 +26,14 @@ from bot.interviews.once import RecentUpdates, once_per_update
 from bot.interviews.open_interviews import OpenInterviews
 from bot.interviews.outcome import Note, Outcome, Person, Reminder, StudyStats
 from bot.interviews.reminders import ReminderPolicy
-from bot.interviews.statuses import stored_status
 from bot.script import Script
-from storage import AnswerRecord, Group, InterviewRecord, InterviewStatus, Repository, pseudonymise
+from bot.vocabulary import InterviewStatus
+from storage import AnswerRecord, InterviewRecord, Repository, pseudonymise
 
 log = logging.getLogger(__name__)
 
 # A declined or abandoned interview is no reason to refuse a fresh /start.
-_STARTABLE = frozenset({InterviewStatus.DECLINED, InterviewStatus.ABANDONED})
+_STARTABLE = frozenset({InterviewStatus.declined, InterviewStatus.abandoned})
 
 
 def utc_now() -> datetime:
@@ -111,7 +109,7 @@ class InterviewService:
     async def _answer_on(self, record: InterviewRecord, pseudonym: str, event: Input,
                          update_id: int | None) -> Outcome | None:
         """Run the event on this record; None if the record turned out to be stale."""
-        if record.status == InterviewStatus.PAUSED:
+        if record.status == InterviewStatus.paused:
             return await self._resume(record, update_id)
         script = await self.catalog.for_version(record.script_version_id)
         state = State.from_dict(record.state)
@@ -128,7 +126,7 @@ class InterviewService:
             messages=turn.messages,
             keyboard=turn.keyboard,
             chosen=_chosen_label(script, state, event) if turn.keyboard is None else None,
-            finished=turn.state.status == Status.completed,
+            finished=turn.state.status == InterviewStatus.completed,
         )
 
     async def _redelivered(self, record: InterviewRecord, update_id: int | None) -> Outcome | None:
@@ -164,10 +162,11 @@ class InterviewService:
         record = await self._find_open(pseudonym)
         if record is None:
             return Outcome(await self.language_of(person), notes=(Note("nothing_to_pause"),))
+        script = await self.catalog.for_version(record.script_version_id)
         state = State.from_dict(record.state)
-        if record.status == InterviewStatus.ACTIVE:
-            await self._move(record, replace(state, step=state.step + 1), InterviewStatus.PAUSED,
-                             update_id)
+        turn = handle(script, state, Command("pause"))
+        if turn.changed:
+            await self._commit(record, turn, update_id)
         return Outcome(state.language, notes=(Note("paused"),))
 
     @once_per_update
@@ -180,7 +179,7 @@ class InterviewService:
             return Outcome(code, notes=(Note("language_set"),))
         script = await self.catalog.for_version(record.script_version_id)
         turn = set_language(script, State.from_dict(record.state), code)
-        if not await self._commit(record, turn, update_id, status=record.status):
+        if not await self._commit(record, turn, update_id):
             return Outcome(code, duplicate=True)
         return Outcome(turn.state.language, notes=(Note("language_set"),), messages=turn.messages)
 
@@ -273,7 +272,7 @@ class InterviewService:
             await self.repository.mark_reminded(interview_id=record.id, now=now)
             chat_id = chats.get(record.pseudonym)
             state = State.from_dict(record.state)
-            if chat_id is None or state.status != Status.active:
+            if chat_id is None or state.status != InterviewStatus.active or state.asking_consent:
                 continue
             script = await self.catalog.for_version(record.script_version_id)
             due.append(Reminder(chat_id, state.language, prompt(script, state)))
@@ -352,30 +351,22 @@ class InterviewService:
     async def _resume(self, record: InterviewRecord, update_id: int | None) -> Outcome:
         script = await self.catalog.for_version(record.script_version_id)
         state = State.from_dict(record.state)
-        notes: tuple[Note, ...] = ()
-        if record.status == InterviewStatus.PAUSED:
-            state = replace(state, step=state.step + 1)
-            await self._move(record, state, stored_status(state.status), update_id)
-            notes = (Note("resumed"),)
-        return Outcome(state.language, notes=notes, messages=prompt(script, state))
+        if record.status != InterviewStatus.paused:
+            return Outcome(state.language, messages=prompt(script, state))
+        turn = handle(script, state, Command("resume"))
+        await self._commit(record, turn, update_id)
+        return Outcome(turn.state.language, notes=(Note("resumed"),), messages=turn.messages)
 
-    async def _move(self, record: InterviewRecord, state: State, status: InterviewStatus,
-                    update_id: int | None) -> bool:
-        turn = Turn(state=state, changed=True)
-        return await self._commit(record, turn, update_id, status=status)
-
-    async def _commit(self, record: InterviewRecord, turn: Turn, update_id: int | None, *,
-                      status: InterviewStatus | None = None) -> bool:
+    async def _commit(self, record: InterviewRecord, turn: Turn, update_id: int | None) -> bool:
         """Persist a turn with compare-and-set on the stored step; False if stale or replayed."""
         state, now = turn.state, self._clock()
-        new_state, stored = state.to_dict(), status or stored_status(state.status)
-        group = Group(state.group) if state.group else None
+        new_state, stored, group = state.to_dict(), state.status, state.group
         applied = await self.repository.advance(
             interview_id=record.id, expected_step=record.step, new_state=new_state,
             status=stored, group=group, now=now,
             answers=[AnswerRecord(a.question_id, a.value, a.raw or None, a.probe)
                      for a in turn.answers],
-            update_id=update_id, clear_answers=turn.cleared,
+            update_id=update_id, clear_answers=turn.cleared, withdrawn=turn.withdrawn,
         )
         if not applied:
             self._open.forget(record.pseudonym)
@@ -384,13 +375,13 @@ class InterviewService:
         return True
 
     async def _note_consent(self, pseudonym: str, before: State, turn: Turn) -> None:
-        if before.status != Status.consent:
+        if not before.asking_consent:
             return
         now = self._clock()
-        if turn.state.status == Status.declined:  # never remind someone who said no
+        if turn.state.status == InterviewStatus.declined:  # never remind someone who said no
             await self.repository.update_respondent(pseudonym=pseudonym, opted_out_at=now,
                                                     chat_ref=None)
-        elif turn.state.status != Status.consent:
+        elif not turn.state.asking_consent:
             # Only now is the chat worth keeping (sealed): for one reminder after a restart.
             await self.repository.update_respondent(pseudonym=pseudonym, consent_at=now,
                                                     chat_ref=self._chats.sealed(pseudonym))
@@ -398,7 +389,7 @@ class InterviewService:
 
 def _unchanged(script: Script, state: State, event: Input, turn: Turn) -> Outcome:
     """What to say about an input that changed nothing: its re-ask, or where the interview is."""
-    if turn.messages or not isinstance(event, Pick) or state.status != Status.active:
+    if turn.messages or not isinstance(event, Pick) or state.status != InterviewStatus.active:
         return Outcome(state.language, messages=turn.messages)
     previous = state.history[-1] if state.history else None
     if previous == event.question_id and str(state.answers.get(previous)) == event.value:

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import yaml
 
-from storage import Group, Segment
+from bot.vocabulary import Group
+from storage import Segment
 
 MAX_TEXT = 4096  # one Telegram message
 FIGURES: Mapping[str, str] = {

@@ -20,8 +20,8 @@ def interview_record(
     """A stored interview as the analysis sees it (its pseudonym stays behind)."""
     return analysis.InterviewRecord(
         interview_id=interview.id,
-        status=interview.status.value,
-        group=interview.group.value if interview.group else None,
+        status=interview.status,
+        group=interview.group,
         source=interview.source,
         language=interview.language or default_language,
         started_at=interview.started_at,

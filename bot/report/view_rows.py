@@ -10,6 +10,7 @@ from bot.analysis import Row
 from bot.analysis.family import EVERYONE, MIRROR, NOBODY, QuestionLabel
 from bot.analysis.stats import ALPHA
 from bot.report import wording as w
+from bot.vocabulary import Group
 
 SMALL_CELL = 5  # a count below this in any cell makes the row's test fragile
 OUTSIDE = {
@@ -76,7 +77,7 @@ def caveats(row: Row, min_mentions: int) -> tuple[str, ...]:
     """What to keep in mind when reading this row's numbers."""
     out = []
     if len(row.asked_of) == 1:
-        group = "doers" if row.asked_of[0] == "doer" else "non-doers"
+        group = "doers" if row.asked_of[0] == Group.doer else "non-doers"
         out.append(f"Asked of {group} only: a share, not a comparison.")
     elif row.test == "none":
         out.append("Only one group answered: nothing to compare.")

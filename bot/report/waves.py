@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.analysis import analyse
-from bot.analysis.records import DOER, NON_DOER
 from bot.analysis.tabulate import Row
 from bot.analysis.waves import (
+    DOER,
+    NON_DOER,
     TRANSITIONS,
     WaveChange,
     WaveShare,
@@ -25,7 +26,8 @@ from bot.analysis.waves import (
 )
 from bot.report.records import answer_record, interview_record
 from bot.script import Script
-from storage import InterviewStatus, Repository
+from bot.vocabulary import Group, InterviewStatus
+from storage import Repository
 
 GROUP_WORDS = {DOER: "doer", NON_DOER: "non-doer"}
 
@@ -46,7 +48,7 @@ async def latest_groups(repository: Repository, study_id: str) -> dict[str, str]
     """Each person's group in their latest completed, classified interview of the study."""
     groups: dict[str, str] = {}
     async for interview in repository.stream_interviews(study_id=study_id):
-        if interview.status == InterviewStatus.COMPLETED and interview.group is not None:
+        if interview.status == InterviewStatus.completed and interview.group is not None:
             groups[interview.pseudonym] = interview.group.value  # start order: latest wins
     return groups
 
@@ -76,9 +78,9 @@ async def _changers_vs_stayers(repository: Repository, script: Script, changers:
     interviews, languages = [], {}
     async for stored in repository.stream_interviews(study_id=script.study_id):
         record = interview_record(stored, default)
-        relabel = DOER if stored.pseudonym in changers else (
-            NON_DOER if stored.pseudonym in stayers else None)
-        if stored.status != InterviewStatus.COMPLETED or relabel is None:
+        relabel = Group.doer if stored.pseudonym in changers else (
+            Group.non_doer if stored.pseudonym in stayers else None)
+        if stored.status != InterviewStatus.completed or relabel is None:
             record = replace(record, group=None)  # not counted
         else:
             record = replace(record, group=relabel)

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot.analysis import Row, Summary
 from bot.analysis.fieldwork import Fieldwork
+from bot.vocabulary import Group, InterviewStatus
 
 DETERMINANTS = {
     "perceived_self_efficacy": "Perceived self-efficacy",
@@ -30,13 +31,13 @@ BCOS_NAMES = {
     "self_assurance": "Self-assurance",
 }
 STATUS_NAMES = {
-    "completed": "Completed",
-    "screened_out": "Screened out",
-    "excluded": "Excluded (neither group)",
-    "declined": "Declined",
-    "active": "Still answering",
-    "paused": "Paused",
-    "abandoned": "Abandoned",
+    InterviewStatus.completed: "Completed",
+    InterviewStatus.screened_out: "Screened out",
+    InterviewStatus.excluded: "Excluded (neither group)",
+    InterviewStatus.declined: "Declined",
+    InterviewStatus.active: "Still answering",
+    InterviewStatus.paused: "Paused",
+    InterviewStatus.abandoned: "Abandoned",
 }
 TEST_NAMES = {
     "wald": "Wald test on the log odds ratio",
@@ -189,4 +190,4 @@ def asked_only(row: Row) -> str:
     """" (non-doers only)" for a row of a question one group alone was asked, else ""."""
     if len(row.asked_of) != 1:
         return ""
-    return " (doers only)" if row.asked_of[0] == "doer" else " (non-doers only)"
+    return " (doers only)" if row.asked_of[0] == Group.doer else " (non-doers only)"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from bot.script import expr
 from bot.script.compiled import CompiledQuestion, Option, ProbeRule, Script, builtin_messages
 from bot.script.model import Question, QuestionType, ScriptFile
-from bot.script.parts import GROUPS, choices_of, names_in, rule_sources, scale_range
+from bot.script.parts import choices_of, names_in, rule_sources, scale_range
+from bot.vocabulary import GROUPS, Group
 
 _Q = QuestionType
 
@@ -43,8 +44,8 @@ def compile_script(file: ScriptFile, source: str) -> Script:
         source=source,
         questions=questions,
         messages=messages,
-        doer=rules["doer"],
-        non_doer=rules["non_doer"],
+        doer=rules[Group.doer],
+        non_doer=rules[Group.non_doer],
         classify_from=classify_from,
         by_id=by_id,
     )

@@ -8,8 +8,9 @@ from bot.script import expr
 from bot.script.compiled import CONDITION_VARIABLES
 from bot.script.limits import unstorable_character, valid_payload
 from bot.script.model import Question, QuestionType, ScriptFile
-from bot.script.parts import GROUPS, Found, Path, names_in, rule_sources, undeclared, values_of
+from bot.script.parts import Found, Path, names_in, rule_sources, undeclared, values_of
 from bot.script.satisfy import satisfiable
+from bot.vocabulary import GROUPS, Group
 
 _Q = QuestionType
 _ECHO = 60  # characters of a condition quoted back in a message
@@ -62,8 +63,8 @@ def classification_problems(file: ScriptFile) -> Iterator[Found]:
         for side in GROUPS
     }
     specs = _specs(questions)
-    doers = [rule for rule in parsed["doer"] if rule is not None]
-    every_doer_rule_usable = len(doers) == len(parsed["doer"])
+    doers = [rule for rule in parsed[Group.doer] if rule is not None]
+    every_doer_rule_usable = len(doers) == len(parsed[Group.doer])
     for side in GROUPS:
         for g_index, rule in enumerate(parsed[side]):
             if rule is None:
@@ -72,7 +73,7 @@ def classification_problems(file: ScriptFile) -> Iterator[Found]:
             if not satisfiable(file, specs, rule):
                 message = f"this {side} rule can never match: its conditions are never all true together"
                 yield Found(path, message)
-            elif side == "non_doer" and every_doer_rule_usable and not satisfiable(
+            elif side == Group.non_doer and every_doer_rule_usable and not satisfiable(
                 file, specs, rule, unless=doers
             ):
                 message = (

@@ -7,9 +7,9 @@ from typing import NamedTuple
 
 from bot.script import expr
 from bot.script.model import Choice, Question, QuestionType, ScriptFile
+from bot.vocabulary import GROUPS
 
 Path = tuple[str | int, ...]
-GROUPS = ("doer", "non_doer")
 
 
 class Found(NamedTuple):

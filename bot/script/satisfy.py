@@ -14,7 +14,8 @@ from typing import Any
 
 from bot.script import expr
 from bot.script.model import Question, QuestionType, ScriptFile
-from bot.script.parts import GROUPS, names_in, scale_range, values_of
+from bot.script.parts import names_in, scale_range, values_of
+from bot.vocabulary import GROUPS, Group
 
 MAX_COMBINATIONS = 20_000
 _Q = QuestionType
@@ -97,7 +98,7 @@ def _numbers(literals: list[float], question: Question | None) -> list[float]:
     )
 
 
-def groups_asked(file: ScriptFile, question: Question) -> tuple[str, ...]:
+def groups_asked(file: ScriptFile, question: Question) -> tuple[Group, ...]:
     """The groups (doer, non_doer) whose members the question's `when` lets it be asked of."""
     if question.when is None or "group" not in names_in(question.when):
         return GROUPS

@@ -6,36 +6,12 @@ import asyncio
 import contextlib
 import logging
 import signal
-from datetime import timedelta
 
-from bot.interviews import InterviewService, ScriptCatalog
-from bot.interviews.reminders import ReminderPolicy
-from bot.interviews.service import utc_now
+from bot.compose import open_service
 from bot.settings import Settings
 from bot.telegram.app import build_application, prepare, serve_polling
-from storage import create_repository, upgrade
-from storage.engine import is_sqlite, normalise_url
 
 log = logging.getLogger(__name__)
-
-
-async def open_service(settings: Settings) -> InterviewService:
-    """Storage (SQLite upgraded in place), every script registered, and the service over them."""
-    if is_sqlite(normalise_url(settings.database_url)):
-        # A PostgreSQL schema is upgraded deliberately (`perceptions db upgrade`); a local
-        # SQLite file belongs to this bot alone, so it keeps itself current.
-        await upgrade(settings.database_url)
-    repository = create_repository(settings.database_url)
-    catalog = await ScriptCatalog.load(repository, settings.dialogs_dir,
-                                       default_study=settings.default_study, now=utc_now())
-    policy = ReminderPolicy(
-        after=timedelta(hours=settings.reminder_after_hours),
-        quiet_start=settings.quiet_hours_start,
-        quiet_end=settings.quiet_hours_end,
-        timezone=settings.timezone,
-    )
-    return InterviewService(repository, catalog, settings.pseudonym_key.get_secret_value(),
-                            reminders=policy)
 
 
 async def run_bot(settings: Settings, *, webhook: bool) -> None:

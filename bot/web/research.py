@@ -20,6 +20,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.analysis.emerging import emerging_themes
+from bot.compose import open_repository
 from bot.report.exports import ExportFormat, export_csv
 from bot.report.templating import asset
 from bot.review.coding_csv import MAX_CODER, write_coding_csv
@@ -43,7 +44,7 @@ from bot.web.research_pages import (
     studies_page,
 )
 from bot.web.sandbox_chat import load_scripts
-from storage import Repository, create_repository
+from storage import Repository
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +106,7 @@ def create_research_app(settings: Settings, *, repository: Repository | None = N
 def _lifecycle(settings: Settings, given: Repository | None
                ) -> Callable[[web.Application], AsyncIterator[None]]:
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
-        repository = given or create_repository(settings.database_url)
+        repository = given or await open_repository(settings.database_url)
         app[REPOSITORY] = repository
         try:
             yield

@@ -13,6 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.compose import open_repository
 from bot.settings import Settings
 from bot.testing.fake_bot_api import FakeBotApi
 from bot.testing.fake_objects import JSON
@@ -27,8 +28,8 @@ from bot.web.sandbox_chat import (
     start_text,
     transcript,
 )
-from bot.web.sandbox_database import check_sandbox_database, mark_as_sandbox
-from storage import Repository, create_repository, pseudonymise, upgrade
+from storage import Repository, pseudonymise
+from storage.sandbox_file import check_sandbox_database, mark_as_sandbox
 
 log = logging.getLogger(__name__)
 
@@ -124,8 +125,8 @@ def _lifecycle(settings: Settings, bot_runner: BotRunner
                ) -> Callable[[web.Application], AsyncIterator[None]]:
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         mark_as_sandbox(settings.database_url)
-        await upgrade(settings.database_url)
-        repository = create_repository(settings.database_url)
+        # The sandbox's own database (checked above): nobody else shares it.
+        repository = await open_repository(settings.database_url, migrate=True)
         try:
             async with FakeBotApi() as fake, bot_runner(settings, fake, repository):
                 app[SANDBOX] = Sandbox(settings, fake, repository,

@@ -9,8 +9,7 @@ from collections.abc import AsyncIterator
 from pydantic import SecretStr
 from telegram import Update
 
-from bot.interviews import InterviewService, ScriptCatalog
-from bot.interviews.service import utc_now
+from bot.compose import open_service
 from bot.settings import Settings
 from bot.telegram.app import build_application, prepare
 from bot.testing.fake_bot_api import FakeBotApi
@@ -26,9 +25,7 @@ SANDBOX_TOKEN = "123456:sandbox-offline-token"
 async def polling_real_bot(settings: Settings, fake: FakeBotApi,
                            repository: Repository) -> AsyncIterator[None]:
     """The bot `perceptions run` builds, storing into `repository` and polling the fake."""
-    catalog = await ScriptCatalog.load(repository, settings.dialogs_dir,
-                                       default_study=settings.default_study, now=utc_now())
-    service = InterviewService(repository, catalog, settings.pseudonym_key.get_secret_value())
+    service = await open_service(settings, repository)
     offline = settings.model_copy(update={"telegram_bot_token": SecretStr(SANDBOX_TOKEN)})
     # No global send limit: the fake is local and one researcher types slowly anyway.
     application = build_application(offline, service, base_url=fake.base_url,

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bot.engine import State, Status, TextInput, handle
+from bot.engine import State, TextInput, handle
 from bot.engine.engine import prompt
 from bot.report.csv_cells import METADATA
 from bot.report.exports import CODED_METADATA
@@ -15,6 +15,7 @@ from bot.script.expr import MAX_DEPTH, MAX_LENGTH, ExpressionError, parse
 from bot.script.limits import MAX_KEYBOARD_BYTES
 from bot.script.patterns import pattern_problem
 from bot.telegram.keyboards import question_keyboard
+from bot.vocabulary import InterviewStatus
 from tests.checker.corpus import HEADERS
 
 
@@ -33,7 +34,7 @@ def test_the_deepest_condition_allowed_checks_and_runs_without_recursion_errors(
     script, problems = check_source((HEADERS["en"] + questions).encode(), "s.yaml")
     assert problems == []
     assert script is not None
-    state = State(status=Status.active, language="en", current="days", step=3)
+    state = State(status=InterviewStatus.active, language="en", current="days", step=3)
     turn = handle(script, state, TextInput("1"))  # evaluates the `when` of q
     holds = (MAX_DEPTH - 2) % 2 == 0  # an even number of `not`s leaves `days == 1` as it is
     assert turn.state.current == ("q" if holds else None)
@@ -64,7 +65,7 @@ def test_the_keyboard_estimate_is_never_below_what_telegram_is_sent() -> None:
     script, problems = check_source((HEADERS["en"] + questions).encode(), "s.yaml")
     assert problems == [], "25 such labels fit"
     assert script is not None
-    state = State(status=Status.active, language="en", current="q", step=3, selected=("c1", "c2"))
+    state = State(status=InterviewStatus.active, language="en", current="q", step=3, selected=("c1", "c2"))
     markup = question_keyboard(prompt(script, state)[0])
     assert markup is not None
     sent = len(json.dumps(markup.to_dict(), ensure_ascii=False).encode())

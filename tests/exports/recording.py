@@ -7,9 +7,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.engine import CONSENT, Command, Input, Pick, TextInput, begin, handle
-from bot.interviews.statuses import stored_status
 from bot.script import Script
-from storage import AnswerRecord, Group, Repository, create_repository, upgrade
+from storage import AnswerRecord, Repository, create_repository, upgrade
 
 HERE = Path(__file__).parent
 START = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
@@ -50,10 +49,10 @@ async def record(
         turn = handle(script, state, TextInput(event) if isinstance(event, str) else event)
         moved = await repository.advance(
             interview_id=interview.id, expected_step=step, new_state=turn.state.to_dict(),
-            status=stored_status(turn.state.status),
-            group=Group(turn.state.group) if turn.state.group else None,
+            status=turn.state.status, group=turn.state.group,
             now=now + timedelta(seconds=step + 1),
             answers=[AnswerRecord(a.question_id, a.value, a.raw, a.probe) for a in turn.answers],
+            withdrawn=turn.withdrawn,
         )
         assert moved, f"step {step} was refused"
         state = turn.state

@@ -8,7 +8,8 @@ import io
 from bot.report.csv_cells import RISKY_FIRST, cell, safe_text, unsafe_text, wide_header
 from bot.report.exports import LONG_HEADER, export_csv
 from bot.script import Script
-from storage import AnswerRecord, ImportedInterview, InterviewStatus, Repository
+from bot.vocabulary import InterviewStatus
+from storage import AnswerRecord, ImportedInterview, Repository
 from tests.exports.recording import START, record, record_study
 
 
@@ -131,7 +132,7 @@ async def test_tab_cr_and_nul_stored_by_other_means_are_neutralised(
         study_id=script.study_id, script_version_id=version.id, now=START,
         interviews=[
             ImportedInterview(
-                pseudonym=f"{n:064x}", status=InterviewStatus.EXCLUDED, group=None,
+                pseudonym=f"{n:064x}", status=InterviewStatus.excluded, group=None,
                 started_at=START, completed_at=None, source=text, answers=[AnswerRecord("name", text, text)],
             )
             for n, text in enumerate(texts)

@@ -10,14 +10,8 @@ import pytest
 from bot.report.csv_cells import answer_text, csv_field, safe_field, safe_text, timestamp
 from bot.report.exports import LONG_HEADER, export_csv
 from bot.script import Script
-from storage import (
-    AnswerRecord,
-    AnswerValue,
-    Group,
-    ImportedInterview,
-    InterviewStatus,
-    Repository,
-)
+from bot.vocabulary import Group, InterviewStatus
+from storage import AnswerRecord, AnswerValue, ImportedInterview, Repository
 from tests.exports.recording import START, record_study
 
 AWKWARD_TEXTS = [
@@ -96,7 +90,7 @@ async def test_long_export_matches_csv_writer_on_awkward_values(
         study_id=script.study_id, script_version_id=version.id, now=START,
         interviews=[
             ImportedInterview(
-                pseudonym=f"{n:064x}", status=InterviewStatus.COMPLETED, group=Group.NON_DOER,
+                pseudonym=f"{n:064x}", status=InterviewStatus.completed, group=Group.non_doer,
                 started_at=START, completed_at=START, answers=[answer],
             )
             for n, answer in enumerate(answers)

@@ -11,7 +11,8 @@ from bot.imports.csv_replay import import_csv
 from bot.imports.problems import CsvImportError
 from bot.report.exports import export_csv
 from bot.script import Script
-from storage import InterviewStatus, Repository
+from bot.vocabulary import InterviewStatus
+from storage import Repository
 from tests.exports.recording import START, fresh_repository, record_study
 
 KEY = "test-key"
@@ -164,6 +165,6 @@ async def test_round_trip_export_import_export(
         assert result.notes == []
         assert await wide(fresh, script, labels) == first
         statuses = [i.status async for i in fresh.stream_interviews(study_id=script.study_id)]
-        assert InterviewStatus.DECLINED in statuses
+        assert InterviewStatus.declined in statuses
     finally:
         await fresh.close()

@@ -16,11 +16,11 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
+from bot.compose import open_service
 from bot.interviews import InterviewService
 from bot.settings import Settings
 from bot.telegram.app import build_application, prepare, serve_polling
 from bot.telegram.context import InterviewApplication
-from bot.telegram.runner import open_service
 from bot.telegram.webhook import serve_webhook
 from bot.testing.fake_bot_api import FakeBotApi
 from storage import pseudonymise

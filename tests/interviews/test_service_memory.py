@@ -10,6 +10,7 @@ from bot.interviews import InterviewService, Person, ScriptCatalog
 from storage import Repository
 
 DIALOGS = Path(__file__).resolve().parents[2] / "dialogs"
+SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
 STUDY = "cycling_to_work"
 KEY = "test-pseudonym-key"
 ANA = Person(4242, "en")
@@ -67,3 +68,20 @@ async def test_after_erasure_a_message_starts_afresh(repository: Repository) -> 
 
     assert await stored(repository) == []  # "34" was not taken as an answer to anything
     assert outcome.messages  # the welcome and consent question of a new interview
+
+
+async def test_an_answer_to_a_branch_closed_after_back_is_no_longer_stored(
+    repository: Repository,
+) -> None:
+    catalog = await ScriptCatalog.load(repository, SCRIPTS, default_study="mini",
+                                       now=datetime.now(UTC))
+    service = InterviewService(repository, catalog, KEY)
+    await service.start(ANA, None, 1)
+    for update_id, text in enumerate(["yes", "Ann", "30", "0", "1"], start=2):
+        await service.answer(ANA, TextInput(text), update_id)  # a non-doer: asked `instead`
+    await service.answer(ANA, Command("back"), 10)
+    await service.answer(ANA, Command("back"), 11)
+    await service.answer(ANA, TextInput("5"), 12)  # a doer after all: `instead` does not apply
+
+    answers = [(a.question_id, a.value) async for a in repository.stream_answers(study_id="mini")]
+    assert answers == [("name", "Ann"), ("age", 30), ("days", 5)]

@@ -15,7 +15,8 @@ from bench.audience import PastRespondent, plant
 from bot.outreach import BroadcastChanged, Broadcaster, BroadcastSummary, Plan
 from bot.telegram.broadcast import telegram_send
 from bot.testing.fake_bot_api import FakeBotApi
-from storage import Group, RecipientStatus, Repository, create_repository, pseudonymise, upgrade
+from bot.vocabulary import Group
+from storage import RecipientStatus, Repository, create_repository, pseudonymise, upgrade
 
 KEY = "broadcast-test-key-long-enough"
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
@@ -42,7 +43,7 @@ class World:
 # 1-30 opted in (21-30 speak French); 31-35 said no; 36-37 never chose; 38 blocked the bot,
 # 39 deleted their account, 40 erased everything with /delete; 41 only wants a later interview.
 PEOPLE = [
-    *(PastRespondent(i, "fr" if i > 20 else "en", Group.DOER if i % 2 else Group.NON_DOER)
+    *(PastRespondent(i, "fr" if i > 20 else "en", Group.doer if i % 2 else Group.non_doer)
       for i in range(1, 31)),
     *(PastRespondent(i, results=False) for i in range(31, 36)),
     *(PastRespondent(i, chose=False) for i in range(36, 38)),
@@ -118,7 +119,7 @@ async def test_a_segment_narrows_the_audience(world: World) -> None:
     from storage import Segment
 
     plan = Plan("cycling", "doers-fr", {"fr": "Bravo."}, "fr", segment=Segment(
-        group=Group.DOER, language="fr"))
+        group=Group.doer, language="fr"))
     summary = await world.broadcast(plan)
     assert summary.count(RecipientStatus.SENT) == 5  # 21, 23, 25, 27, 29
     assert [i for i in range(1, 42) if world.delivered(i)] == [21, 23, 25, 27, 29]

@@ -8,7 +8,7 @@ import pytest
 
 from bot.outreach.figures import fill, study_figures
 from bot.outreach.message import MessageError
-from storage import Group
+from bot.vocabulary import Group
 from tests.report.study import cycling, fresh_repository, planted_interviews, write_study
 
 TRAFFIC = ("the traffic scares me", "roads are unsafe", "too dangerous")
@@ -27,7 +27,7 @@ async def test_the_top_barrier_and_its_shares_match_the_planted_answers(tmp_path
     completed = [i for i in interviews if i.group is not None]
     named = {i.pseudonym for i in completed for a in i.answers
              if a.question_id == "hard" and any(t in str(a.value) for t in TRAFFIC)}
-    non_doers = [i for i in completed if i.group == Group.NON_DOER]
+    non_doers = [i for i in completed if i.group == Group.non_doer]
     share = round(100 * len(named) / len(completed))
     non_doer_share = round(100 * sum(i.pseudonym in named for i in non_doers) / len(non_doers))
     assert figures["en"]["respondents"] == str(len(completed))

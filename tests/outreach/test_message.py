@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot.outreach.message import MessageError, load_message, parse_segment
-from storage import Group, Segment
+from bot.vocabulary import Group
+from storage import Segment
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -26,7 +27,7 @@ text:
 """))
     assert message.name == "thanks"  # the file name when none is given
     assert message.texts["fr"] == "Merci !"
-    assert message.segment == Segment(group=Group.NON_DOER)
+    assert message.segment == Segment(group=Group.non_doer)
     assert message.figures == {"top_barrier_share", "top_barrier"}
 
 
@@ -46,8 +47,8 @@ def test_mistakes_are_named_with_the_file(tmp_path: Path, text: str, says: str) 
 
 
 def test_command_line_segments_add_to_the_files() -> None:
-    base = Segment(group=Group.DOER)
-    assert parse_segment(["language=fr", "source=radio"], base) == Segment(Group.DOER, "fr",
+    base = Segment(group=Group.doer)
+    assert parse_segment(["language=fr", "source=radio"], base) == Segment(Group.doer, "fr",
                                                                            "radio")
     with pytest.raises(MessageError, match="group=…, language=… or source=…"):
         parse_segment(["age=3"], base)

@@ -7,12 +7,13 @@ from pathlib import Path
 
 from bot.report.waves import compare_waves, render_waves_md
 from bot.script import load_script
-from storage import AnswerRecord, Group, ImportedInterview, InterviewStatus
+from bot.vocabulary import Group, InterviewStatus
+from storage import AnswerRecord, ImportedInterview
 from tests.report.study import cycling, fresh_repository, write_study
 
 WAVE2 = Path(__file__).parent / "waves" / "cycling-wave2.yaml"
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
-D, N = Group.DOER, Group.NON_DOER
+D, N = Group.doer, Group.non_doer
 
 
 def interview(person: int, group: Group, when: datetime, hard: str | None = None
@@ -20,7 +21,7 @@ def interview(person: int, group: Group, when: datetime, hard: str | None = None
     answers = [AnswerRecord("days", 4 if group == D else 0)]
     if hard is not None:
         answers.append(AnswerRecord("hard", hard, hard))
-    return ImportedInterview(pseudonym=f"{person:064x}", status=InterviewStatus.COMPLETED,
+    return ImportedInterview(pseudonym=f"{person:064x}", status=InterviewStatus.completed,
                              group=group, started_at=when, completed_at=when, answers=answers,
                              language="en")
 

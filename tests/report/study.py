@@ -6,12 +6,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.script import Script, load_script
+from bot.vocabulary import Group, InterviewStatus
 from storage import (
     AnswerRecord,
     AnswerValue,
-    Group,
     ImportedInterview,
-    InterviewStatus,
     Repository,
     create_repository,
     upgrade,
@@ -45,7 +44,7 @@ def _interview(
     source: str | None = None,
 ) -> ImportedInterview:
     started = T0 + timedelta(hours=number)
-    done = status != InterviewStatus.ABANDONED
+    done = status != InterviewStatus.abandoned
     return ImportedInterview(
         pseudonym=f"{number:064x}",
         status=status,
@@ -67,13 +66,13 @@ def planted_interviews(seed: int = 7) -> list[ImportedInterview]:
     for i, doer, answers in planted_answers(seed):
         if i == 1:
             answers["hard"] = SCRIPT_QUOTE
-        group = Group.DOER if doer else Group.NON_DOER
-        interviews.append(_interview(i, InterviewStatus.COMPLETED, group, answers,
+        group = Group.doer if doer else Group.non_doer
+        interviews.append(_interview(i, InterviewStatus.completed, group, answers,
                                      "poster" if i < 30 else None))  # fmt: skip
     interviews += [
-        _interview(90, InterviewStatus.SCREENED_OUT, None, {"age": 15}),
-        _interview(91, InterviewStatus.DECLINED, None, {}),
-        _interview(92, InterviewStatus.ABANDONED, None, {"age": 40, "days": 0}),
+        _interview(90, InterviewStatus.screened_out, None, {"age": 15}),
+        _interview(91, InterviewStatus.declined, None, {}),
+        _interview(92, InterviewStatus.abandoned, None, {"age": 40, "days": 0}),
     ]
     return interviews
 

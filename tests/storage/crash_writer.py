@@ -10,7 +10,8 @@ import asyncio
 import sys
 from datetime import UTC, datetime
 
-from storage import AnswerRecord, InterviewStatus, create_repository
+from bot.vocabulary import InterviewStatus
+from storage import AnswerRecord, create_repository
 
 
 async def main(database_url: str, interview_id: int) -> None:
@@ -21,7 +22,7 @@ async def main(database_url: str, interview_id: int) -> None:
         question = f"q{step}"
         applied = await repo.advance(
             interview_id=interview_id, expected_step=step, new_state={"step": step + 1},
-            status=InterviewStatus.ACTIVE, group=None, now=datetime.now(UTC),
+            status=InterviewStatus.active, group=None, now=datetime.now(UTC),
             answers=[AnswerRecord(question, step, f"answer {step}")], update_id=step,
         )
         if not applied:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot.vocabulary import Group, InterviewStatus
 from storage import (
     AnswerRecord,
     AnswerRow,
     AnswerValue,
-    Group,
     ImportedInterview,
-    InterviewStatus,
     Repository,
     StoredAnswer,
 )
@@ -41,8 +40,8 @@ async def test_batches_hold_the_same_answers_in_the_same_order(
         study_id="big", script_version_id=version.id, now=now,
         interviews=[
             ImportedInterview(
-                pseudonym=f"{n:064x}", status=InterviewStatus.COMPLETED,
-                group=Group.DOER if n % 2 else None, started_at=now, completed_at=now,
+                pseudonym=f"{n:064x}", status=InterviewStatus.completed,
+                group=Group.doer if n % 2 else None, started_at=now, completed_at=now,
                 # Some interviews have no answers; the others' answers straddle batches.
                 answers=[] if n % 7 == 0 else [
                     AnswerRecord(f"q{q}", value, raw_text=None if q % 3 else "typed", probe=q % 2)

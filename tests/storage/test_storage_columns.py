@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot.vocabulary import Group, InterviewStatus
 from storage import (
     AnswerColumnBatch,
     AnswerRecord,
     AnswerValue,
-    Group,
     ImportedInterview,
-    InterviewStatus,
     Repository,
     StoredAnswer,
 )
@@ -56,8 +55,8 @@ async def import_study(repo: Repository, now: datetime, study_id: str, count: in
         interviews=[
             ImportedInterview(
                 pseudonym=f"{study_id}-{n}",
-                status=InterviewStatus.COMPLETED if n % 4 else InterviewStatus.ABANDONED,
-                group=Group.DOER if n % 2 else None, started_at=now,
+                status=InterviewStatus.completed if n % 4 else InterviewStatus.abandoned,
+                group=Group.doer if n % 2 else None, started_at=now,
                 completed_at=now + timedelta(minutes=n, microseconds=n) if n % 4 else None,
                 language="en" if n % 3 else None, source="poster" if n % 2 else None,
                 answers=[] if n % 7 == 0 else [
@@ -105,7 +104,7 @@ async def test_answers_come_by_interview_whatever_order_they_were_recorded_in(
     for who, step, question, seconds in turns:
         assert await repo.advance(
             interview_id=started[who].id, expected_step=step,
-            new_state={}, status=InterviewStatus.ACTIVE, group=None,
+            new_state={}, status=InterviewStatus.active, group=None,
             now=now + timedelta(seconds=seconds, microseconds=5),
             answers=[AnswerRecord(question, question)],
         )  # fmt: skip

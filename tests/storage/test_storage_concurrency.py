@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 
-from storage import AnswerRecord, InterviewRecord, InterviewStatus, Repository, pseudonymise
+from bot.vocabulary import InterviewStatus
+from storage import AnswerRecord, InterviewRecord, Repository, pseudonymise
 
 INTERVIEWS = 200
 STEPS = 4
@@ -21,7 +22,7 @@ async def run_interview(repo: Repository, interview: InterviewRecord, now: datet
             return asyncio.create_task(
                 repo.advance(
                     interview_id=interview.id, expected_step=step,
-                    new_state={"step": step + 1}, status=InterviewStatus.ACTIVE, group=None,
+                    new_state={"step": step + 1}, status=InterviewStatus.active, group=None,
                     now=now, answers=[AnswerRecord(f"q{step}", f"answer {step}")],
                     update_id=update_id,
                 )

@@ -7,18 +7,11 @@ from typing import Any
 
 import pytest
 
-from storage import (
-    AnswerRecord,
-    Group,
-    ImportedInterview,
-    InterviewRecord,
-    InterviewStatus,
-    Repository,
-    pseudonymise,
-)
+from bot.vocabulary import Group, InterviewStatus
+from storage import AnswerRecord, ImportedInterview, InterviewRecord, Repository, pseudonymise
 
 KEY = "test-pseudonym-key"
-ACTIVE = InterviewStatus.ACTIVE
+ACTIVE = InterviewStatus.active
 
 
 async def begin(
@@ -132,8 +125,8 @@ async def test_advance_applies_once_per_step_and_a_stale_step_changes_nothing(
         interview_id=interview.id,
         expected_step=0,
         new_state={"step": 99},
-        status=InterviewStatus.COMPLETED,
-        group=Group.DOER,
+        status=InterviewStatus.completed,
+        group=Group.doer,
         now=later + timedelta(minutes=5),
         answers=[AnswerRecord("q1", "no", "No"), AnswerRecord("q2", "x")],
     )
@@ -218,6 +211,38 @@ async def test_a_new_main_answer_drops_the_probes_of_the_answer_it_replaces(
     assert await repo.coding_overrides(study_id="handwashing") == {}
 
 
+async def test_withdrawn_answers_are_deleted_in_the_same_transition(
+    repo: Repository, now: datetime
+) -> None:
+    interview = await begin(repo, now)
+    other = await begin(repo, now, user_id=2)
+    await answer(repo, interview, 0, now, AnswerRecord("days", 0, "0"))
+    await answer(repo, interview, 1, now, AnswerRecord("instead", ["car"], "1"))
+    await answer(repo, interview, 2, now, AnswerRecord("instead", "Faster", "Faster", probe=1))
+    await answer(repo, other, 0, now, AnswerRecord("instead", ["bus"], "2"))
+    branch = next(a for a in await collect_answers(repo)
+                  if (a.interview_id, a.question_id, a.probe) == (interview.id, "instead", 1))
+    await repo.set_coding_override(answer_id=branch.id, themes=["speed"], coder="ana", now=now)
+
+    # Back to `days`, now answered 5: the branch `instead` belonged to is closed again.
+    async def change_days(step: int) -> bool:
+        return await repo.advance(
+            interview_id=interview.id, expected_step=step, new_state={"step": step + 1},
+            status=ACTIVE, group=Group.doer, now=now, answers=[AnswerRecord("days", 5, "5")],
+            withdrawn=["instead"],
+        )
+
+    assert await change_days(2) is False  # stale: nothing is withdrawn either
+    assert len(await answers_of(repo)) == 4
+    assert await change_days(3) is True
+
+    assert await answers_of(repo) == [
+        (interview.id, "days", 0, 5),
+        (other.id, "instead", 0, ["bus"]),  # another interview's answer to it stays
+    ]
+    assert await repo.coding_overrides(study_id="handwashing") == {}
+
+
 async def test_restart_clears_earlier_answers_in_the_same_transition(
     repo: Repository, now: datetime
 ) -> None:
@@ -266,9 +291,9 @@ async def test_completion_sets_completed_at_and_counts(repo: Repository, now: da
     await begin(repo, now, user_id=4)
     done = now + timedelta(minutes=7)
 
-    await answer(repo, doer, 0, done, status=InterviewStatus.COMPLETED, group=Group.DOER)
-    await answer(repo, non_doer, 0, done, status=InterviewStatus.COMPLETED, group=Group.NON_DOER)
-    await answer(repo, screened, 0, done, status=InterviewStatus.SCREENED_OUT)
+    await answer(repo, doer, 0, done, status=InterviewStatus.completed, group=Group.doer)
+    await answer(repo, non_doer, 0, done, status=InterviewStatus.completed, group=Group.non_doer)
+    await answer(repo, screened, 0, done, status=InterviewStatus.screened_out)
     counts = await repo.study_counts(study_id="handwashing")
     finished = await repo.get_interview(interview_id=doer.id)
 
@@ -280,13 +305,13 @@ async def test_completion_sets_completed_at_and_counts(repo: Repository, now: da
 
 async def test_active_and_latest_interview(repo: Repository, now: datetime) -> None:
     first = await begin(repo, now)
-    await answer(repo, first, 0, now, status=InterviewStatus.DECLINED)
+    await answer(repo, first, 0, now, status=InterviewStatus.declined)
     second = await begin(repo, now)
     pseudonym = pseudonymise(1001, KEY)
 
     active = await repo.active_interview(pseudonym=pseudonym, study_id="handwashing")
     latest = await repo.latest_interview(pseudonym=pseudonym, study_id="handwashing")
-    await answer(repo, second, 0, now, status=InterviewStatus.ABANDONED)
+    await answer(repo, second, 0, now, status=InterviewStatus.abandoned)
 
     assert active is not None
     assert active.id == second.id
@@ -340,8 +365,8 @@ async def test_streaming_a_large_study_spans_many_batches(repo: Repository, now:
     imported = [
         ImportedInterview(
             pseudonym=pseudonymise(n, KEY),
-            status=InterviewStatus.COMPLETED,
-            group=Group.DOER,
+            status=InterviewStatus.completed,
+            group=Group.doer,
             started_at=now,
             completed_at=now,
             answers=[AnswerRecord(f"q{q:02}", q) for q in range(25)],
@@ -364,8 +389,8 @@ async def test_import_is_all_or_nothing(repo: Repository, now: datetime) -> None
     def completed(n: int, value: Any) -> ImportedInterview:
         return ImportedInterview(
             pseudonym=pseudonymise(n, KEY),
-            status=InterviewStatus.COMPLETED,
-            group=Group.NON_DOER,
+            status=InterviewStatus.completed,
+            group=Group.non_doer,
             started_at=now,
             completed_at=now,
             answers=[AnswerRecord("q1", value)],
@@ -391,7 +416,7 @@ async def test_import_refuses_two_answers_to_one_question(repo: Repository, now:
     version = await repo.register_script(study_id="paper", title="Paper", text="x", now=now)
     twice = ImportedInterview(
         pseudonym="p1",
-        status=InterviewStatus.COMPLETED,
+        status=InterviewStatus.completed,
         group=None,
         started_at=now,
         completed_at=now,

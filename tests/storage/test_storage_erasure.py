@@ -14,11 +14,10 @@ import pytest
 from sqlalchemy import JSON, String, Table, select
 
 from bot.interviews.chat_ref import ChatRefKey, seal
+from bot.vocabulary import Group, InterviewStatus
 from storage import (
     AnswerRecord,
     Audience,
-    Group,
-    InterviewStatus,
     Repository,
     Segment,
     create_repository,
@@ -51,7 +50,7 @@ async def interview_with_everything(repo: Repository, user_id: int, now: datetim
     )
     await repo.advance(
         interview_id=interview.id, expected_step=0, new_state={"step": 1, "note": pseudonym},
-        status=InterviewStatus.COMPLETED, group=Group.DOER, now=now, update_id=user_id,
+        status=InterviewStatus.completed, group=Group.doer, now=now, update_id=user_id,
         answers=[
             AnswerRecord("why", [pseudonym], f"I am {pseudonym}"),
             AnswerRecord("why", pseudonym, f"probe {pseudonym}", probe=1),
@@ -147,7 +146,7 @@ async def interview_with_long_words(repo: Repository, user_id: int, now: datetim
     interview = await repo.latest_interview(pseudonym=pseudonym, study_id="s")
     assert interview is not None
     await repo.advance(interview_id=interview.id, expected_step=1, new_state={"step": 2},
-                       status=InterviewStatus.COMPLETED, group=Group.DOER, now=now,
+                       status=InterviewStatus.completed, group=Group.doer, now=now,
                        answers=[AnswerRecord("story", words, words)])
     [chat_ref] = (await repo.respondent_chat_refs(pseudonyms=[pseudonym])).values()
     return [pseudonym, chat_ref, f"My bakery {user_id} on Quince"]

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
+from bot.vocabulary import Group, InterviewStatus
 from storage import (
     AnswerRecord,
     AnswerValue,
-    Group,
     ImportedInterview,
-    InterviewStatus,
     LongAnswerBatch,
     Repository,
     StoredAnswer,
@@ -52,8 +51,8 @@ async def test_long_batches_hold_the_same_answers_in_the_same_order(
         study_id="big", script_version_id=version.id, now=now,
         interviews=[
             ImportedInterview(
-                pseudonym=f"{n:064x}", status=InterviewStatus.COMPLETED,
-                group=Group.DOER if n % 2 else None, started_at=later, completed_at=later,
+                pseudonym=f"{n:064x}", status=InterviewStatus.completed,
+                group=Group.doer if n % 2 else None, started_at=later, completed_at=later,
                 # Some interviews have no answers; the others' answers straddle batches. The
                 # raw text is the value itself, another text, or none.
                 answers=[] if n % 7 == 0 else [
@@ -85,7 +84,7 @@ async def test_a_value_that_is_its_raw_text_comes_as_none(repo: Repository, now:
     await repo.import_interviews(
         study_id="s", script_version_id=version.id, now=now,
         interviews=[ImportedInterview(
-            pseudonym="p", status=InterviewStatus.COMPLETED, group=None, started_at=now,
+            pseudonym="p", status=InterviewStatus.completed, group=None, started_at=now,
             completed_at=now, answers=[
                 AnswerRecord("same", "walk", raw_text="walk"),
                 AnswerRecord("other", "walk", raw_text="by foot"),

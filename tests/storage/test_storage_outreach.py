@@ -10,20 +10,14 @@ import asyncio
 from datetime import datetime, timedelta
 from typing import Any
 
-from storage import (
-    Audience,
-    Group,
-    InterviewStatus,
-    RecipientStatus,
-    Repository,
-    Segment,
-)
+from bot.vocabulary import Group, InterviewStatus
+from storage import Audience, RecipientStatus, Repository, Segment
 
 MESSAGE: dict[str, Any] = {"texts": {"en": "We built lanes."}, "fallback": "en"}
 
 
 async def respondent(repo: Repository, name: str, now: datetime, *, results: bool = True,
-                     follow_up: bool = False, group: Group = Group.DOER, language: str = "en",
+                     follow_up: bool = False, group: Group = Group.doer, language: str = "en",
                      study: str = "s", chat_ref: str | None = "sealed") -> str:
     """A respondent who completed an interview of `study` and made a contact choice."""
     version = await repo.register_script(study_id=study, title="S", text=study, now=now)
@@ -32,7 +26,7 @@ async def respondent(repo: Repository, name: str, now: datetime, *, results: boo
                                            script_version_id=version.id, state={}, now=now,
                                            language=language, source="qr")
     await repo.advance(interview_id=interview.id, expected_step=0, new_state={},
-                       status=InterviewStatus.COMPLETED, group=group, now=now)
+                       status=InterviewStatus.completed, group=group, now=now)
     await repo.update_respondent(pseudonym=name, chat_ref=chat_ref)
     assert await repo.set_contact_consent(pseudonym=name, results=results, follow_up=follow_up,
                                           now=now)
@@ -58,7 +52,7 @@ async def test_enrolment_takes_only_reachable_consenting_people_of_the_segment(
     repo: Repository, now: datetime
 ) -> None:
     await respondent(repo, "yes-en", now)
-    await respondent(repo, "yes-fr", now, language="fr", group=Group.NON_DOER)
+    await respondent(repo, "yes-fr", now, language="fr", group=Group.non_doer)
     await respondent(repo, "no", now, results=False, follow_up=True)
     await respondent(repo, "no-chat", now, chat_ref=None)
     await respondent(repo, "blocked", now)
@@ -74,7 +68,7 @@ async def test_enrolment_takes_only_reachable_consenting_people_of_the_segment(
     assert await repo.count_candidates(study_id="s", audience=Audience.FOLLOW_UP,
                                        segment=everyone) == {"en": 1}
     assert await repo.count_candidates(
-        study_id="s", audience=Audience.RESULTS, segment=Segment(group=Group.NON_DOER)
+        study_id="s", audience=Audience.RESULTS, segment=Segment(group=Group.non_doer)
     ) == {"fr": 1}
     assert await repo.enrol_recipients(broadcast_id=broadcast.id, study_id="s",
                                        audience=Audience.RESULTS,

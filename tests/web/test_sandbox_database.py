@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.web.sandbox_database import (
+from storage import create_repository, upgrade
+from storage.sandbox_file import (
     SANDBOX_APPLICATION_ID,
     NotASandboxDatabase,
     check_sandbox_database,
     mark_as_sandbox,
     same_database,
 )
-from storage import create_repository, upgrade
 from tests.web.test_sandbox_cli import MINI, sandbox
 
 PG = "postgresql://perceptions@localhost/perceptions"
