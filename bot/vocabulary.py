@@ -21,6 +21,8 @@ class InterviewStatus(StrEnum):
     excluded = "excluded"  # neither doer nor non-doer, and the script excludes those
     declined = "declined"  # said no to the consent question
     abandoned = "abandoned"  # imported part-way from a file: it never resumes
+    quota_full = "quota_full"  # classified into a group whose quota was full, and thanked there
+    over_quota = "over_quota"  # completed after its group's quota was full: kept, counted apart
 
     @property
     def open(self) -> bool:

@@ -6,7 +6,7 @@ Importing this package opens nothing; engines are built when `create_repository`
 """
 
 from storage.engine import describe_url
-from storage.errors import StorageError, StorageUnavailable, is_unavailable
+from storage.errors import QuotaFull, StorageError, StorageUnavailable, is_unavailable
 from storage.migrate import SchemaState, schema_state, upgrade
 from storage.outreach import (
     Audience,
@@ -30,6 +30,7 @@ from storage.records import (
     Keep,
     LongAnswerBatch,
     LongAnswerRow,
+    QuotaPlace,
     RespondentRecord,
     ScriptVersionRecord,
     StoredAnswer,
@@ -56,6 +57,8 @@ __all__ = [
     "Keep",
     "LongAnswerBatch",
     "LongAnswerRow",
+    "QuotaFull",
+    "QuotaPlace",
     "RecipientStatus",
     "Repository",
     "RespondentRecord",

@@ -19,6 +19,10 @@ class StorageError(Exception):
     """Storage could not do what was asked."""
 
 
+class QuotaFull(StorageError):
+    """`advance` changed nothing: the group's quota was already full (see `QuotaPlace`)."""
+
+
 class StorageUnavailable(StorageError):
     """The database is down, unreachable or busy: nothing was changed; try again later."""
 

@@ -109,6 +109,7 @@ class Interview(StorageModel, table=True):
     __table_args__ = (
         Index("ix_interview_pseudonym_study", "pseudonym", "study_id"),
         Index("ix_interview_status_updated", "status", "updated_at"),
+        Index("ix_interview_undelivered_step", "undelivered_step"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -133,6 +134,10 @@ class Interview(StorageModel, table=True):
     # The respondent's id in the tool an imported interview came from (a paper form number,
     # KoboToolbox's `_uuid`), so the researcher can match rows back; never a Telegram id.
     own_id: str | None = Field(default=None, max_length=100)
+    # The step whose reply Telegram would not take (a hiccup outlasting the retries): while it
+    # equals `step`, the respondent has not seen the current question, so it is shown again
+    # before anything they send counts as its answer. NULL once delivered.
+    undelivered_step: int | None = None
 
 
 class Answer(StorageModel, table=True):

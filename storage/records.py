@@ -14,6 +14,16 @@ from bot.vocabulary import Group, InterviewStatus
 AnswerValue = str | int | float | list[str] | None
 
 
+@dataclass(frozen=True, slots=True)
+class QuotaPlace:
+    """A completion that counts towards its group's quota only while one of `target` places is
+    left: `advance` checks it inside its own transaction, so two completions at once cannot both
+    take the last place."""
+
+    group: Group
+    target: int
+
+
 class Keep(Enum):
     """Marker for "leave this field as it is" in updates where None means "clear"."""
 
@@ -76,6 +86,12 @@ class InterviewRecord:
     completed_at: datetime | None
     reminded_at: datetime | None
     own_id: str | None = None  # the respondent's id where an imported interview came from
+    undelivered_step: int | None = None  # == step: the current question was never delivered
+
+    @property
+    def question_unseen(self) -> bool:
+        """Whether the reply showing the current question could not be delivered."""
+        return self.undelivered_step == self.step
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +185,8 @@ class StudyCounts:
     excluded: int = 0
     abandoned: int = 0
     declined: int = 0
+    quota_full: int = 0
+    over_quota: int = 0
     doers: int = 0
     non_doers: int = 0
 

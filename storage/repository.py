@@ -27,6 +27,7 @@ from storage.records import (
     InterviewRecord,
     Keep,
     LongAnswerBatch,
+    QuotaPlace,
     RespondentRecord,
     ScriptVersionRecord,
     StoredAnswer,
@@ -114,6 +115,7 @@ class Repository(ABC):
         update_id: int | None = None,
         clear_answers: bool = False,
         withdrawn: Sequence[str] = (),
+        quota: QuotaPlace | None = None,
     ) -> bool:
         """Apply one transition if the interview is still at `expected_step`.
 
@@ -126,6 +128,8 @@ class Repository(ABC):
         it). Deleted answers take their coding overrides with them.
         Returns False and changes nothing when the step moved on (a stale or double tap) or
         `update_id` was already applied to this interview (a redelivered update).
+        With `quota` (a completion), raises `QuotaFull` and changes nothing when the group
+        already has `quota.target` completed interviews: checked in the same transaction.
         """
 
     @abstractmethod
@@ -156,6 +160,24 @@ class Repository(ABC):
     @abstractmethod
     async def mark_reminded(self, *, interview_id: int, now: datetime) -> None:
         """Note that a reminder was sent, so the same idle spell is not reminded twice."""
+
+    @abstractmethod
+    async def mark_undelivered(self, *, interview_id: int, step: int) -> bool:
+        """Note that the reply showing the question at `step` could not be delivered.
+
+        Only while the interview is still at `step`; False if it moved on meanwhile.
+        """
+
+    @abstractmethod
+    async def mark_delivered(self, *, interview_id: int, step: int) -> None:
+        """The question at `step` was shown after all: clear the note `mark_undelivered` left."""
+
+    @abstractmethod
+    async def undelivered_interviews(self, *, limit: int = 100) -> list[InterviewRecord]:
+        """Interviews whose current question could not be delivered, longest waiting first.
+
+        Respondents who opted out or blocked the bot are left out.
+        """
 
     @abstractmethod
     async def study_counts(self, *, study_id: str) -> StudyCounts:

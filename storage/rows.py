@@ -73,6 +73,7 @@ def interview(row: Any) -> InterviewRecord:
         status=InterviewStatus(row.status), group=group_or_none(row.group), source=row.source,
         language=row.language, started_at=row.started_at, updated_at=row.updated_at,
         completed_at=row.completed_at, reminded_at=row.reminded_at, own_id=row.own_id,
+        undelivered_step=row.undelivered_step,
     )
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.vocabulary import OPEN_STATUSES, Group, InterviewStatus
 from storage import bulk, rows
 from storage.engine import WRITE_OPTION, build_engine, is_sqlite, normalise_url
-from storage.errors import translated
+from storage.errors import QuotaFull, translated
 from storage.outreach import BROADCAST_RECIPIENT, CONTACT_CONSENT, OutreachQueries
 from storage.records import (
     KEEP,
@@ -25,6 +25,7 @@ from storage.records import (
     ImportedInterview,
     InterviewRecord,
     Keep,
+    QuotaPlace,
     RespondentRecord,
     ScriptVersionRecord,
 )
@@ -38,11 +39,11 @@ from storage.rows import (
     SCRIPT_VERSION,
     STUDY,
 )
-from storage.sql_advance import AdvanceStatements, Unchanged, delete_answers
+from storage.sql_advance import AdvanceStatements, NoPlaceLeft, Unchanged, delete_answers
 from storage.sql_study import StudyQueries
 from storage.sqlite_thread import SqliteThread
 
-_FINISHED = {InterviewStatus.completed}
+_FINISHED = {InterviewStatus.completed, InterviewStatus.over_quota}
 SCRUB_ATTEMPTS = 3  # WAL checkpoints tried after an erasure
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -263,6 +264,7 @@ class SqlRepository(StudyQueries, OutreachQueries, Repository):
         update_id: int | None = None,
         clear_answers: bool = False,
         withdrawn: Sequence[str] = (),
+        quota: QuotaPlace | None = None,
     ) -> bool:
         """Apply one transition if the interview is still at `expected_step` (see Repository)."""
         values: dict[str, Any] = {
@@ -282,12 +284,15 @@ class SqlRepository(StudyQueries, OutreachQueries, Repository):
                 conn, interview_id=interview_id, expected_step=expected_step, values=values,
                 answers=answer_rows, update_id=update_id, clear_answers=clear_answers,
                 withdrawn=withdrawn,
+                quota=quota,
             )
 
         try:
             await self._write(work)
         except Unchanged:
             return False
+        except NoPlaceLeft:
+            raise QuotaFull(f"the {quota.group if quota else ''} quota is full") from None
         return True
 
     async def update_applied(self, *, interview_id: int, update_id: int) -> bool:
@@ -370,6 +375,29 @@ class SqlRepository(StudyQueries, OutreachQueries, Repository):
         def work(conn: Connection) -> Any:
             conn.execute(
                 update(INTERVIEW).where(INTERVIEW.c.id == interview_id).values(reminded_at=now)
+            )
+
+        await self._write(work)
+
+    async def mark_undelivered(self, *, interview_id: int, step: int) -> bool:
+        """Note that the reply showing the question at `step` could not be delivered."""
+        def work(conn: Connection) -> bool:
+            marked = conn.execute(
+                update(INTERVIEW)
+                .where(INTERVIEW.c.id == interview_id, INTERVIEW.c.step == step)
+                .values(undelivered_step=step)
+            )
+            return bool(marked.rowcount)
+
+        return await self._write(work)
+
+    async def mark_delivered(self, *, interview_id: int, step: int) -> None:
+        """The question at `step` was shown after all."""
+        def work(conn: Connection) -> None:
+            conn.execute(
+                update(INTERVIEW)
+                .where(INTERVIEW.c.id == interview_id, INTERVIEW.c.undelivered_step == step)
+                .values(undelivered_step=None)
             )
 
         await self._write(work)

@@ -5,14 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, delete, select, update
+from sqlalchemy import ColumnElement, bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection
 
-from storage.rows import ANSWER, APPLIED_UPDATE, CODING_OVERRIDE, INTERVIEW
+from bot.vocabulary import Group, InterviewStatus
+from storage.records import QuotaPlace
+from storage.rows import ANSWER, APPLIED_UPDATE, CODING_OVERRIDE, INTERVIEW, STUDY
 
 
 class Unchanged(Exception):
     """Raised inside a write transaction to roll it back (stale step, replayed update)."""
+
+
+class NoPlaceLeft(Exception):
+    """Raised inside a write transaction to roll it back: the group's quota is full."""
 
 
 def delete_answers(conn: Connection, *where: ColumnElement[bool]) -> int:
@@ -34,6 +40,20 @@ class AdvanceStatements:
     def __init__(self, insert: Callable[[Any], Any]) -> None:
         """Build with the dialect's INSERT (it must understand ON CONFLICT)."""
         self.claim = insert(APPLIED_UPDATE).on_conflict_do_nothing()
+        # Quota places: the study's row is locked (PostgreSQL; SQLite's writers are serialised
+        # by BEGIN IMMEDIATE already), then the group's completed interviews are counted.
+        study_of = (
+            select(INTERVIEW.c.study_id)
+            .where(INTERVIEW.c.id == bindparam("b_interview"))
+            .scalar_subquery()
+        )
+        self.lock_study = select(STUDY.c.id).where(STUDY.c.id == study_of).with_for_update()
+        self.kept = select(func.count()).where(
+            INTERVIEW.c.study_id == study_of,
+            INTERVIEW.c.group == bindparam("b_group"),
+            INTERVIEW.c.status == InterviewStatus.completed.value,
+            INTERVIEW.c.id != bindparam("b_interview"),
+        )
         # Bind names differ from column names: those are reserved for the SET clause.
         self.move = update(INTERVIEW).where(
             INTERVIEW.c.id == bindparam("b_interview"), INTERVIEW.c.step == bindparam("b_step")
@@ -84,8 +104,17 @@ class AdvanceStatements:
         update_id: int | None,
         clear_answers: bool,
         withdrawn: Sequence[str] = (),
+        quota: QuotaPlace | None = None,
     ) -> None:
-        """The transition's body; raises `Unchanged` (to roll back) if stale or replayed."""
+        """The transition's body; raises `Unchanged` (to roll back) if stale or replayed, and
+        `NoPlaceLeft` if `quota` has no place left."""
+        if quota is not None:
+            conn.execute(self.lock_study, {"b_interview": interview_id})
+            kept = conn.execute(
+                self.kept, {"b_interview": interview_id, "b_group": Group(quota.group).value}
+            ).scalar_one()
+            if kept >= quota.target:
+                raise NoPlaceLeft
         if update_id is not None:
             claimed = conn.execute(
                 self.claim, {"interview_id": interview_id, "update_id": update_id}

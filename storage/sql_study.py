@@ -68,6 +68,23 @@ class StudyQueries:
         async with self._connect() as conn:
             return [rows.interview(row) for row in await conn.execute(stmt)]
 
+    async def undelivered_interviews(self, *, limit: int = 100) -> list[InterviewRecord]:
+        """Interviews whose current question could not be delivered, longest waiting first."""
+        stmt = (
+            select(INTERVIEW)
+            .join(RESPONDENT, RESPONDENT.c.pseudonym == INTERVIEW.c.pseudonym)
+            .where(
+                INTERVIEW.c.undelivered_step.is_not(None),  # the index finds the few
+                INTERVIEW.c.undelivered_step == INTERVIEW.c.step,
+                RESPONDENT.c.opted_out_at.is_(None),
+                RESPONDENT.c.blocked_at.is_(None),
+            )
+            .order_by(INTERVIEW.c.updated_at, INTERVIEW.c.id)
+            .limit(limit)
+        )
+        async with self._connect() as conn:
+            return [rows.interview(row) for row in await conn.execute(stmt)]
+
     async def study_counts(self, *, study_id: str) -> StudyCounts:
         """How many interviews of the study started and how they ended."""
         stmt = (

@@ -210,7 +210,10 @@ def test_skipping_the_classifying_question_excludes(handwash: Script) -> None:
 def test_a_short_answer_is_probed_once_and_both_are_recorded(mini: Script) -> None:
     interview = started(mini, "Ann", "30", "5", "lanes")
     assert interview.last.messages[0].probe
-    assert interview.texts() == ["Could you tell me a bit more about that?"]
+    # `easier` is a self-efficacy question the script gives no probe for: the built-in wording.
+    assert interview.texts() == [
+        "Could you give me an example of what makes it easier or harder for you?"
+    ]
     interview.say("short")  # still short, but mini allows one probe per question
     assert interview.state.current == "stage"
     assert interview.recorded[-2:] == [
@@ -310,7 +313,7 @@ def test_an_ended_interview_answers_finished(mini: Script) -> None:
 def test_prompt_resumes_where_the_interview_stands(mini: Script) -> None:
     interview = started(mini, "Ann", "30", "5", "lanes")
     assert [m.text for m in prompt(mini, interview.state)] == [
-        "Could you tell me a bit more about that?"
+        "Could you give me an example of what makes it easier or harder for you?"
     ]
 
 

@@ -314,6 +314,7 @@ def test_a_household_that_rarely_sorts_walks_the_recycling_survey() -> None:
         _say("sorts", "Rarely or never"),
         _say("benefits", "Less rubbish going to landfill"),
         _say("barriers", "No space in my small kitchen"),
+        _say("barriers", "The bags smell in summer"),  # the answer to "What else?"
         _pick("unsure_items", "yes"),
         _pick("neighbours", "few"),
         _pick("instead", "general_bin"),
@@ -327,7 +328,8 @@ def test_a_household_that_rarely_sorts_walks_the_recycling_survey() -> None:
     assert turn.state.group == "non_doer"
     assert turn.state.answers["sorts"] == "never"
     assert [m.text for m in said if m.probe] == [
-        "Could you give an example of what that would look like?"
+        "What else makes it easier or harder for you?",
+        "Could you give an example of what that would look like?",
     ]
 
 

@@ -64,7 +64,8 @@ def answer_statuses(
     """
     order = {q.id: q.index for q in script.questions}
     furthest = max((order[q] for q in answers if q in order), default=-1)
-    went_past = status == InterviewStatus.completed
+    # An interview kept over quota went to the end like a completed one.
+    went_past = status in (InterviewStatus.completed, InterviewStatus.over_quota)
     out: dict[str, AnswerStatus] = {}
     for question in script.questions:
         if question.type == QuestionType.info:

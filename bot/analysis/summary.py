@@ -36,6 +36,7 @@ from bot.analysis.tabulate import (
     tabulate,
 )
 from bot.script import Script
+from bot.script.fieldwork import window_text
 
 SMALL_GROUP = 15  # the method's floor for a rare behaviour's doers
 
@@ -56,6 +57,12 @@ class Header:
     first_started: datetime | None
     last_completed: datetime | None
     script_version: str | None
+    # Fieldwork as planned (`opens:` / `closes:`), and whether it was open on the report's day
+    # ("" when the report was not told its day).
+    opens: date | None = None
+    closes: date | None = None
+    window: str = ""
+    over_quota: str = ""  # what a full group does with newcomers: "keep", "close" or "" (nothing)
 
 
 @dataclass(frozen=True)
@@ -114,10 +121,12 @@ def analyse(
     with_segments: bool = True,
     with_emerging: bool = True,
     saturation_window: int = SATURATION_WINDOW,
+    today: date | None = None,
 ) -> Summary:
     """Analyse a study: answers are read once, so they may come from a stream.
 
-    Answers come as records, or in bulk as batches of columns (`columns`), or both.
+    Answers come as records, or in bulk as batches of columns (`columns`), or both. `today`
+    (a UTC date) says whether fieldwork is open, by the script's dates.
     """
     lang = lang or script.languages[0]
     prevalence = script.file.study.prevalence if prevalence is None else prevalence
@@ -140,7 +149,8 @@ def analyse(
         study.id, script.text(study.title, lang), script.text(study.behaviour, lang),
         script.text(study.priority_group, lang), prevalence, health.doers, health.nondoers,
         health.quota_doers, health.quota_nondoers, health.first_started, health.last_completed,
-        script_version,
+        script_version, study.opens, study.closes,
+        window_text(study, today) if today is not None else "", str(study.quota.over_quota or ""),
     )  # fmt: skip
     return Summary(
         header=header,

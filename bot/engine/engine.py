@@ -25,8 +25,9 @@ from bot.engine.state import (
     Unsupported,
     Value,
 )
-from bot.script import CompiledQuestion, QuestionType, Script
+from bot.script import CompiledQuestion, ProbeWording, QuestionType, Script
 from bot.script.limits import storable_text
+from bot.script.model import OverQuota
 from bot.script.normalize import fold, words
 from bot.vocabulary import Group, InterviewStatus
 
@@ -67,15 +68,21 @@ def set_language(script: Script, state: State, language: str) -> Turn:
     return Turn(state=new, messages=prompt(script, new), changed=True)
 
 
-def handle(script: Script, state: State, event: Input) -> Turn:
-    """Decide what an input means for this interview."""
+def handle(
+    script: Script, state: State, event: Input, *, full: frozenset[str] = frozenset()
+) -> Turn:
+    """Decide what an input means for this interview.
+
+    `full` names the groups ("doer", "non_doer") whose quota is already full, as storage counts
+    them now; someone classified into one is closed or kept over quota, as the script says.
+    """
     if isinstance(event, TextInput):  # a NUL or half a surrogate pair: no database stores them
         event = TextInput(storable_text(event.text))
     if state.status == InterviewStatus.paused:
         # Whatever the respondent sends, they are back: ask where they stopped, take nothing.
         return Turn(state=state) if event == Command("pause") else _resume(script, state)
     if isinstance(event, Command) and event.name == "restart":
-        return _restart(script, state)
+        return _restart(script, state, full)
     if state.status.ended:
         return Turn(state=state, messages=prompt(script, state))
     if isinstance(event, Command) and event.name == "pause":
@@ -83,27 +90,29 @@ def handle(script: Script, state: State, event: Input) -> Turn:
     if isinstance(event, Command) and event.name == "resume":
         return Turn(state=state, messages=prompt(script, state))
     if state.asking_consent:
-        return _consent(script, state, event)
+        return _consent(script, state, event, full)
     assert state.current is not None, "an active interview always has a current question"
     question = script.by_id[state.current]
     lang = state.language
     if isinstance(event, Command):
-        return _back(script, state) if event.name == "back" else _skip(script, state, question)
+        if event.name == "back":
+            return _back(script, state)
+        return _skip(script, state, question, full)
     if isinstance(event, Unsupported):
         return _reask(script, state, question, _hint(script, question, lang, typed=False))
     if isinstance(event, Pick):
-        return _pick(script, state, question, event)
+        return _pick(script, state, question, event, full)
     if state.probes:
-        return _probe_answer(script, state, question, event.text)
+        return _probe_answer(script, state, question, event.text, full)
     value = read_text(script, question, event.text, lang)
     if isinstance(value, Invalid):
         return _reask(script, state, question, value.message)
     return _answered(
-        script, state, question, AnswerEvent(question.id, 0, event.text.strip(), value)
+        script, state, question, AnswerEvent(question.id, 0, event.text.strip(), value), full
     )
 
 
-def _consent(script: Script, state: State, event: Input) -> Turn:
+def _consent(script: Script, state: State, event: Input, full: frozenset[str]) -> Turn:
     lang = state.language
     choice: str | None = None
     if isinstance(event, Pick) and event.question_id == CONSENT:
@@ -126,7 +135,7 @@ def _consent(script: Script, state: State, event: Input) -> Turn:
         return Turn(declined, (Message(script.message("declined", lang)),), changed=True)
     if choice != "yes":
         return Turn(state=state, messages=prompt(script, state)[1:])
-    return _advance(script, replace(state, consented=True, current=None), start=0)
+    return _advance(script, replace(state, consented=True, current=None), start=0, full=full)
 
 
 def _resume(script: Script, state: State) -> Turn:
@@ -134,7 +143,7 @@ def _resume(script: Script, state: State) -> Turn:
     return Turn(resumed, prompt(script, resumed), changed=True)
 
 
-def _restart(script: Script, state: State) -> Turn:
+def _restart(script: Script, state: State, full: frozenset[str]) -> Turn:
     fresh = State(
         status=InterviewStatus.active,
         language=state.language,
@@ -147,7 +156,7 @@ def _restart(script: Script, state: State) -> Turn:
         return Turn(
             replace(fresh, step=state.step + 1), prompt(script, fresh), changed=True, cleared=True
         )
-    turn = _advance(script, fresh, start=0)
+    turn = _advance(script, fresh, start=0, full=full)
     notice = Message(script.message("restarted", state.language))
     return replace(turn, messages=(notice, *turn.messages), cleared=True)
 
@@ -157,6 +166,7 @@ def _back(script: Script, state: State) -> Turn:
         return _reask(script, state, script.by_id[state.current or ""], None, "nothing_to_go_back")
     previous = state.history[-1]
     earlier = state.answers.get(previous)
+    again = script.by_id[previous].index < script.classify_from
     new = replace(
         state,
         current=previous,
@@ -165,23 +175,28 @@ def _back(script: Script, state: State) -> Turn:
         selected=tuple(earlier) if isinstance(earlier, list) else (),
         step=state.step + 1,
         # Going back to a question the classification uses: the group will be decided again.
-        group=None if script.by_id[previous].index < script.classify_from else state.group,
+        group=None if again else state.group,
+        over_quota=state.over_quota and not again,
     )
     return Turn(new, (_ask(script, script.by_id[previous], new),), changed=True)
 
 
-def _skip(script: Script, state: State, question: CompiledQuestion) -> Turn:
+def _skip(
+    script: Script, state: State, question: CompiledQuestion, full: frozenset[str]
+) -> Turn:
     if state.probes:  # skipping a probe keeps the answer already given
-        return _advance(script, replace(state, probes=0), start=question.index + 1)
+        return _advance(script, replace(state, probes=0), start=question.index + 1, full=full)
     if question.spec.required:
         return _reask(script, state, question, None, "cannot_skip")
     skipped = replace(state, answers={**state.answers, question.id: None})
-    turn = _advance(script, skipped, start=question.index + 1)
+    turn = _advance(script, skipped, start=question.index + 1, full=full)
     event = AnswerEvent(question.id, 0, "", None)
     return replace(turn, answers=(event, *turn.answers))
 
 
-def _pick(script: Script, state: State, question: CompiledQuestion, event: Pick) -> Turn:
+def _pick(
+    script: Script, state: State, question: CompiledQuestion, event: Pick, full: frozenset[str]
+) -> Turn:
     if event.question_id != question.id or state.probes:
         return Turn(state=state)  # a stale or doubled tap on an earlier question changes nothing
     values = [o.value for o in question.options]
@@ -191,7 +206,8 @@ def _pick(script: Script, state: State, question: CompiledQuestion, event: Pick)
             if isinstance(picked, Invalid):
                 return _reask(script, state, question, picked.message)
             raw = ", ".join(state.selected)
-            return _answered(script, state, question, AnswerEvent(question.id, 0, raw, picked))
+            event_ = AnswerEvent(question.id, 0, raw, picked)
+            return _answered(script, state, question, event_, full)
         if event.value not in values:
             return Turn(state=state)
         chosen = set(state.selected) ^ {event.value}
@@ -202,32 +218,95 @@ def _pick(script: Script, state: State, question: CompiledQuestion, event: Pick)
     if event.value not in values:
         return Turn(state=state)
     value: Value = int(event.value) if question.type == QuestionType.scale else event.value
-    return _answered(script, state, question, AnswerEvent(question.id, 0, event.value, value))
+    return _answered(
+        script, state, question, AnswerEvent(question.id, 0, event.value, value), full
+    )
 
 
-def _answered(script: Script, state: State, question: CompiledQuestion, event: AnswerEvent) -> Turn:
+def _answered(
+    script: Script,
+    state: State,
+    question: CompiledQuestion,
+    event: AnswerEvent,
+    full: frozenset[str],
+) -> Turn:
     answers = {**state.answers, question.id: event.value}
     new = replace(state, answers=answers, selected=())
     if question.eligible_if is not None and not question.eligible_if.holds(_env(new)):
         return _end(script, new, InterviewStatus.screened_out, (event,))
-    if question.probe and _needs_probe(script, question, event.raw, new.language):
-        probing = replace(new, probes=1, step=new.step + 1)
+    follow_up = _follow_up(script, new, question, event.raw, digs=0)
+    if follow_up is not None:
+        probing = replace(new, probes=1, probed=(*new.probed, follow_up), step=new.step + 1)
         return Turn(probing, (_probe_message(script, question, probing),), (event,), changed=True)
-    turn = _advance(script, new, start=question.index + 1)
+    turn = _advance(script, new, start=question.index + 1, full=full)
     return replace(turn, answers=(event, *turn.answers))
 
 
-def _probe_answer(script: Script, state: State, question: CompiledQuestion, raw: str) -> Turn:
+def _probe_answer(
+    script: Script, state: State, question: CompiledQuestion, raw: str, full: frozenset[str]
+) -> Turn:
     text = raw.strip()
     if not text:
         return Turn(state=state, messages=(_probe_message(script, question, state),))
     event = AnswerEvent(question.id, state.probes, text, text)
-    rule = question.probe
-    if rule and state.probes < rule.max and _needs_probe(script, question, text, state.language):
-        again = replace(state, probes=state.probes + 1, step=state.step + 1)
+    # After "What else?" the question is done; after a follow-up, maybe one more.
+    asked_else = _is_what_else(question, state.probed[-1:])
+    follow_up = None if asked_else else _follow_up(script, state, question, text, state.probes)
+    if follow_up is not None:
+        again = replace(
+            state, probes=state.probes + 1, probed=(*state.probed, follow_up), step=state.step + 1
+        )
         return Turn(again, (_probe_message(script, question, again),), (event,), changed=True)
-    turn = _advance(script, replace(state, probes=0), start=question.index + 1)
+    turn = _advance(script, replace(state, probes=0), start=question.index + 1, full=full)
     return replace(turn, answers=(event, *turn.answers))
+
+
+def _follow_up(
+    script: Script, state: State, question: CompiledQuestion, said: str, digs: int
+) -> str | None:
+    """The probe to ask after `said` (its wording's key), or None to move on.
+
+    A short or vague answer gets a follow-up (at most `max` of them); a full one gets the
+    "What else?" when the question asks it. A wording already heard in this interview is never
+    used again; when none is left, the interview moves on.
+    """
+    rule = question.probe
+    if rule is None:
+        return None
+    if _needs_probe(script, question, said, state.language):
+        return _fresh(script, rule.dig, state) if digs < rule.max else None
+    return _fresh(script, rule.what_else, state)
+
+
+def _fresh(script: Script, wordings: tuple[ProbeWording, ...], state: State) -> str | None:
+    """The first wording not yet heard in this interview (by key or by text) in its language."""
+    heard = {_probe_text(script, key, state.language) for key in state.probed} | set(state.probed)
+    for wording in wordings:
+        text = _wording_text(wording, state.language)
+        if text and wording.key not in heard and text not in heard:
+            return wording.key
+    return None
+
+
+def _is_what_else(question: CompiledQuestion, keys: tuple[str, ...]) -> bool:
+    rule = question.probe
+    return bool(rule and keys and any(w.key == keys[0] for w in rule.what_else))
+
+
+def _wording_text(wording: ProbeWording, lang: str) -> str:
+    # Strictly in `lang`: a built-in wording missing there is not asked in another language
+    # (the script's own texts are checked to have every translation).
+    text = wording.text
+    return text if isinstance(text, str) else text.get(lang, "")
+
+
+def _probe_text(script: Script, key: str, lang: str) -> str:
+    """The text of a probe wording by key, whichever question it belongs to."""
+    for question in script.questions:
+        found = question.probe.wording(key) if question.probe else None
+        if found is not None:
+            return _wording_text(found, lang)
+    return ""
 
 
 def _needs_probe(script: Script, question: CompiledQuestion, raw: str, lang: str) -> bool:
@@ -248,7 +327,9 @@ def _contains(said: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
     return size > 0 and any(said[i : i + size] == phrase for i in range(len(said) - size + 1))
 
 
-def _advance(script: Script, state: State, *, start: int) -> Turn:
+def _advance(
+    script: Script, state: State, *, start: int, full: frozenset[str] = frozenset()
+) -> Turn:
     """Move to the next question whose `when` holds, passing info messages and classifying."""
     history = state.history
     if state.current is not None and state.current not in history[-1:]:
@@ -256,6 +337,7 @@ def _advance(script: Script, state: State, *, start: int) -> Turn:
     answers = dict(state.answers)
     withdrawn: list[str] = []
     group = state.group
+    over_quota = state.over_quota
     sent: list[Message] = []
     lang = state.language
     classification = script.file.classification
@@ -266,6 +348,12 @@ def _advance(script: Script, state: State, *, start: int) -> Turn:
                 ended = replace(state, answers=answers, history=history)
                 turn = _end(script, ended, InterviewStatus.excluded, (), sent)
                 return replace(turn, withdrawn=tuple(withdrawn))
+            if group in full and script.file.study.quota.over_quota is not None:
+                if script.file.study.quota.over_quota == OverQuota.close:
+                    ended = replace(state, answers=answers, history=history, group=group)
+                    turn = _end(script, ended, InterviewStatus.quota_full, (), sent)
+                    return replace(turn, withdrawn=tuple(withdrawn))
+                over_quota = True
         env = _env(replace(state, answers=answers, group=group))
         if question.when is not None and not question.when.holds(env):
             if question.id in answers:  # given before going back, it no longer applies
@@ -281,6 +369,7 @@ def _advance(script: Script, state: State, *, start: int) -> Turn:
             answers=answers,
             history=history,
             group=group,
+            over_quota=over_quota,
             probes=0,
             selected=(),
             step=state.step + 1,
@@ -289,8 +378,11 @@ def _advance(script: Script, state: State, *, start: int) -> Turn:
         return Turn(new, tuple(sent), changed=True, withdrawn=tuple(withdrawn))
     if classification and group is None:
         group = _classify(script, state, answers)
-    done = replace(state, answers=answers, history=history, group=group)
-    turn = _end(script, done, InterviewStatus.completed, (), sent)
+    # Full by now (others completed meanwhile) or kept over quota: stored apart, never lost.
+    over_quota = over_quota or (group in full and script.file.study.quota.over_quota is not None)
+    done = replace(state, answers=answers, history=history, group=group, over_quota=over_quota)
+    status = InterviewStatus.over_quota if over_quota else InterviewStatus.completed
+    turn = _end(script, done, status, (), sent)
     return replace(turn, withdrawn=tuple(withdrawn))
 
 
@@ -311,12 +403,18 @@ def _end(
 ) -> Turn:
     lang = state.language
     study = script.file.study
-    if status == InterviewStatus.completed:
+    if status in (InterviewStatus.completed, InterviewStatus.over_quota):
         text = script.pipe(script.text(study.closing, lang), lang, state.answers)
+    elif status == InterviewStatus.quota_full:
+        own = script.text(study.quota.full_message, lang) if study.quota.full_message else None
+        text = own or script.message("quota_full", lang)
     else:
         own = script.text(study.screened_out, lang) if study.screened_out else None
         text = own or script.message("screened_out", lang)
-    ended = replace(state, status=status, current=None, probes=0, selected=(), step=state.step + 1)
+    # An ended interview asks nothing more, so its probes need not be remembered.
+    ended = replace(
+        state, status=status, current=None, probes=0, probed=(), selected=(), step=state.step + 1
+    )
     return Turn(ended, (*(sent or []), Message(text)), events, changed=True)
 
 
@@ -349,7 +447,11 @@ def _ask(script: Script, question: CompiledQuestion, state: State) -> Message:
 def _probe_message(script: Script, question: CompiledQuestion, state: State) -> Message:
     lang = state.language
     rule = question.probe
-    template = script.text(rule.text, lang) if rule and rule.text else ""
+    # An interview stored before probes were named has no key: its first wording then.
+    wording = rule.wording(state.probed[-1]) if rule and state.probed else None
+    if wording is None and rule and rule.dig:
+        wording = rule.dig[0]
+    template = _wording_text(wording, lang) if wording is not None else ""
     text = template or script.message("probe", lang)
     return Message(script.pipe(text, lang, state.answers), question_id=question.id, probe=True)
 

@@ -33,6 +33,11 @@ class State:
     group: Group | None = None
     source: str | None = None
     consented: bool = True
+    # The probes asked in this interview (wording keys), the last one being the current probe:
+    # nobody hears the same probe twice.
+    probed: tuple[str, ...] = ()
+    # Classified into a group whose quota was full, and kept (the script's `over_quota: keep`).
+    over_quota: bool = False
 
     @property
     def asking_consent(self) -> bool:
@@ -47,6 +52,7 @@ class State:
         data["answers"] = dict(self.answers)
         data["history"] = list(self.history)
         data["selected"] = list(self.selected)
+        data["probed"] = list(self.probed)
         return data
 
     @classmethod
@@ -67,6 +73,8 @@ class State:
             selected=tuple(data.get("selected", ())),
             group=Group(group) if group else None,
             source=data.get("source"),
+            probed=tuple(data.get("probed", ())),
+            over_quota=bool(data.get("over_quota", False)),
             consented=consented,
         )
 

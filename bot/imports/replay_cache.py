@@ -143,9 +143,15 @@ class RouteCache:
                 continue
             question = self.script.by_id[record.question_id]
             rule, said = question.probe, self._raw(question.id, record.value, row)
-            probe = 0
-            while rule is not None and probe < rule.max and self._needs_probe(
-                    question, said, row.language):
+            probe, asked_else = 0, False
+            while rule is not None and not asked_else:
+                if self._needs_probe(question, said, row.language):
+                    if probe >= rule.max:
+                        break
+                elif rule.what_else:
+                    asked_else = True  # "What else?" after a full answer, then the next question
+                else:
+                    break
                 probe += 1
                 asked.append((question.id, probe))
                 said = row.probes.get((question.id, probe), "")

@@ -2,7 +2,7 @@
 
 from bot.interviews.catalog import ScriptCatalog, StudyChoice
 from bot.interviews.contact import ContactChoice
-from bot.interviews.outcome import Note, Outcome, Person, Reminder, StudyStats
+from bot.interviews.outcome import Note, Outcome, Person, Reminder, Resend, StudyStats
 from bot.interviews.service import InterviewService
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "Outcome",
     "Person",
     "Reminder",
+    "Resend",
     "ScriptCatalog",
     "StudyChoice",
     "StudyStats",

@@ -59,3 +59,9 @@ class OpenInterviews:
     def forget(self, pseudonym: str) -> None:
         """Drop the respondent's entry (erased, or found stale)."""
         self._records.pop(pseudonym, None)
+
+    def forget_interview(self, interview_id: int) -> None:
+        """Drop the entry of this interview (a scan: only when a delivery failed or recovered)."""
+        for pseudonym, record in list(self._records.items()):
+            if record.id == interview_id:
+                del self._records[pseudonym]

@@ -34,7 +34,15 @@ class Outcome:
     keyboard: Message | None = None  # new look of the tapped keyboard (multiple-choice toggle)
     chosen: str | None = None  # label of an accepted tap: mark it on the question message
     duplicate: bool = False  # a redelivered update: say nothing, it was answered already
-    finished: bool = False  # this input completed the interview: ask about writing again
+    # Set when the outcome shows an interview's current question: if it cannot be delivered,
+    # that question is noted as unseen at `step` and shown again before an answer counts.
+    interview_id: int | None = None
+    step: int | None = None
+    unseen: bool = False  # it shows again a question whose delivery had failed
+    # This input completed the interview: the closing asks whether we may write again, with
+    # the respondent's current choice (a ContactChoice value) ticked.
+    finished: bool = False
+    contact: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,14 @@ class Reminder:
 
 
 @dataclass(frozen=True)
+class Resend:
+    """A question whose delivery failed earlier, to send again to a private chat."""
+
+    chat_id: int
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
 class StudyStats:
     """One study's figures for researchers."""
 
@@ -55,3 +71,5 @@ class StudyStats:
     counts: StudyCounts
     quota_doers: int
     quota_non_doers: int
+    fieldwork: str = "open"  # the fieldwork dates' verdict, e.g. "open until 2026-03-31"
+    over_quota: str = ""  # what a full group does with newcomers: "keep", "close" or "" (nothing)

@@ -24,11 +24,20 @@ from bot.interviews.chats import Chats
 from bot.interviews.contact import ContactChoice, ContactPreferences
 from bot.interviews.once import RecentUpdates, once_per_update
 from bot.interviews.open_interviews import OpenInterviews
-from bot.interviews.outcome import Note, Outcome, Person, Reminder, StudyStats
+from bot.interviews.outcome import Note, Outcome, Person, Reminder, Resend, StudyStats
+from bot.interviews.quotas import outside_fieldwork, quota_place, with_quota
 from bot.interviews.reminders import ReminderPolicy
 from bot.script import Script
+from bot.script.fieldwork import window_text
 from bot.vocabulary import InterviewStatus
-from storage import AnswerRecord, InterviewRecord, Repository, pseudonymise
+from storage import (
+    AnswerRecord,
+    InterviewRecord,
+    QuotaFull,
+    QuotaPlace,
+    Repository,
+    pseudonymise,
+)
 
 log = logging.getLogger(__name__)
 
@@ -113,20 +122,34 @@ class InterviewService:
             return await self._resume(record, update_id)
         script = await self.catalog.for_version(record.script_version_id)
         state = State.from_dict(record.state)
-        turn = handle(script, state, event)
+        if record.question_unseen and _needs_the_question(state, event):
+            # The reply showing this question never arrived: what they sent can't answer it.
+            return _reshow(record, script, state)
+        turn = await with_quota(self.repository, script, state, event,
+                                handle(script, state, event))
         if not turn.changed:
             return await self._redelivered(record, update_id) or _unchanged(
                 script, state, event, turn
             )
-        if not await self._commit(record, turn, update_id):
+        try:
+            committed = await self._commit(record, turn, update_id, quota=quota_place(script, turn))
+        except QuotaFull:  # the last place went to someone else a moment ago
+            turn = handle(script, state, event, full=frozenset({turn.state.group or ""}))
+            committed = await self._commit(record, turn, update_id)
+        if not committed:
             return await self._redelivered(record, update_id)
         await self._note_consent(pseudonym, state, turn)
+        finished = turn.state.status == InterviewStatus.completed
+        contact = await self._contact.current(pseudonym) if finished else None
         return Outcome(
             turn.state.language,
             messages=turn.messages,
             keyboard=turn.keyboard,
             chosen=_chosen_label(script, state, event) if turn.keyboard is None else None,
-            finished=turn.state.status == InterviewStatus.completed,
+            interview_id=record.id,
+            step=record.step + 1,
+            finished=finished,
+            contact=contact,
         )
 
     async def _redelivered(self, record: InterviewRecord, update_id: int | None) -> Outcome | None:
@@ -143,7 +166,8 @@ class InterviewService:
         self._open.remember(fresh)
         script = await self.catalog.for_version(fresh.script_version_id)
         state = State.from_dict(fresh.state)
-        return Outcome(state.language, messages=prompt(script, state))
+        return Outcome(state.language, messages=prompt(script, state), interview_id=fresh.id,
+                       step=fresh.step, unseen=fresh.question_unseen)
 
     @once_per_update
     async def current(self, person: Person, note: str, update_id: int | None) -> Outcome:
@@ -253,8 +277,48 @@ class InterviewService:
             counts = await self.repository.study_counts(study_id=study_id)
             title = script.text(study.title, script.languages[0])
             figures.append(StudyStats(study_id, title, counts, study.quota.doers,
-                                      study.quota.non_doers))
+                                      study.quota.non_doers,
+                                      window_text(study, self._clock().date()),
+                                      str(study.quota.over_quota or "")))
         return figures
+
+    # ---- delivery ------------------------------------------------------------------------------
+
+    async def undelivered(self, outcome: Outcome) -> None:
+        """Telegram would not take the reply: its question is shown again before an answer."""
+        if outcome.interview_id is None or outcome.step is None:
+            return
+        await self.repository.mark_undelivered(interview_id=outcome.interview_id,
+                                               step=outcome.step)
+        self._open.forget_interview(outcome.interview_id)
+
+    async def delivered(self, outcome: Outcome) -> None:
+        """A question whose delivery had failed was shown after all."""
+        if outcome.interview_id is None or outcome.step is None or not outcome.unseen:
+            return
+        await self.repository.mark_delivered(interview_id=outcome.interview_id,
+                                             step=outcome.step)
+        self._open.forget_interview(outcome.interview_id)
+
+    async def still_unseen(self, outcome: Outcome) -> bool:
+        """Whether the question `outcome` shows again is still the one owed (nothing moved)."""
+        if outcome.interview_id is None:
+            return False
+        record = await self.repository.get_interview(interview_id=outcome.interview_id)
+        return record is not None and record.question_unseen and record.step == outcome.step
+
+    async def to_resend(self) -> list[Resend]:
+        """Questions whose delivery failed, for the chats this process can reach."""
+        records = await self.repository.undelivered_interviews()
+        chats = await self._chats.reachable([record.pseudonym for record in records])
+        resend = []
+        for record in records:
+            chat_id = chats.get(record.pseudonym)
+            if chat_id is not None:
+                script = await self.catalog.for_version(record.script_version_id)
+                resend.append(Resend(chat_id, _reshow(record, script,
+                                                      State.from_dict(record.state))))
+        return resend
 
     # ---- reminders -----------------------------------------------------------------------------
 
@@ -312,6 +376,9 @@ class InterviewService:
     async def _begin(self, person: Person, pseudonym: str, choice: StudyChoice) -> Outcome:
         now = self._clock()
         script, version_id = self.catalog.current(choice.study_id)
+        closed = await self._outside_fieldwork(person, pseudonym, script)
+        if closed is not None:
+            return closed
         respondent = await self.repository.get_or_create_respondent(
             pseudonym=pseudonym, language=person.language_code, source=choice.source, now=now
         )
@@ -320,13 +387,15 @@ class InterviewService:
                                                     blocked_at=None)
         turn = begin(script, language=respondent.language or person.language_code,
                      source=choice.source)
-        self._open.remember(await self.repository.start_interview(
+        started = await self.repository.start_interview(
             pseudonym=pseudonym, study_id=choice.study_id, script_version_id=version_id,
             state=turn.state.to_dict(), now=now, source=choice.source,
             language=turn.state.language, step=turn.state.step,
-        ))
+        )
+        self._open.remember(started)
         self._study_hint[pseudonym] = choice.study_id
-        return Outcome(turn.state.language, messages=turn.messages)
+        return Outcome(turn.state.language, messages=turn.messages, interview_id=started.id,
+                       step=started.step)
 
     async def _without_open_interview(
         self, person: Person, pseudonym: str, event: Input
@@ -340,6 +409,9 @@ class InterviewService:
         if not (isinstance(event, Command) and event.name == "restart"):
             return Outcome(state.language, messages=prompt(script, state))
         # Answering again after the end is a new interview; the finished one stays as it was.
+        closed = await self._outside_fieldwork(person, pseudonym, script)
+        if closed is not None:
+            return closed
         turn = handle(script, state, event)
         self._open.remember(await self.repository.start_interview(
             pseudonym=pseudonym, study_id=study_id, script_version_id=latest.script_version_id,
@@ -347,6 +419,18 @@ class InterviewService:
             language=turn.state.language, step=turn.state.step,
         ))
         return Outcome(turn.state.language, messages=turn.messages)
+
+    async def _outside_fieldwork(self, person: Person, pseudonym: str,
+                                 script: Script) -> Outcome | None:
+        """A friendly word, and nothing stored, before the study opens or after it closed."""
+        study = script.file.study
+        if study.opens is None and study.closes is None:
+            return None
+        respondent = await self.repository.get_respondent(pseudonym=pseudonym)
+        wanted = respondent.language if respondent and respondent.language else None
+        lang = script.language(wanted or person.language_code)
+        said = outside_fieldwork(script, lang, self._clock().date())
+        return Outcome(lang, messages=said) if said else None
 
     async def _resume(self, record: InterviewRecord, update_id: int | None) -> Outcome:
         script = await self.catalog.for_version(record.script_version_id)
@@ -357,7 +441,8 @@ class InterviewService:
         await self._commit(record, turn, update_id)
         return Outcome(turn.state.language, notes=(Note("resumed"),), messages=turn.messages)
 
-    async def _commit(self, record: InterviewRecord, turn: Turn, update_id: int | None) -> bool:
+    async def _commit(self, record: InterviewRecord, turn: Turn, update_id: int | None, *,
+                      quota: QuotaPlace | None = None) -> bool:
         """Persist a turn with compare-and-set on the stored step; False if stale or replayed."""
         state, now = turn.state, self._clock()
         new_state, stored, group = state.to_dict(), state.status, state.group
@@ -367,6 +452,7 @@ class InterviewService:
             answers=[AnswerRecord(a.question_id, a.value, a.raw or None, a.probe)
                      for a in turn.answers],
             update_id=update_id, clear_answers=turn.cleared, withdrawn=turn.withdrawn,
+            quota=quota,
         )
         if not applied:
             self._open.forget(record.pseudonym)
@@ -387,12 +473,30 @@ class InterviewService:
                                                     chat_ref=self._chats.sealed(pseudonym))
 
 
+def _needs_the_question(state: State, event: Input) -> bool:
+    """Whether the input would answer or skip the current question, and might not have seen it.
+
+    A tap on the question's own button shows it was seen; /back and /restart are about others.
+    """
+    if isinstance(event, Command):
+        return event.name == "skip"
+    current = CONSENT if state.asking_consent else state.current
+    return not (isinstance(event, Pick) and event.question_id == current)
+
+
+def _reshow(record: InterviewRecord, script: Script, state: State) -> Outcome:
+    """The current question again, for someone its earlier delivery never reached."""
+    return Outcome(state.language, notes=(Note("resent"),), messages=prompt(script, state),
+                   interview_id=record.id, step=record.step, unseen=True)
+
+
 def _unchanged(script: Script, state: State, event: Input, turn: Turn) -> Outcome:
     """What to say about an input that changed nothing: its re-ask, or where the interview is."""
     if turn.messages or not isinstance(event, Pick) or state.status != InterviewStatus.active:
         return Outcome(state.language, messages=turn.messages)
     previous = state.history[-1] if state.history else None
-    if previous == event.question_id and str(state.answers.get(previous)) == event.value:
+    again = (previous == event.question_id and str(state.answers.get(previous)) == event.value)
+    if again or (event.question_id == CONSENT and event.value == "yes" and state.consented):
         # The same button once more (a double tap): the answer stands, its next question is
         # right below it already.
         return Outcome(state.language, duplicate=True)

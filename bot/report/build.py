@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from typing import TypeVar
 
 from bot.analysis import Summary, analyse
@@ -48,6 +49,7 @@ async def load_summary(
     return await asyncio.to_thread(
         analyse, script, interviews, (), override_records(stored_overrides, keys),
         columns=columns, lang=lang, script_version=version, with_emerging=with_emerging,
+        today=datetime.now(UTC).date(),
     )  # fmt: skip
 
 

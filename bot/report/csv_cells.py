@@ -151,7 +151,7 @@ def wide_columns(script: Script) -> list[WideColumn]:
         if question.probe is not None:
             columns += [
                 WideColumn(f"{question.id}{SEPARATOR}probe{n}", question, probe=n)
-                for n in range(1, question.probe.max + 1)
+                for n in range(1, question.probe.columns + 1)
             ]
     return columns
 

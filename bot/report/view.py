@@ -171,12 +171,12 @@ def _grid(summary: Summary) -> tuple[GridCell, ...]:
 def _facts(summary: Summary) -> tuple[Fact, ...]:
     h = summary.header
     return (
-        Fact("Doers", str(h.doers), f"quota {h.quota_doers}",
+        Fact("Doers", str(h.doers), w.quota_detail(h.doers, h.quota_doers),
              h.doers / h.quota_doers if h.quota_doers else None),
-        Fact("Non-doers", str(h.nondoers), f"quota {h.quota_nondoers}",
+        Fact("Non-doers", str(h.nondoers), w.quota_detail(h.nondoers, h.quota_nondoers),
              h.nondoers / h.quota_nondoers if h.quota_nondoers else None),
         Fact("Prevalence used", f"{h.prevalence:.0%}", "share of the group who do it"),
-        Fact("Fieldwork", w.fieldwork_dates(summary), f"{summary.fieldwork.starts} starts"),
+        Fact("Fieldwork", w.fieldwork_dates(summary), w.fieldwork_detail(summary)),
         Fact("Significant rows", str(summary.method.significant),
              f"of {summary.method.rows_tested} tested"),
         Fact("Script version", h.script_version or "—"),

@@ -184,11 +184,17 @@ def fieldwork_view(summary: Summary) -> FieldworkView:
     f = summary.fieldwork
     rate = f"{f.completed / f.starts:.0%} of starts" if f.starts else ""
     minutes = f"{f.median_minutes:.0f} min" if f.median_minutes is not None else "—"
+    tiles: tuple[tuple[str, str, str], ...]
     tiles = (("Starts", str(f.starts), ""), ("Completed", str(f.completed), rate),
              ("Screened out", str(f.screened_out), ""), ("Declined", str(f.declined), ""),
              ("Excluded", str(f.excluded), "neither doer nor non-doer"),
              ("Unfinished", str(f.unfinished), ""), ("Median length", minutes, ""),
              ("Uncoded answers", str(f.uncoded), ""))  # fmt: skip
+    # Full groups at work: who was thanked at classification, who was kept apart at the end.
+    for status, label, sub in (("quota_full", "Group full", "thanked after classifying"),
+                               ("over_quota", "Over quota", "kept, left out of the comparison")):
+        if f.by_status.get(status):
+            tiles += ((label, str(f.by_status[status]), sub),)
     days = [(d.day, d.started, d.completed) for d in summary.days]
     unit = "week" if summary.weekly else "day"
     timeline = (charts.timeline(days, f"Interviews started and completed per {unit}")

@@ -38,6 +38,8 @@ STATUS_NAMES = {
     InterviewStatus.active: "Still answering",
     InterviewStatus.paused: "Paused",
     InterviewStatus.abandoned: "Abandoned",
+    InterviewStatus.quota_full: "Group full (thanked)",
+    InterviewStatus.over_quota: "Over quota (kept apart)",
 }
 TEST_NAMES = {
     "wald": "Wald test on the log odds ratio",
@@ -145,6 +147,25 @@ def fieldwork_dates(summary: Summary) -> str:
     if first is None:
         return "not started"
     return f"{date(first)} – {date(last)}" if last else f"since {date(first)}"
+
+
+def quota_detail(kept: int, target: int) -> str:
+    """A group against its quota, e.g. "quota 45 · full"."""
+    return f"quota {target}" + (" · full" if target and kept >= target else "")
+
+
+def fieldwork_detail(summary: Summary) -> str:
+    """Starts, the planned dates and whether fieldwork is open; who full groups kept apart."""
+    h, by_status = summary.header, summary.fieldwork.by_status
+    parts = [f"{summary.fieldwork.starts} starts"]
+    if h.opens is not None or h.closes is not None:
+        planned = f"{h.opens or '…'} – {h.closes or '…'}"
+        parts.append(f"planned {planned}" + (f", {h.window}" if h.window else ""))
+    if by_status.get("over_quota"):
+        parts.append(f"{by_status['over_quota']} kept over quota")
+    if by_status.get("quota_full"):
+        parts.append(f"{by_status['quota_full']} thanked, group full")
+    return " · ".join(parts)
 
 
 def group_notice(summary: Summary) -> str | None:

@@ -1,6 +1,6 @@
 """The interview script language: models, conditions, loading and checking. Pure: no I/O but reading files."""
 
-from bot.script.compiled import CompiledQuestion, Option, ProbeRule, Script
+from bot.script.compiled import CompiledQuestion, Option, ProbeRule, ProbeWording, Script
 from bot.script.loader import (
     Problem,
     ScriptError,
@@ -17,6 +17,7 @@ __all__ = [
     "Determinant",
     "Option",
     "ProbeRule",
+    "ProbeWording",
     "Problem",
     "QuestionType",
     "Script",

@@ -12,7 +12,9 @@ from bot.script.normalize import fold
 from bot.script.parts import Found, Path, undeclared
 
 # Texts sent as messages of their own: Telegram refuses them empty or over 4,096 characters.
-_MESSAGES = ("introduction", "consent", "closing", "screened_out", "text", "message")
+_MESSAGES = (
+    "introduction", "consent", "closing", "screened_out", "full_message", "text", "message",
+)
 
 
 def text_problems(file: ScriptFile) -> Iterator[Found]:
@@ -105,6 +107,8 @@ def _texts(file: ScriptFile) -> Iterator[tuple[Path, Text, int]]:
         value = getattr(study, key)
         if value is not None:
             yield ("study", key), value, everything
+    if study.quota.full_message is not None:
+        yield ("study", "quota", "full_message"), study.quota.full_message, 0
     if file.probing.text is not None:
         yield ("probing", "text"), file.probing.text, everything
     for name, value in file.probing.by_determinant.items():

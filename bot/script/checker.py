@@ -13,7 +13,7 @@ from bot.script.check_texts import message_problems, text_problems
 from bot.script.compiled import known_determinants
 from bot.script.conditions_check import classification_problems, condition_problems
 from bot.script.limits import MAX_PROBES
-from bot.script.model import ScriptFile
+from bot.script.model import OverQuota, ScriptFile
 from bot.script.parts import Found, undeclared
 from bot.script.satisfy import groups_asked
 
@@ -66,6 +66,31 @@ def _study_problems(file: ScriptFile) -> Iterator[Found]:
     for lang in file.probing.vague_answers:
         if lang not in languages:
             yield Found(("probing", "vague_answers", lang), undeclared(lang, languages), True)
+    yield from _fieldwork_problems(file)
     if file.probing.max_per_question > MAX_PROBES:
         message = f"at most {MAX_PROBES} probes a question (each is a column of the wide export)"
         yield Found(("probing", "max_per_question"), message)
+
+
+def _fieldwork_problems(file: ScriptFile) -> Iterator[Found]:
+    """Dates that leave no day to interview, and quota settings that can never apply."""
+    study = file.study
+    if study.opens is not None and study.closes is not None and study.closes < study.opens:
+        message = (
+            f"the study closes ({study.closes}) before it opens ({study.opens}); "
+            "`closes:` is the last day of fieldwork"
+        )
+        yield Found(("study", "closes"), message)
+    quota = study.quota
+    if quota.over_quota is not None and file.classification is None:
+        message = (
+            f"`over_quota: {quota.over_quota}` needs a `classification:` (doers and non-doers) "
+            "to know whose group is full; add one, or leave `over_quota` out"
+        )
+        yield Found(("study", "quota", "over_quota"), message)
+    if quota.full_message is not None and quota.over_quota != OverQuota.close:
+        message = (
+            "`full_message` is said only with `over_quota: close`; without it nobody is stopped "
+            "when a group is full"
+        )
+        yield Found(("study", "quota", "full_message"), message)

@@ -28,6 +28,14 @@ def builtin_messages() -> dict[str, dict[str, str]]:
     return data
 
 
+@cache
+def builtin_probes() -> dict[str, dict[str, Any]]:
+    """The built-in probe wordings per language (from the packaged probes.yaml)."""
+    raw = resources.files("bot.script").joinpath("probes.yaml").read_text(encoding="utf-8")
+    data: dict[str, dict[str, Any]] = load_yaml(raw)
+    return data
+
+
 def message_keys() -> frozenset[str]:
     """Every key a language must provide."""
     return frozenset(builtin_messages()["en"])
@@ -42,12 +50,34 @@ class Option:
 
 
 @dataclass(frozen=True)
+class ProbeWording:
+    """One way to word a probe; `key` names it, so that no interview hears the same one twice."""
+
+    key: str
+    text: Text
+
+
+@dataclass(frozen=True)
 class ProbeRule:
-    """When and how to probe an open answer."""
+    """When and how to probe an open answer: the wordings to choose from, best first.
+
+    `dig` follows a short or vague answer (at most `max` times); `what_else` is the one
+    "What else?" after a full answer (empty when the question does not ask it).
+    """
 
     min_words: int
     max: int
-    text: Text
+    dig: tuple[ProbeWording, ...]
+    what_else: tuple[ProbeWording, ...] = ()
+
+    @property
+    def columns(self) -> int:
+        """How many probe answers the question may record (each a column of the wide export)."""
+        return self.max + (1 if self.what_else else 0)
+
+    def wording(self, key: str) -> ProbeWording | None:
+        """The wording named `key`, if the question has it."""
+        return next((w for w in (*self.dig, *self.what_else) if w.key == key), None)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from bot.script import expr
-from bot.script.compiled import CompiledQuestion, Option, ProbeRule, Script, builtin_messages
+from bot.script.compiled import (
+    CompiledQuestion,
+    Option,
+    ProbeRule,
+    ProbeWording,
+    Script,
+    builtin_messages,
+    builtin_probes,
+)
 from bot.script.model import Question, QuestionType, ScriptFile
 from bot.script.parts import choices_of, names_in, rule_sources, scale_range
 from bot.vocabulary import GROUPS, Group
@@ -25,7 +33,7 @@ def compile_script(file: ScriptFile, source: str) -> Script:
             options=_options(file, q, messages),
             when=expr.parse(q.when) if q.when else None,
             eligible_if=expr.parse(q.eligible_if) if q.eligible_if else None,
-            probe=_probe(file, q),
+            probe=_probe(file, q, messages),
         )
         for i, q in enumerate(file.questions)
     )
@@ -70,19 +78,75 @@ def _options(
     return tuple(Option(c.value, c.label) for c in choices_of(file, q))
 
 
-def _probe(file: ScriptFile, q: Question) -> ProbeRule | None:
+def _probe(file: ScriptFile, q: Question, messages: dict[str, dict[str, str]]) -> ProbeRule | None:
     if q.type != _Q.text or q.probe is False:
         return None
     if q.probe is None and not (q.determinant or q.competing):
         return None  # only research questions are probed unless the researcher asks for it
     own = q.probe or None
     most = own.max if own and own.max is not None else file.probing.max_per_question
-    if most == 0:
+    asks_else = own.what_else if own and own.what_else is not None else file.probing.what_else
+    topic = q.determinant or (q.competing.value if q.competing else None)
+    dig = _wordings(file, q, topic, messages) if most else ()
+    what_else = _else_wordings(file, topic) if asks_else else ()
+    if not dig and not what_else:
         return None
-    text = (own.text if own else None) or file.probing.by_determinant.get(q.determinant or "")
-    text = text or file.probing.text
     return ProbeRule(
         min_words=(own.min_words if own and own.min_words else None) or file.probing.min_words,
-        max=most,
-        text=text if text is not None else "",
+        max=most if dig else 0,
+        dig=dig,
+        what_else=what_else,
     )
+
+
+def _wordings(
+    file: ScriptFile, q: Question, topic: str | None, messages: dict[str, dict[str, str]]
+) -> tuple[ProbeWording, ...]:
+    """Ways to ask for more after a short or vague answer: the script's own first."""
+    probing = file.probing
+    found: list[ProbeWording] = []
+    if q.probe and q.probe.text is not None:
+        found.append(ProbeWording(f"own.{q.id}", q.probe.text))
+    if topic and topic in probing.by_determinant:
+        found.append(ProbeWording(f"study.{topic}", probing.by_determinant[topic]))
+    if probing.text is not None:
+        found.append(ProbeWording("study", probing.text))
+    # The bot's `probe` text, reworded by the script, is the script's own wording too.
+    generic = ProbeWording("probe", {lang: m["probe"] for lang, m in messages.items()})
+    reworded = any("probe" in own for own in file.messages.values())
+    if reworded:
+        found.append(generic)
+    if topic:
+        found += _builtin(file, "dig", topic)
+    if not reworded:
+        found.append(generic)
+    found += _builtin(file, "more", None)
+    return tuple(found)
+
+
+def _else_wordings(file: ScriptFile, topic: str | None) -> tuple[ProbeWording, ...]:
+    """Ways to ask "What else?": worded for the question's topic first."""
+    return (*(_builtin(file, "what_else", topic) if topic else ()),
+            *_builtin(file, "what_else_more", None))
+
+
+def _builtin(file: ScriptFile, kind: str, topic: str | None) -> list[ProbeWording]:
+    """Built-in wordings in the script's languages: one for `topic`, or a kind's general list."""
+    texts: dict[str, list[str]] = {}
+    for lang in file.study.languages:
+        entry = builtin_probes().get(lang, {}).get(kind)
+        if topic is not None and isinstance(entry, dict) and topic in entry:
+            texts[lang] = [entry[topic]]
+        elif topic is None and isinstance(entry, list):
+            texts[lang] = entry
+    if not texts:
+        return []
+    count = max(len(found) for found in texts.values())
+    name = f"{kind}.{topic}" if topic else kind
+    return [
+        ProbeWording(
+            f"{name}.{n}" if topic is None else name,
+            {lang: found[n] for lang, found in texts.items() if n < len(found)},
+        )
+        for n in range(count)
+    ]

@@ -285,6 +285,8 @@ def _sentence(error: dict[str, Any], path: tuple[str | int, ...]) -> str:
         return f"`{name}` should be {words} {ctx.get(key)}, not {_describe(value)}"
     if kind == "finite_number":
         return f"`{name}` should be an ordinary number, not {_describe(value)}"
+    if kind.startswith("date_"):  # date_parsing, date_from_datetime_parsing, date_type…
+        return f"`{name}` should be a day written year-month-day, e.g. 2026-03-01, not `{value}`"
     if kind in ("bool_type", "bool_parsing"):
         return f"`{name}` should be true or false, not {_describe(value)}"
     message = str(error["msg"]).replace("Input should be", "should be")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -131,11 +132,22 @@ class Validation(Strict):
 
 
 class Probe(Strict):
-    """A follow-up asked when an open answer is too short or vague."""
+    """Follow-ups: one asked when an open answer is too short or vague, and "What else?"."""
 
-    text: Text | None = None
+    text: Text | None = Field(
+        None,
+        description="The follow-up to a short or vague answer; when absent, the built-in wording "
+        "for the question's determinant or competing behaviour is used.",
+    )
     min_words: int | None = Field(None, ge=1)
-    max: int | None = Field(None, ge=0, description="At most this many probes for the question.")
+    max: int | None = Field(
+        None, ge=0, description="At most this many follow-ups to short or vague answers."
+    )
+    what_else: bool | None = Field(
+        None,
+        description="Ask \"What else?\" once after a full answer (the study's "
+        "`probing.what_else` when absent).",
+    )
 
 
 class Competing(StrEnum):
@@ -209,11 +221,30 @@ class Classification(Strict):
     )
 
 
+class OverQuota(StrEnum):
+    """What happens to someone classified into a group whose quota is full."""
+
+    keep = "keep"
+    close = "close"
+
+
 class Quota(Strict):
-    """How many doers and non-doers the study wants."""
+    """How many doers and non-doers the study wants, and what happens once a group is full."""
 
     doers: int = Field(45, ge=1)
     non_doers: int = Field(45, ge=1)
+    over_quota: OverQuota | None = Field(
+        None,
+        description="Enforce the quota: once a group has this many completed interviews, someone "
+        "newly classified into it is `close`: thanked with `full_message` and stopped there "
+        "(stored as `quota_full`), or `keep`: interviewed to the end and stored apart as "
+        "`over_quota`. Without it, the quota is a target shown in progress only.",
+    )
+    full_message: Text | None = Field(
+        None,
+        description="`over_quota: close`: what to say to someone whose group is full; the bot's "
+        "own polite sentence when absent.",
+    )
 
 
 class Probing(Strict):
@@ -224,6 +255,11 @@ class Probing(Strict):
     vague_answers: dict[LanguageCode, list[str]] = Field(default_factory=dict)
     text: Text | None = None
     by_determinant: dict[Identifier, Text] = Field(default_factory=dict)
+    what_else: bool = Field(
+        False,
+        description="Ask \"What else?\" once after each full answer to a probed question, as "
+        "Barrier Analysis interviewers do; a question's `probe: {what_else: …}` decides for itself.",
+    )
 
 
 class Study(Strict):
@@ -242,6 +278,12 @@ class Study(Strict):
     screened_out: Text | None = None
     contact: str
     quota: Quota = Field(default_factory=Quota)
+    opens: date | None = Field(
+        None, description="The first day of fieldwork (UTC), e.g. 2026-03-01; open until then."
+    )
+    closes: date | None = Field(
+        None, description="The last day of fieldwork (UTC): from the day after, nobody new starts."
+    )
 
 
 class Wave(Strict):

@@ -65,11 +65,14 @@ class Located:
 
 
 class ScriptLoader(yaml.SafeLoader):
-    """YAML 1.2-style booleans: only true/false, so `yes`, `no`, `on` and `off` stay words."""
+    """YAML 1.2-style scalars: only true/false are booleans, so `yes`, `no`, `on` and `off` stay
+    words; dates stay text (the script model reads `opens: 2026-03-01` itself, and a mistyped
+    `2026-13-01` is then a script problem, not a crash)."""
 
 
+_WORDS_NOT_VALUES = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
 ScriptLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    first: [(tag, rx) for tag, rx in resolvers if tag not in _WORDS_NOT_VALUES]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 ScriptLoader.add_implicit_resolver(

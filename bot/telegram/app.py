@@ -28,6 +28,7 @@ from bot.telegram.errors import on_error
 from bot.telegram.polling import Poller
 from bot.telegram.processor import PerChatUpdateProcessor
 from bot.telegram.replies import send_outcome
+from bot.telegram.resend import RESEND_SECONDS, resend_undelivered
 from bot.telegram.sending import RetryingRateLimiter, RetryPolicy
 from bot.telegram.texts import MENU, Texts
 
@@ -60,6 +61,7 @@ def build_application(
     processor: PerChatUpdateProcessor | None = None,
     updater: bool = True,
     retry: RetryPolicy | None = None,
+    resend_every: float = RESEND_SECONDS,
 ) -> InterviewApplication:
     """The bot: handlers, error handler, rate limiter, per-chat processor, reminder job.
 
@@ -96,6 +98,9 @@ def build_application(
     if application.job_queue is not None:
         application.job_queue.run_repeating(send_reminders, interval=REMINDER_CHECK_SECONDS,
                                             first=REMINDER_CHECK_SECONDS)
+        # Soon after a start too: a question undelivered before a restart is still owed.
+        application.job_queue.run_repeating(resend_undelivered, interval=resend_every,
+                                            first=resend_every / 6)
         application.job_queue.run_repeating(send_invitations, interval=REMINDER_CHECK_SECONDS,
                                             first=REMINDER_CHECK_SECONDS)
     return application

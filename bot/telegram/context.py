@@ -20,6 +20,9 @@ class BotData:
     texts: Texts = field(default_factory=bot_texts)
     researcher_ids: frozenset[int] = frozenset()
     invitations: WaveInviter | None = None  # follow-up waves' invitations (a repeating job)
+    # Chats told that storage is down, so an outage costs each person one apology; a chat
+    # leaves once a reply reaches it again. Memory only: nothing can be stored then anyway.
+    apologised: set[int] = field(default_factory=set)
 
 
 class InterviewContext(CallbackContext[ExtBot[None], dict[object, object], dict[object, object],

@@ -14,19 +14,18 @@ from bot.telegram.keyboards import (
     CONTACT,
     DELETE,
     LANGUAGE,
-    contact_keyboard,
     decode,
     delete_keyboard,
 )
 from bot.telegram.keyboards import language_keyboard as picker
 from bot.telegram.replies import (
     MAX_TEXT,
-    bundle,
+    contact_question,
     cosmetic,
     mark_tapped,
-    send_outcome,
     typing_if_slow,
 )
+from bot.telegram.resend import deliver
 
 # Message contents the engine cannot read, named for logs and the re-ask.
 _CONTENT_KINDS = ("sticker", "photo", "voice", "video", "video_note", "audio", "document",
@@ -34,41 +33,20 @@ _CONTENT_KINDS = ("sticker", "photo", "voice", "video", "video_note", "audio", "
 
 
 async def _reply(update: Update, context: InterviewContext, outcome: Outcome) -> None:
-    """Send an outcome to the chat the update came from; a finished interview asks about later."""
-    if update.effective_chat is None:
-        return
-    if not outcome.finished or outcome.duplicate:
-        await send_outcome(context.bot, update.effective_chat.id, outcome, context.texts)
-        return
-    sent = bundle(outcome, context.texts)
-    ask, markup = await _contact_question(update, context, outcome.language, at_end=True)
-    # The question rides on the closing message: one message more would crowd the chat.
-    if sent and sent[-1][1] is None and len(sent[-1][0]) + len(ask) + 2 <= MAX_TEXT:
-        sent[-1] = (f"{sent[-1][0]}\n\n{ask}", markup)
-    else:
-        sent.append((ask, markup))
-    for text, keyboard in sent:
-        await context.bot.send_message(update.effective_chat.id, text, reply_markup=keyboard)
+    """Send an outcome to the chat the update came from (noted if Telegram won't take it).
+
+    The closing of an interview asks whether we may write again (see `replies.bundle`).
+    """
+    if update.effective_chat is not None:
+        await deliver(context, update.effective_chat.id, outcome)
 
 
 async def _contact_question(
-    update: Update, context: InterviewContext, lang: str, *, at_end: bool = False
+    update: Update, context: InterviewContext, lang: str
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """"May we write to you again?" with one button per choice, the current one ticked.
-
-    Asked in full at the end of an interview and to anyone who never chose; otherwise the
-    current choice is said first, with an offer to change it.
-    """
+    """"May we write to you again?", the current choice said first and ticked."""
     current = await context.service.contact_choice(person_of(update))
-    texts = context.texts
-    if at_end or current is None:
-        text = texts.get("contact_ask", lang)
-    else:
-        text = (f"{texts.get(f'contact_state_{current.value}', lang)}\n\n"
-                f"{texts.get('contact_change', lang)}")
-    choices = [(choice.value, texts.get(f"contact_{choice.value}", lang))
-               for choice in ContactChoice]
-    return text, contact_keyboard(choices, current.value if current else None)
+    return contact_question(context.texts, lang, current.value if current else None)
 
 
 async def _engine_input(update: Update, context: InterviewContext, event: Input) -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 from asyncio import Lock
-from collections.abc import Awaitable
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,18 +58,25 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         if key is None:
             await coroutine
             return
+        try:
+            async with self.turn(key):
+                await coroutine
+        except BaseException:
+            _close_if_never_started(coroutine)
+            raise
+
+    @contextlib.asynccontextmanager
+    async def turn(self, key: int) -> AsyncIterator[None]:
+        """The chat's turn: after the updates (or jobs) of the chat that came first."""
         entry = self._locks.get(key)
         if entry is None:
             entry = self._locks[key] = _ChatLock()
         entry.holders += 1
         try:
-            # asyncio.Lock wakes waiters first-in first-out, and PTB calls this method in
+            # asyncio.Lock wakes waiters first-in first-out, and PTB calls do_process_update in
             # arrival order (its semaphore is FIFO too), so a chat's updates keep their order.
             async with entry.lock:
-                await coroutine
-        except BaseException:
-            _close_if_never_started(coroutine)
-            raise
+                yield
         finally:
             entry.holders -= 1
             if entry.holders == 0:

@@ -24,9 +24,25 @@ def stats_text(figures: list[StudyStats]) -> str:
             f"started {c.starts} · in progress {c.active} · paused {c.paused}\n"
             f"completed {c.completed} · screened out {c.screened_out} · excluded {c.excluded}"
             f" · declined {c.declined}\n"
-            f"doers {c.doers}/{study.quota_doers} · non-doers {c.non_doers}/{study.quota_non_doers}"
+            f"doers {_fill(c.doers, study.quota_doers)}"
+            f" · non-doers {_fill(c.non_doers, study.quota_non_doers)}\n"
+            f"fieldwork {study.fieldwork} · {_over_quota(study)}"
         )
     return "\n\n".join(lines)
+
+
+def _fill(kept: int, target: int) -> str:
+    return f"{kept}/{target}" + (" (full)" if kept >= target else "")
+
+
+def _over_quota(study: StudyStats) -> str:
+    """What a full group does, and who it turned away or kept apart so far."""
+    c = study.counts
+    if study.over_quota == "close":
+        return f"a full group's newcomers are thanked and stopped ({c.quota_full} so far)"
+    if study.over_quota == "keep":
+        return f"a full group's newcomers are kept apart as over quota ({c.over_quota} so far)"
+    return "quotas are targets only (not enforced)"
 
 
 async def stats(update: Update, context: InterviewContext) -> None:

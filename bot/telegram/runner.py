@@ -10,6 +10,7 @@ import signal
 from bot.compose import open_service
 from bot.settings import Settings
 from bot.telegram.app import build_application, prepare, serve_polling
+from bot.telegram.sending import quiet_proxy_pages
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +24,7 @@ async def run_bot(settings: Settings, *, webhook: bool) -> None:
         with contextlib.suppress(NotImplementedError):  # not on Windows
             loop.add_signal_handler(sig, stop.set)
     application = build_application(settings, service, webhook=webhook, updater=False)
+    quiet_proxy_pages()  # Telegram's 502 pages are retried, not bugs: a warning, no traceback
     try:
         if webhook:
             from bot.telegram.webhook import serve_webhook

@@ -42,7 +42,7 @@ def transient(error: BaseException) -> bool:
 class RetryPolicy:
     """How often and how patiently a failed request is tried again."""
 
-    attempts: int = 7  # tries in all: the waits add up to about 30 s before giving up
+    attempts: int = 6  # tries in all: the waits add up to about 15 s before giving up
     first: float = 0.5
     most: float = 10.0
     jitter: float = 0.25  # share of each wait drawn at random, so chats do not retry in step
@@ -92,3 +92,26 @@ class RetryingRateLimiter(AIORateLimiter):
                 self.retries += 1
                 retry += 1
                 await asyncio.sleep(wait)
+
+
+class ProxyPageFilter(logging.Filter):
+    """Tones down PTB's error (with traceback and the whole HTML page) for a non-JSON answer.
+
+    Telegram's front proxy answers 502/504 with an HTML page; PTB logs it at ERROR before raising
+    the NetworkError that is retried here (and logged as a warning). One short warning remains.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite PTB's "Can not load invalid JSON data" record; pass every other one."""
+        if isinstance(record.msg, str) and record.msg.startswith("Can not load invalid JSON"):
+            record.msg, record.args = "Telegram answered with a page that is not JSON", ()
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def quiet_proxy_pages() -> None:
+    """Install `ProxyPageFilter` on PTB's request logger (once)."""
+    logger = logging.getLogger("telegram.request.BaseRequest")
+    if not any(isinstance(f, ProxyPageFilter) for f in logger.filters):
+        logger.addFilter(ProxyPageFilter())

@@ -32,6 +32,7 @@ from bot.review.open_answers import (
     theme_ids,
 )
 from bot.script import Script
+from bot.script.fieldwork import window_text
 from bot.settings import Settings
 from bot.web import guard
 from bot.web.research_pages import (
@@ -44,7 +45,7 @@ from bot.web.research_pages import (
     studies_page,
 )
 from bot.web.sandbox_chat import load_scripts
-from storage import Repository
+from storage import Repository, StudyCounts
 
 log = logging.getLogger(__name__)
 
@@ -139,14 +140,27 @@ async def _studies(request: web.Request) -> web.Response:
         if script is None:
             rows.append(StudyRow(entry.path.name, None, entry.path.name, problem=entry.problem))
             continue
-        quota = script.file.study.quota
+        study = script.file.study
+        counts = await repository.study_counts(study_id=script.study_id)
         rows.append(StudyRow(
             entry.path.name, script.study_id,
-            script.text(script.file.study.title, script.languages[0]),
-            await repository.study_counts(study_id=script.study_id),
-            (quota.doers, quota.non_doers),
+            script.text(study.title, script.languages[0]),
+            counts,
+            (study.quota.doers, study.quota.non_doers),
+            fieldwork=window_text(study, datetime.now(UTC).date()),
+            over_quota=_over_quota(counts),
         ))
     return _html(studies_page(rows))
+
+
+def _over_quota(counts: StudyCounts) -> str:
+    """Who full groups turned away or kept apart, for the studies page."""
+    said = []
+    if counts.quota_full:
+        said.append(f"{counts.quota_full} thanked, group full")
+    if counts.over_quota:
+        said.append(f"{counts.over_quota} kept over quota")
+    return " · ".join(said)
 
 
 async def _coding(request: web.Request) -> web.Response:

@@ -30,6 +30,8 @@ class StudyRow:
     counts: StudyCounts | None = None
     quota: tuple[int, int] = (0, 0)
     problem: str | None = None
+    fieldwork: str = "open"  # the fieldwork dates' verdict, e.g. "closed (closed after 2026-03-31)"
+    over_quota: str = ""  # who a full group turned away or kept apart so far, if anyone
 
 
 @dataclass(frozen=True)

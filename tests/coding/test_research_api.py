@@ -171,3 +171,22 @@ async def test_emerging_themes_are_suggested_from_the_uncoded_answers(
     page = await (await client.get("/study/commute?q=easier")).text()
     assert "Possible new themes among the uncoded answers" in page
     assert "colleagues" in page.split("Possible new themes")[1].split("</details>")[0]
+
+
+async def test_the_studies_page_shows_full_groups_and_closed_fieldwork(
+    tmp_path: Path, repository: Repository,
+) -> None:
+    settings = research_settings(tmp_path)
+    study = settings.dialogs_dir / "study.yaml"
+    source = study.read_text(encoding="utf-8")
+    assert "  contact: " in source
+    study.write_text(source.replace(
+        "  contact: ",
+        "  quota: {doers: 2, non_doers: 3, over_quota: keep}\n  closes: 2024-05-31\n  contact: ",
+        1,
+    ), encoding="utf-8")
+    async with TestClient(TestServer(create_research_app(settings, repository=repository))) as web_client:
+        page = await (await web_client.get("/")).text()
+    assert "2 / 2 <strong>full</strong>" in page  # the recorded study has 2 doers
+    assert "1 / 3<div" in page
+    assert "fieldwork closed (closed after 2024-05-31)" in page

@@ -197,7 +197,7 @@ class Respondent:
             return
         after = self.look()
         question = self.script.by_id[key[0]]
-        most = question.probe.max if question.probe is not None else 0
+        most = question.probe.columns if question.probe is not None else 0
         if after.seen == Seen.PROBE and screen.seen == Seen.QUESTION:
             moved = True  # a follow-up to this answer
         elif after.seen == Seen.PROBE:

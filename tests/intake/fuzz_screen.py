@@ -80,12 +80,13 @@ class ScreenReader:
             for question in script.questions:
                 if question.type != QuestionType.info:
                     add(script.text(question.spec.text, lang), Seen.QUESTION, question.id)
-                if question.probe is not None and question.probe.text:
-                    add(script.text(question.probe.text, lang), Seen.PROBE)
+                rule = question.probe
+                for wording in (*rule.dig, *rule.what_else) if rule is not None else ():
+                    add(script.text(wording.text, lang), Seen.PROBE)
             add(script.message("probe", lang), Seen.PROBE)
             for ending in (study.closing, study.screened_out):
                 add(script.text(ending, lang) if ending else None, Seen.ENDED)
-            for key in ("declined", "finished", "screened_out"):
+            for key in ("declined", "finished", "screened_out", "quota_full"):
                 add(script.message(key, lang), Seen.ENDED)
         # Longest first: a text that contains a shorter one is the more specific match.
         self._known.sort(key=lambda known: -len(known[0].pattern))

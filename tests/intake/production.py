@@ -21,6 +21,8 @@ from bot.interviews import InterviewService
 from bot.settings import Settings
 from bot.telegram.app import build_application, prepare, serve_polling
 from bot.telegram.context import InterviewApplication
+from bot.telegram.resend import RESEND_SECONDS
+from bot.telegram.sending import RetryPolicy
 from bot.telegram.webhook import serve_webhook
 from bot.testing.fake_bot_api import FakeBotApi
 from storage import pseudonymise
@@ -75,17 +77,20 @@ class Production:
 
 @contextlib.asynccontextmanager
 async def production_bot(fake: FakeBotApi, database_url: str, *, webhook: bool = False,
-                         overall_max_rate: float = 30.0) -> AsyncIterator[Production]:
+                         overall_max_rate: float = 30.0, retry: RetryPolicy | None = None,
+                         resend_every: float = RESEND_SECONDS) -> AsyncIterator[Production]:
     """Start the bot, wait until it listens, and stop it cleanly after the block.
 
     `overall_max_rate=0` lifts the bot's own 30 messages a second limit (Telegram's), which
-    the fake does not enforce: thousands of replies would otherwise take minutes.
+    the fake does not enforce: thousands of replies would otherwise take minutes. `retry` and
+    `resend_every` shorten the patience with Telegram's failures (production's by default).
     """
     port = free_port() if webhook else None
     settings = settings_for(fake, database_url, webhook_port=port)
     service = await open_service(settings)
     application = build_application(settings, service, webhook=webhook, updater=False,
-                                    overall_max_rate=overall_max_rate)
+                                    overall_max_rate=overall_max_rate, retry=retry,
+                                    resend_every=resend_every)
     stop = asyncio.Event()
     if webhook:
         assert settings.webhook_url is not None

@@ -339,6 +339,42 @@ async def test_idle_interviews_are_reminded_once_per_idle_spell(
     assert [i.id for i in await repo.idle_interviews(idle_since=later)] == [idle.id, recent.id]
 
 
+async def test_an_undelivered_question_is_noted_until_it_is_shown(
+    repo: Repository, now: datetime
+) -> None:
+    waiting = await begin(repo, now, user_id=1)
+    blocked = await begin(repo, now, user_id=2)
+    await answer(repo, waiting, 0, now)  # the answer is stored; its next question is not shown
+
+    assert await repo.mark_undelivered(interview_id=waiting.id, step=1)
+    assert not await repo.mark_undelivered(interview_id=waiting.id, step=0)  # moved on already
+    assert await repo.mark_undelivered(interview_id=blocked.id, step=0)
+    await repo.update_respondent(pseudonym=blocked.pseudonym, blocked_at=now)
+    stored = await repo.get_interview(interview_id=waiting.id)
+    assert stored is not None
+    assert stored.question_unseen
+    assert [i.id for i in await repo.undelivered_interviews()] == [waiting.id]
+
+    await repo.mark_delivered(interview_id=waiting.id, step=1)
+    shown = await repo.get_interview(interview_id=waiting.id)
+    assert shown is not None
+    assert not shown.question_unseen
+    assert await repo.undelivered_interviews() == []
+
+
+async def test_an_answer_after_an_undelivered_question_ends_the_note(
+    repo: Repository, now: datetime
+) -> None:
+    interview = await begin(repo, now)
+    await repo.mark_undelivered(interview_id=interview.id, step=0)
+    await answer(repo, interview, 0, now)  # e.g. a tap on the question's own button
+
+    moved = await repo.get_interview(interview_id=interview.id)
+    assert moved is not None
+    assert not moved.question_unseen
+    assert await repo.undelivered_interviews() == []
+
+
 async def collect_answers(repo: Repository) -> list[Any]:
     """Every stored answer record of the handwashing study."""
     return [a async for a in repo.stream_answers(study_id="handwashing")]
