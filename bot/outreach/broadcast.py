@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from bot.interviews.chat_ref import ChatRefKey, open_ref
-from bot.outreach.pace import Pace
+from bot.outreach.pace import Pace, Slot
 from storage import (
     Audience,
     BroadcastRecord,
@@ -209,9 +209,10 @@ class Broadcaster:
         tasks: set[asyncio.Task[None]] = set()
         try:
             while (recipient := await ahead.get()) is not None:
-                await self._pace.wait()
                 await self._in_flight.acquire()
-                task = asyncio.create_task(self._deliver(broadcast_id, recipient, plan, counter))
+                slot = await self._pace.acquire()
+                task = asyncio.create_task(
+                    self._deliver(broadcast_id, recipient, plan, counter, slot))
                 unsent.pop(recipient.pseudonym, None)
                 tasks.add(task)
                 task.add_done_callback(tasks.discard)
@@ -234,10 +235,10 @@ class Broadcaster:
                                                       pseudonyms=list(unsent))
 
     async def _deliver(self, broadcast_id: int, recipient: ClaimedRecipient, plan: Plan,
-                       counter: _Counter) -> None:
+                       counter: _Counter, slot: Slot) -> None:
         """Send to one claimed recipient and settle the row, whatever happens."""
         try:
-            status = await self._send_once(recipient, plan)
+            status = await self._send_once(recipient, plan, slot)
             await self._repository.settle_recipient(
                 broadcast_id=broadcast_id, pseudonym=recipient.pseudonym, status=status,
                 now=self._clock(),
@@ -246,9 +247,11 @@ class Broadcaster:
         finally:
             self._in_flight.release()
 
-    async def _send_once(self, recipient: ClaimedRecipient, plan: Plan) -> RecipientStatus:
+    async def _send_once(self, recipient: ClaimedRecipient, plan: Plan,
+                         slot: Slot) -> RecipientStatus:
         chat_id = open_ref(recipient.chat_ref, self._key)
         if chat_id is None:  # sealed under an earlier key: nobody can reach them now
+            self._pace.release(slot)
             return RecipientStatus.FAILED
         text = plan.text_for(recipient.language)
         while True:
@@ -258,10 +261,12 @@ class Broadcaster:
                 # Not known to have failed before Telegram saw it: never risk a second copy.
                 log.exception("a broadcast message could not be sent")
                 return RecipientStatus.IN_DOUBT
+            finally:
+                self._pace.release(slot)
             if not isinstance(result, Retry):
                 return result
             self._pace.hold(result.after)
-            await self._pace.wait()
+            slot = await self._pace.acquire()
 
 
 @dataclass

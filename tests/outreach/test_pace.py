@@ -47,3 +47,17 @@ async def test_a_flood_wait_holds_every_send() -> None:
     pace.hold(5)
     await pace.wait()
     assert clock.now >= 5.0
+
+
+async def test_a_place_is_kept_until_telegram_answered_and_a_window_after() -> None:
+    clock = Clock()
+    pace = Pace(2, clock=clock, sleep=clock.sleep)
+    first = await pace.acquire()
+    second = await pace.acquire()
+    third = asyncio.ensure_future(pace.acquire())
+    await clock.sleep(5.0)  # long after our sends left, but Telegram has not answered the first
+    assert not third.done()
+    pace.release(first)
+    pace.release(second)
+    await third
+    assert clock.now >= 5.0 + 1.0  # a window after the answer, not after the send
