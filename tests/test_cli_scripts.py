@@ -71,6 +71,17 @@ def test_try_with_piped_answers_prints_what_was_collected_and_the_classification
     assert "Classification: non-doer" in summary
 
 
+def test_try_forgets_an_answer_whose_branch_was_closed_by_going_back() -> None:
+    mini = ROOT / "tests" / "scripts" / "mini.yaml"
+    typed = ["1", "Ann", "30", "0", "1", "/back", "/back", "5"]  # non-doer, then a doer after all
+    result = run("try", str(mini), stdin="\n".join(typed) + "\n")
+
+    assert result.returncode == 0, result.stderr
+    summary = result.stdout.split("— Answers —")[1].splitlines()
+    assert "days: 5" in summary
+    assert not any(line.startswith("instead") for line in summary)  # asked of non-doers only
+
+
 def test_try_shows_numbered_choices_and_re_asks_after_a_wrong_answer() -> None:
     result = run("try", str(EXAMPLE), stdin="1\nforty\n")
 

@@ -233,3 +233,20 @@ def test_probe_columns_count_the_what_else() -> None:
     assert script.by_id["q"].probe.columns == 3
     assert script.by_id["q2"].probe is not None
     assert script.by_id["q2"].probe.columns == 2
+
+
+def test_check_warns_that_what_else_is_not_asked_in_other_languages() -> None:
+    from bot.script.loader import script_warnings
+
+    messages = "\n".join(f'    {key}: "{text}"' for key, text in _swahili_messages().items())
+    script = script_of(
+        topic_question("culture"),
+        probing=f"probing:\n  what_else: true\nmessages:\n  sw:\n{messages}\n",
+        languages="[sw]",
+        texts="  behaviour: kuendesha baiskeli",
+    )
+    [warning] = [str(w) for w in script_warnings(script, "s.yaml")]
+    assert warning.startswith("s.yaml:")
+    assert 'no "What else?" wording in `sw`' in warning
+    bundled = script_of(topic_question("culture"), probing="probing:\n  what_else: true\n")
+    assert script_warnings(bundled, "s.yaml") == []

@@ -6,6 +6,7 @@ Checked by reading the source with `ast`, so a forbidden import fails here even 
 (imports inside functions count too).
 
 The layers, bottom up (a layer may import the ones below it):
+    bot.settings, bot.redaction      configuration; log records without respondents' data
     bot.vocabulary                   the words all share: an interview's status, a group
     bot.script                       the dialog language
     bot.engine, bot.analysis         pure: scripts and records in, decisions and tables out
@@ -47,7 +48,7 @@ RULES: dict[str, tuple[str, ...]] = {
     "bot/analysis": (*WORLD, *ADAPTERS, *RESEARCH, "bot.engine", "bot.interviews", "bot.testing",
                      "bot.settings"),
     "bot/settings.py": ("bot", *WORLD),
-    # Log redaction is a logging filter: it knows no other part of the bot.
+    # Log redaction is told what to withhold; it knows nothing of Telegram, storage or the bot.
     "bot/redaction.py": ("bot", *WORLD),
     # The shared words (an interview's status, a respondent's group) import nothing at all.
     "bot/vocabulary.py": ("bot", *WORLD),
@@ -249,3 +250,33 @@ def test_every_kind_of_import_is_seen() -> None:
     assert "bot.telegram.processor" in modules
     assert "bot.engine.expr" in modules
     assert "sqlalchemy" in modules  # imports inside functions count too
+
+
+WIRING = {"create_repository", "InterviewService", "ScriptCatalog.load"}
+
+
+def wiring_calls(source: str) -> Iterator[tuple[int, str]]:
+    """Calls that build storage or the service: `create_repository(…)`, `InterviewService(…)`…"""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call):
+            name = ast.unparse(node.func)
+            if name in WIRING or name.rsplit(".", 1)[-1] == "create_repository":
+                yield node.lineno, name
+
+
+def test_only_the_composition_root_wires_storage_and_the_service() -> None:
+    # The bot, the sandbox's bot, the research pages and the CLI all get theirs from bot.compose,
+    # so the bot tried in the sandbox is the bot respondents meet.
+    found = [
+        f"{path.relative_to(ROOT)}:{line} calls {name}"
+        for path in sorted((ROOT / "bot").rglob("*.py"))
+        if path != ROOT / "bot" / "compose.py"
+        for line, name in wiring_calls(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, "use bot.compose instead:\n" + "\n".join(found)
+
+
+def test_wiring_calls_are_seen() -> None:
+    source = "r = storage.create_repository(url)\ns = InterviewService(r, c, k)\n"
+    assert [name for _, name in wiring_calls(source)] == [
+        "storage.create_repository", "InterviewService"]

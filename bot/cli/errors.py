@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 
 from bot.settings import SettingsError
+from storage import StorageUnavailable
 
 # Which database the running command uses, for messages about it ("SQLite file ./data/x.db").
 DATABASE: ContextVar[str] = ContextVar("database", default="the database in DATABASE_URL")
@@ -43,6 +44,9 @@ def explain(error: BaseException) -> str | None:
         message = _one(cause)
         if message:
             return message
+    if any(isinstance(cause, StorageUnavailable) for cause in causes(error)):
+        return (f"{DATABASE.get()} is unavailable right now (storage could not reach it): try "
+                "again in a moment, and check DATABASE_URL if it lasts.")
     return None
 
 

@@ -100,8 +100,13 @@ class _Record:
         self.answers: dict[tuple[str, int], Any] = {}
 
     def apply(self, turn: Turn) -> None:
+        """Keep a turn's answers as storage's `advance` would."""
         if turn.cleared:
             self.answers.clear()
+        mains = {event.question_id for event in turn.answers if event.probe == 0}
+        gone = set(turn.withdrawn)  # a branch closed after /back: none of its answers count
+        self.answers = {key: value for key, value in self.answers.items()
+                        if key[0] not in gone and not (key[0] in mains and key[1] > 0)}
         for event in turn.answers:
             self.answers[(event.question_id, event.probe)] = event.value
 

@@ -206,8 +206,8 @@ def _pick(
             if isinstance(picked, Invalid):
                 return _reask(script, state, question, picked.message)
             raw = ", ".join(state.selected)
-            event_ = AnswerEvent(question.id, 0, raw, picked)
-            return _answered(script, state, question, event_, full)
+            answer = AnswerEvent(question.id, 0, raw, picked)
+            return _answered(script, state, question, answer, full)
         if event.value not in values:
             return Turn(state=state)
         chosen = set(state.selected) ^ {event.value}

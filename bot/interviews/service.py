@@ -492,7 +492,8 @@ def _reshow(record: InterviewRecord, script: Script, state: State) -> Outcome:
 
 def _unchanged(script: Script, state: State, event: Input, turn: Turn) -> Outcome:
     """What to say about an input that changed nothing: its re-ask, or where the interview is."""
-    if turn.messages or not isinstance(event, Pick) or state.status != InterviewStatus.active:
+    if (turn.messages or not isinstance(event, Pick) or state.status != InterviewStatus.active
+            or state.asking_consent):
         return Outcome(state.language, messages=turn.messages)
     previous = state.history[-1] if state.history else None
     again = (previous == event.question_id and str(state.answers.get(previous)) == event.value)

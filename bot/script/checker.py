@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from bot.script.check_questions import COLUMN_SEPARATOR, question_problems, unknown_determinant
 from bot.script.check_texts import message_problems, text_problems
-from bot.script.compiled import known_determinants
+from bot.script.compiled import builtin_probes, known_determinants
 from bot.script.conditions_check import classification_problems, condition_problems
 from bot.script.limits import MAX_PROBES
 from bot.script.model import OverQuota, ScriptFile
@@ -45,7 +45,23 @@ def find_warnings(file: ScriptFile) -> list[Found]:
                 "percentages alone (ask everyone to compare them)"
             )
             found.append(Found(("questions", index, "when"), message))
+    found += _what_else_warnings(file)
     return found
+
+
+def _what_else_warnings(file: ScriptFile) -> Iterator[Found]:
+    """ "What else?" is asked in the bundled languages only: say so for the others."""
+    bundled = set(builtin_probes())
+    missing = [lang for lang in file.study.languages if lang not in bundled]
+    asks = file.probing.what_else or any(
+        q.probe and q.probe.what_else for q in file.questions
+    )
+    if asks and missing:
+        message = (
+            f"warning: the bot has no \"What else?\" wording in `{'`, `'.join(missing)}`, so "
+            "people answering in it are not asked it (the other probes still are)"
+        )
+        yield Found(("study", "languages"), message)
 
 
 def _study_problems(file: ScriptFile) -> Iterator[Found]:

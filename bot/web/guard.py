@@ -12,6 +12,7 @@ import binascii
 import hashlib
 import hmac
 import html
+import ipaddress
 import math
 import time
 from collections.abc import Awaitable, Callable
@@ -32,18 +33,19 @@ def script_hash(source: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
-def content_security_policy(*inline_scripts: str) -> str:
+def content_security_policy(*inline_scripts: str, inline_styles: bool = True) -> str:
     """Our pages load scripts, styles and images from themselves only, and nobody frames them.
 
-    Styles may be inline: meters and bars set their width in a style attribute, and the report
-    is one self-contained page. Inline scripts run only if they are one of `inline_scripts`
-    (by hash), so an answer that slipped past escaping still could not run.
+    Inline scripts run only if they are one of `inline_scripts` (by hash), so an answer that
+    slipped past escaping still could not run. `inline_styles`: the research pages' meters and
+    bars set their width in a style attribute, and the report is one self-contained page.
     """
     scripts = " ".join(["'self'", *(script_hash(s) for s in inline_scripts)])
+    styles = "'self' 'unsafe-inline'" if inline_styles else "'self'"
     return "; ".join([
         "default-src 'none'",
         f"script-src {scripts}",
-        "style-src 'self' 'unsafe-inline'",
+        f"style-src {styles}",
         "img-src 'self' data:",
         "connect-src 'self'",
         "form-action 'self'",
@@ -64,11 +66,12 @@ def security_headers(csp: str) -> dict[str, str]:
 
 
 def add_security_headers(app: web.Application, *inline_scripts: str,
-                         private: bool = False) -> None:
+                         inline_styles: bool = True, private: bool = False) -> None:
     """Every response of `app` (pages, files, API answers, errors) gets the security headers;
     `private` pages (respondents' answers) are also kept out of every cache but their static
     files."""
-    headers = security_headers(content_security_policy(*inline_scripts))
+    headers = security_headers(content_security_policy(*inline_scripts,
+                                                       inline_styles=inline_styles))
 
     async def on_prepare(request: web.Request, response: web.StreamResponse) -> None:
         for name, value in headers.items():
@@ -94,9 +97,8 @@ def cross_site(request: web.Request) -> bool:
     origin = request.headers.get("Origin")
     if origin is None:
         return False
-    parts = urlsplit(origin)
-    return origin == "null" or parts.netloc.lower() != request.host.lower() or (
-        parts.scheme != request.scheme)
+    # Hosts only: behind a proxy that ends TLS, the page is https and we see http.
+    return origin == "null" or urlsplit(origin).netloc.lower() != request.host.lower()
 
 
 @web.middleware
@@ -183,7 +185,7 @@ def basic_auth(password: str | None, throttle: LoginThrottle) -> Any:
     async def check(request: web.Request, handler: Handler) -> web.StreamResponse:
         if password is None:
             return await handler(request)
-        address = request.remote or "?"
+        address = client_of(request.remote)
         wait = throttle.retry_after(address)
         if wait > 0:
             return _too_many(wait)
@@ -198,6 +200,18 @@ def basic_auth(password: str | None, throttle: LoginThrottle) -> Any:
         return await handler(request)
 
     return check
+
+
+def client_of(remote: str | None) -> str:
+    """Whom the throttle counts: an IPv4 address, or an IPv6 /64 (what one household or
+    server gets, and can pick addresses from at will)."""
+    try:
+        address = ipaddress.ip_address((remote or "").split("%")[0])
+    except ValueError:
+        return remote or "?"
+    if address.version == 6 and address.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address.ipv4_mapped or address) if address.version == 6 else str(address)
 
 
 def _given_password(request: web.Request) -> str | None:

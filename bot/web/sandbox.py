@@ -114,7 +114,7 @@ def create_sandbox_app(settings: Settings, *, bot_runner: BotRunner | None = Non
     """The sandbox web app; starting it starts the fake Telegram and the bot, stopping stops them."""
     bot_settings = sandbox_settings(settings, database_url)
     app = web.Application(middlewares=[guard.same_origin_posts])
-    guard.add_security_headers(app)
+    guard.add_security_headers(app, inline_styles=False)  # its page styles from a file only
     app[BOT_SETTINGS] = bot_settings
     app.cleanup_ctx.append(_lifecycle(bot_settings, bot_runner or run_real_bot))
     _routes(app)

@@ -15,6 +15,8 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from sqlalchemy.engine import make_url
 
+from bot.cli.errors import explain
+from storage import StorageUnavailable
 from tests.cli.conftest import STRONG_KEY, TOKEN, Perceptions, Ran
 from tests.storage.conftest import POSTGRES_URL, ScratchDatabase, postgres_or_skip
 
@@ -197,3 +199,13 @@ def test_db_upgrade_refuses_the_servers_own_database(perceptions: Perceptions) -
     postgres_or_skip()
     ran = perceptions("db", "upgrade", env={"DATABASE_URL": _postgres("postgres")})
     assert_one_clear_message(ran, "server's own `postgres` database", "createdb perceptions")
+
+
+def test_storage_unavailable_is_explained_even_when_its_cause_is_unknown() -> None:
+    down = StorageUnavailable("the database is unavailable (InterfaceError)")
+    down.__cause__ = RuntimeError("the driver's own words")
+    message = explain(down)
+    assert message is not None
+    assert "unavailable right now" in message
+    assert "driver" not in message
+    assert explain(RuntimeError("a bug")) is None  # a bug stays a bug, with its traceback

@@ -12,11 +12,14 @@ import io
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
+
 from bot.engine import Pick, TextInput
 from bot.interviews import InterviewService, Person, ScriptCatalog
 from bot.report.exports import export_csv
 from bot.telegram.research import stats_text
-from storage import Repository, pseudonymise
+from storage import Repository, create_repository, pseudonymise, upgrade
+from tests.storage.conftest import ScratchDatabase, postgres_or_skip
 
 KEY = "test-pseudonym-key"
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -165,6 +168,27 @@ async def test_two_bot_processes_share_one_count(repository: Repository, tmp_pat
 async def test_many_non_doers_finishing_at_once_never_overfill(
     repository: Repository, tmp_path: Path,
 ) -> None:
+    await finishing_at_once(repository, tmp_path)
+
+
+@pytest.mark.postgres
+def test_many_non_doers_finishing_at_once_on_postgresql(tmp_path: Path) -> None:
+    """The same on PostgreSQL, where transactions really run side by side."""
+    postgres_or_skip()
+    with ScratchDatabase() as url:
+
+        async def run() -> None:
+            await upgrade(url)
+            repository = create_repository(url)
+            try:
+                await finishing_at_once(repository, tmp_path)
+            finally:
+                await repository.close()
+
+        asyncio.run(run())
+
+
+async def finishing_at_once(repository: Repository, tmp_path: Path) -> None:
     script = study_yaml('{doers: 3, non_doers: 3, over_quota: close}')
     service = await service_for(repository, tmp_path, script)
     people = [Person(user, "en") for user in range(10, 18)]

@@ -303,6 +303,28 @@ async def test_completion_sets_completed_at_and_counts(repo: Repository, now: da
     assert finished.completed_at == done
 
 
+async def test_every_status_and_group_of_the_vocabulary_is_kept_as_it_is(
+    repo: Repository, now: datetime
+) -> None:
+    # One vocabulary from the engine to the exports: whatever the engine decides, storage keeps
+    # and hands back unchanged, to the interview, the answers' stream and the study's counts.
+    cases = [(status, group) for status in InterviewStatus for group in (None, *Group)]
+    for n, (status, group) in enumerate(cases):
+        interview = await begin(repo, now, user_id=100 + n)
+        await answer(repo, interview, 0, now, AnswerRecord("q1", "yes"), status=status,
+                     group=group)
+        stored = await repo.get_interview(interview_id=interview.id)
+        assert stored is not None
+        assert (stored.status, stored.group) == (status, group)
+        assert type(stored.status) is InterviewStatus
+    kept = {(a.status, a.group) async for a in repo.stream_answers(study_id="handwashing")}
+    counts = await repo.study_counts(study_id="handwashing")
+
+    assert kept == set(cases)
+    for status in InterviewStatus:  # each status names its count: one field per word
+        assert getattr(counts, status.value) == len(Group) + 1
+
+
 async def test_active_and_latest_interview(repo: Repository, now: datetime) -> None:
     first = await begin(repo, now)
     await answer(repo, first, 0, now, status=InterviewStatus.declined)

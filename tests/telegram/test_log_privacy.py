@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +22,8 @@ from bot.testing.fake_bot_api import FakeBotApi
 from storage import pseudonymise
 from tests.intake.production import KEY, captured_logs, production_bot
 from tests.intake.test_intake_polling import PEOPLE, THEIR_WORDS, meet_everyone, send_poison
+from tests.telegram.crashing import BotProcess, RecordingFakeBotApi
+from tests.telegram.harness import KEY as BOT_PROCESS_KEY
 
 CALM, BUGGY, REFUSED = PEOPLE  # three people; the second meets a bug, the third a failing DB
 # What the buggy one types: their own and a neighbour's name, and a street.
@@ -121,3 +124,42 @@ async def test_the_log_of_traffic_a_bug_and_a_failing_database_names_nobody(
     assert [line for line in logs.lines if "[parameters:" in line] == []
     leaked = {s: [line for line in logs.lines if s in line] for s in secrets()}
     assert {s: lines for s, lines in leaked.items() if lines} == {}
+
+
+class DebugBotProcess(BotProcess):
+    """`perceptions run` with LOG_LEVEL=DEBUG and a bot token shaped like a real one."""
+
+    def environment(self) -> dict[str, str]:
+        return super().environment() | {"LOG_LEVEL": "DEBUG", "TELEGRAM_BOT_TOKEN": TOKEN}
+
+
+TOKEN = "7123456789:AAHk3x-Q9v_ZpLmNoPqRsTuVwXyZ0123456"
+
+
+async def test_perceptions_run_at_debug_level_logs_no_token_and_nobody(tmp_path: Path) -> None:
+    """The command itself, as deployed: redaction is installed by `perceptions`, not a test."""
+    async with RecordingFakeBotApi() as fake:
+        meet_everyone(fake)
+        for user_id in PEOPLE:
+            fake.user_sends_text(user_id, "/start")
+        bot = DebugBotProcess(fake, tmp_path, f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+        await bot.start(timeout=60)
+        try:
+            await fake.wait_for(lambda: all(fake.sent_messages(u) for u in PEOPLE), 60)
+            consent = next(m for m in reversed(fake.sent_messages(CALM)) if m.button_data)
+            fake.user_presses_button(CALM, consent.message_id, "a|_consent|yes")
+            await fake.wait_for(lambda: any("How old" in (t or "") for t in fake.texts(CALM)),
+                                60)
+            fake.user_sends_text(CALM, CALM_WORDS)  # not an age: asked again
+            await fake.wait_for(lambda: not fake.pending_updates, 60)
+            await fake.wait_for(lambda: len(fake.sent_messages(CALM)) >= 3, 60)
+        finally:
+            exit_code = await bot.stop()
+
+    log = bot.log.read_text()
+    assert exit_code == 0, log
+    assert "Calling Bot API endpoint `sendMessage` with parameters `[withheld]`" in log
+    assert "Set Bot API URL" in log  # the line that would print the token
+    theirs = [*secrets(), *(pseudonymise(u, BOT_PROCESS_KEY) for u in PEOPLE)]
+    leaked = [s for s in [*theirs, TOKEN, TOKEN.split(":")[1]] if s in log]
+    assert leaked == []

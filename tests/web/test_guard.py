@@ -15,7 +15,7 @@ from pydantic import SecretStr
 
 from bot.report.templating import asset
 from bot.settings import Settings
-from bot.web.guard import LoginThrottle, content_security_policy, script_hash
+from bot.web.guard import LoginThrottle, client_of, content_security_policy, script_hash
 from bot.web.research import create_research_app
 from storage import upgrade
 
@@ -91,6 +91,7 @@ async def test_every_sandbox_response_carries_the_security_headers(
     assert [r.status for r in responses.values()] == [200, 200, 200, 400, 404, 200]
     for what, response in responses.items():
         assert_guarded(response, what)
+        assert "style-src 'self';" in response.headers["Content-Security-Policy"]
 
 
 async def test_every_research_response_carries_the_security_headers(research: Client) -> None:
@@ -159,14 +160,15 @@ async def test_the_sandbox_refuses_a_post_from_another_site(
 
 @pytest.mark.parametrize("same", [
     {"Sec-Fetch-Site": "same-origin"},
-    {"Origin": "SELF"},
+    {"Origin": "http://SELF"},
+    {"Origin": "https://SELF"},  # behind a proxy that ends TLS
     {},  # no browser at all (curl, scripts)
-], ids=["fetch-metadata", "origin", "no-browser"])
+], ids=["fetch-metadata", "origin", "origin-through-tls-proxy", "no-browser"])
 async def test_the_sandbox_accepts_a_post_from_its_own_page(
     sandbox_client: Client, same: dict[str, str]
 ) -> None:
-    host = f"http://{sandbox_client.host}:{sandbox_client.port}"
-    headers = {k: host if v == "SELF" else v for k, v in same.items()}
+    host = f"{sandbox_client.host}:{sandbox_client.port}"
+    headers = {k: v.replace("SELF", host) for k, v in same.items()}
     response = await sandbox_client.post("/api/respondents", json={"study_id": "mini"},
                                          headers=headers)
     assert response.status == 200
@@ -251,3 +253,16 @@ async def test_guessing_at_full_speed_gets_a_handful_of_tries(tmp_path: Path,
             refused += status == 429
     assert refused > checked
     assert checked <= 8  # 5 free, then 1 s and 2 s lockouts
+
+
+@pytest.mark.parametrize(("remote", "client"), [
+    ("203.0.113.7", "203.0.113.7"),
+    ("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64"),
+    ("2001:db8:1:2::1", "2001:db8:1:2::/64"),  # the same household, another address
+    ("::ffff:203.0.113.7", "203.0.113.7"),
+    ("fe80::1%eth0", "fe80::/64"),
+    (None, "?"),
+])
+def test_the_throttle_counts_an_ipv6_household_as_one_client(remote: str | None,
+                                                             client: str) -> None:
+    assert client_of(remote) == client

@@ -14,8 +14,8 @@ from storage.sandbox_file import (
     NotASandboxDatabase,
     check_sandbox_database,
     mark_as_sandbox,
-    same_database,
 )
+from storage.urls import same_database
 from tests.web.test_sandbox_cli import MINI, sandbox
 
 PG = "postgresql://perceptions@localhost/perceptions"
