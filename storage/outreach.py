@@ -165,6 +165,10 @@ class OutreachQueries:
         wave's own study (`not_in_study`) yet. Returns how many rows were added.
         """
         stmt = self._candidates(study_id, audience, segment, completed_before, not_in_study)
+        # Those enrolled already are left out here: a resumed run adds only the newly opted in.
+        stmt = stmt.where(~select(BROADCAST_RECIPIENT.c.pseudonym).where(
+            BROADCAST_RECIPIENT.c.broadcast_id == broadcast_id,
+            BROADCAST_RECIPIENT.c.pseudonym == RESPONDENT.c.pseudonym).exists())
 
         def work(conn: Connection) -> int:
             found = [

@@ -38,7 +38,6 @@ def broadcast(study: str, message: Path, segments: tuple[str, ...], dry_run: boo
     hear what was done with the results. Paced to Telegram's limits; running it again resumes
     and never sends anyone the message twice."""
     from bot.outreach import BroadcastChanged, Broadcaster, Plan
-    from bot.outreach.figures import fill, study_figures
     from bot.outreach.message import MessageError, load_message, parse_segment
     from storage import Audience, Repository
 
@@ -66,6 +65,10 @@ def broadcast(study: str, message: Path, segments: tuple[str, ...], dry_run: boo
             # Resuming: the words first sent, without working the figures out again.
             plan = replace(plan, texts=begun.texts, fallback=begun.fallback)
         elif begun is None:
+            # Imported only here: the analysis takes a moment to load, which a resumed run
+            # (after a crash, say) should not wait for.
+            from bot.outreach.figures import fill, study_figures
+
             figures = (await study_figures(repository, script, languages) if parsed.figures
                        else {lang: {} for lang in languages})
             try:
@@ -80,16 +83,9 @@ def broadcast(study: str, message: Path, segments: tuple[str, ...], dry_run: boo
             _show_plan(plan, counts)
             return None
         assert token is not None
-        from telegram import Bot
-        from telegram.request import HTTPXRequest
+        from bot.telegram.broadcast import broadcast_bot, telegram_send
 
-        from bot.telegram.app import api_base_url
-        from bot.telegram.broadcast import telegram_send
-
-        api = settings.telegram_api_url
-        bot = Bot(token.get_secret_value(),
-                  **({"base_url": api_base_url(api)} if api else {}),  # type: ignore[arg-type]
-                  request=HTTPXRequest(connection_pool_size=32))
+        bot = broadcast_bot(token.get_secret_value(), settings.telegram_api_url)
         # SIGTERM stops it as Ctrl-C does: sends under way finish, unsent claims go back.
         current = asyncio.current_task()
         if current is not None:

@@ -7,12 +7,23 @@ import warnings
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.outreach import Retry, Send, SendResult
 from storage import RecipientStatus
 
 CONNECTION_RETRIES = 3
+CONNECTIONS = 32  # enough for 30 a second with answers taking up to a second
+
+
+def broadcast_bot(token: str, api_url: str | None = None) -> Bot:
+    """A plain PTB `Bot` for a broadcast (no rate limiter: the broadcaster paces itself)."""
+    request = HTTPXRequest(connection_pool_size=CONNECTIONS)
+    if not api_url:
+        return Bot(token, request=request)
+    url = api_url.rstrip("/")  # a Bot API server address such as http://host:8081
+    return Bot(token, base_url=url if url.endswith("/bot") else f"{url}/bot", request=request)
 
 
 def _seconds(error: RetryAfter) -> float:
