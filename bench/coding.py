@@ -5,10 +5,16 @@ Codes the answers of `bench/data/coding/<split>/` with the codebooks of
 precision and recall against the gold codes: for each matcher feature added in turn, per interview
 language, and per theme. Usage:
     .venv/bin/python -m bench.coding [--split heldout|train] [--themes] [--quick] [--planted]
+        [--no-curve]
 
 --quick codes a few training answers only (the test suite runs it, so the benchmark can't rot).
 --planted scores the planted bags study's own pilot codebook against its gold codes instead
 (figures only: the study's answers are never printed).
+The learning curve: a researcher reviews N answers of each question, taken from `train/` (the gold
+codes stand for their review); suggested keywords are accepted and the nearest reviewed answers
+suggest themes for answers the codebook leaves uncoded; F1 is measured on the held-out half.
+With --split train the reviewed answers come from the first half of `train/` and F1 is measured
+on its second half (that is where the learning thresholds were tuned).
 Goal: held-out micro-F1 >= 0.85 from the codebook alone (a human coder's level), no less than 0.80.
 """
 
@@ -241,6 +247,123 @@ def planted_coder(features: Features) -> Coder:
     return coder.automatic
 
 
+CURVE_SIZES = (0, 10, 25, 50)
+ACCEPTED = 2  # the fewest missed answers a keyword must find to be accepted in the curve
+CURVE_SEEDS = 5  # random orders of review, averaged: 10 answers are a noisy sample
+
+
+def reviewed_first(question: Question, seed: int) -> list[Answer]:
+    """The question's answers in the order a researcher reviews them (a seeded shuffle)."""
+    import random
+
+    order = list(question.answers)
+    random.Random(f"{seed}:{question.id}").shuffle(order)
+    return order
+
+
+Codebooks = dict[str, tuple[list[ThemeKeywords], list[str]]]
+
+
+def learned_coders(
+    pool: Sequence[Question], reviewed: int, seed: int, *,
+    base: Coder | None = None, codebooks: Codebooks | None = None,
+) -> tuple[Coder, Coder, Coder, int]:  # fmt: skip
+    """After `reviewed` answers per question: (keywords accepted, neighbours, both), suggestions."""
+    from bot.analysis.learning import Example, Neighbours, suggest_keywords, with_keywords
+
+    codebooks = codebooks if codebooks is not None else load_codebooks()
+    base = base or codebook_coder(STEPS[-1][1])
+    matchers: dict[str, Matcher] = {}
+    neighbours: dict[str, Neighbours] = {}
+    suggested = 0
+    for question in pool:
+        themes, languages = codebooks[question.id]
+        chosen = reviewed_first(question, seed)[:reviewed]
+        examples = [
+            Example(a.text, a.language, base(question.id, a.text, a.language), a.gold)
+            for a in chosen
+        ]
+        # A researcher accepts a keyword that finds two missed answers or more, not a one-off.
+        found = [s for s in suggest_keywords(examples, themes, languages) if s.finds >= ACCEPTED]
+        suggested += len(found)
+        added: dict[str, list[tuple[str, str]]] = {}
+        for s in found:
+            added.setdefault(s.theme, []).append((s.language, s.keyword))
+        matchers[question.id] = Matcher(with_keywords(themes, added), languages)
+        neighbours[question.id] = Neighbours([(a.text, a.gold) for a in chosen])
+
+    def keywords(question: str, text: str, language: str) -> frozenset[str]:
+        return matchers[question].themes(text, language)
+
+    def similar(question: str, text: str, language: str) -> frozenset[str]:
+        found = base(question, text, language)
+        return found or _neighbour_themes(neighbours[question], text)
+
+    def both(question: str, text: str, language: str) -> frozenset[str]:
+        found = keywords(question, text, language)
+        return found or _neighbour_themes(neighbours[question], text)
+
+    return keywords, similar, both, suggested
+
+
+def _neighbour_themes(neighbours: Any, text: str) -> frozenset[str]:
+    return frozenset(s.theme for s in neighbours.suggest([text])[0])
+
+
+def learning_curve(
+    pool: Sequence[Question], measured: Sequence[Question], *, sizes: Sequence[int] = CURVE_SIZES,
+    seeds: int = CURVE_SEEDS, out: Any = None, base: Callable[[Features], Coder] | None = None,
+    codebooks: Codebooks | None = None,
+) -> dict[int, tuple[float, float, float]]:
+    """Print micro-F1 on `measured` after N answers per question of `pool` were reviewed."""
+    print("\nLearning curve (N answers of each question reviewed; mean of "
+          f"{seeds} review orders; micro-F1 on the measured answers):", file=out)  # fmt: skip
+    print(f"{'reviewed':>8} {'keywords':>9} {'neighbours':>10} {'both':>7} {'suggested':>9}",
+          file=out)
+    curve: dict[int, tuple[float, float, float]] = {}
+    for size in sizes:
+        totals = [0.0, 0.0, 0.0]
+        suggested = 0
+        for seed in range(seeds):
+            *coders, count = learned_coders(
+                pool, size, seed, base=base(STEPS[-1][1]) if base else None, codebooks=codebooks
+            )
+            suggested += count
+            for i, coder in enumerate(coders):
+                totals[i] += score(measured, coder).micro.f1
+        mean = (totals[0] / seeds, totals[1] / seeds, totals[2] / seeds)
+        curve[size] = mean
+        print(f"{size:>8} {mean[0]:>9.3f} {mean[1]:>10.3f} {mean[2]:>7.3f} "
+              f"{suggested / seeds:>9.1f}", file=out)  # fmt: skip
+    return curve
+
+
+def split_halves(questions: Sequence[Question]) -> tuple[list[Question], list[Question]]:
+    """Each question's answers cut in two: the first half to review, the second to measure."""
+    first, second = [], []
+    for q in questions:
+        half = len(q.answers) // 2
+        first.append(Question(q.id, q.themes, q.answers[:half]))
+        second.append(Question(q.id, q.themes, q.answers[half:]))
+    return first, second
+
+
+def planted_codebooks() -> Codebooks:
+    """The planted study's pilot codebooks, as the benchmark's codebooks."""
+    from bot.script import load_script
+
+    script = load_script(PLANTED / "dialogs" / "reusable-bags.yaml")
+    return {
+        q.id: (
+            [ThemeKeywords(t.id, t.keywords, t.exclude, t.negated.value)
+             for t in q.spec.codebook or ()],
+            script.languages,
+        )
+        for q in script.questions
+        if q.spec.codebook
+    }  # fmt: skip
+
+
 def main(argv: Sequence[str] | None = None) -> Scores:
     """Print the figures; return the final (all-features) scores."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
@@ -248,11 +371,17 @@ def main(argv: Sequence[str] | None = None) -> Scores:
     parser.add_argument("--themes", action="store_true", help="Also print every theme's scores.")
     parser.add_argument("--quick", action="store_true", help="A few training answers only.")
     parser.add_argument("--planted", action="store_true", help="The planted study instead.")
+    parser.add_argument("--no-curve", action="store_true", help="Skip the learning curve.")
     args = parser.parse_args(argv)
     if args.planted:
         questions = planted_questions()
         print(f"planted bags study: {sum(len(q.answers) for q in questions)} open answers\n")
-        return report(questions, themes=args.themes, make_coder=planted_coder)
+        final = report(questions, themes=args.themes, make_coder=planted_coder)
+        if not args.no_curve:
+            pool, measured = split_halves(questions)
+            learning_curve(pool, measured, sizes=(0, 10, 25, 50), base=planted_coder,
+                           codebooks=planted_codebooks())
+        return final
     questions = load_questions("train" if args.quick else args.split)
     if args.quick:
         for question in questions:
@@ -266,6 +395,16 @@ def main(argv: Sequence[str] | None = None) -> Scores:
     if args.split == "heldout" and not args.quick:
         print(f"{'PASS' if f1 >= GOAL else 'MISS'}: held-out micro-F1 {f1:.3f} from the "
               f"codebooks alone (target ≥ {GOAL})")  # fmt: skip
+    if args.no_curve:
+        return final
+    if args.quick:
+        pool, measured = split_halves(questions)
+        learning_curve(pool, measured, sizes=(0, 2), seeds=1)
+    elif args.split == "train":
+        pool, measured = split_halves(questions)
+        learning_curve(pool, measured, sizes=(0, 10, 25))
+    else:
+        learning_curve(load_questions("train"), questions)
     return final
 
 

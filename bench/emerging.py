@@ -119,7 +119,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--half", choices=["tuning", "heldout", "both"], default="heldout")
     parser.add_argument("--show", action="store_true", help="Also print every suggestion.")
+    parser.add_argument("--quick", action="store_true",
+                        help="the tuning half only: checks it still runs")
     args = parser.parse_args()
+    if args.quick:
+        args.half = "tuning"
     for half in ["tuning", "heldout"] if args.half == "both" else [args.half]:
         s, suggestions = score(half)
         print(

@@ -60,9 +60,14 @@ def run(path: Path = SCRIPT, interviews: int = 500, seed: int = 7) -> list[float
 
 
 def main() -> None:
-    """Print median and p99 per step: `python bench/engine_step.py [SCRIPT] [INTERVIEWS]`."""
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else SCRIPT
-    timings = run(path, int(sys.argv[2]) if len(sys.argv) > 2 else 500)
+    """Print median and p99 per step: `python -m bench.engine_step [SCRIPT] [INTERVIEWS] [--quick]`.
+
+    --quick walks 20 interviews only (the test suite runs it, so the benchmark can't rot).
+    """
+    args = [a for a in sys.argv[1:] if a != "--quick"]
+    quick = len(args) < len(sys.argv) - 1
+    path = Path(args[0]) if args else SCRIPT
+    timings = run(path, 20 if quick else int(args[1]) if len(args) > 1 else 500)
     timings.sort()
     p99 = timings[int(len(timings) * 0.99) - 1]
     print(f"engine step on {path.name}: {len(timings):,} steps")

@@ -117,7 +117,11 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="Build in this folder and keep it.")
     parser.add_argument("--repeat", type=int, default=2, help="Timed runs of each side.")
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--quick", action="store_true",
+                        help="5,000 answers, one run: checks it still runs")
     args = parser.parse_args()
+    if args.quick:
+        args.answers, args.repeat = 5000, 1
     if args.child:
         growth_child(args.child)
         return

@@ -159,17 +159,17 @@ def _load() -> str:
     return " ".join(f"{n:.2f}" for n in os.getloadavg())
 
 
-async def one_round(postgres: bool, remote: bool,
-                    updater: bool) -> tuple[EchoBenchResult, dict[str, Any]]:
+async def one_round(postgres: bool, remote: bool, updater: bool,
+                    chats: int = 200) -> tuple[EchoBenchResult, dict[str, Any]]:
     """Echo first, then the interview bot, with the same settings; prints both."""
     print(f"load average  : {_load()} (2 cores; before the round)")
-    echo = await run_echo_benchmark(updates=2000, chats=200, send_latency=0.05, remote=remote,
-                                    updater=updater)
-    bot = await run_interview_benchmark(chats=200, send_latency=0.05, postgres=postgres,
+    echo = await run_echo_benchmark(updates=chats * len(TURNS), chats=chats, send_latency=0.05,
+                                    remote=remote, updater=updater)
+    bot = await run_interview_benchmark(chats=chats, send_latency=0.05, postgres=postgres,
                                         remote=remote, updater=updater)
     ratio = bot["throughput"] / echo.throughput
     print(f"echo bot      : {echo.report()}")
-    print(f"interview bot : {bot['updates']} updates from 200 chats, sendMessage 50 ms: "
+    print(f"interview bot : {bot['updates']} updates from {chats} chats, sendMessage 50 ms: "
           f"{bot['throughput']:.0f} updates/s, latency p50 {bot['p50']:.0f} ms, "
           f"p99 {bot['p99']:.0f} ms ({bot['seconds']:.2f} s; CPU {bot['cpu_ms']:.1f} ms/update; "
           f"{bot['typing']} typing actions; {bot['polling'].report()})")
@@ -180,11 +180,12 @@ async def one_round(postgres: bool, remote: bool,
     print(f"order kept    : {'yes' if bot['in_order'] else 'NO'} (every chat saw the same replies "
           "in the same order)")
     print(f"answers in database: {bot['answers']}/{bot['expected']} "
-          f"({bot['complete_chats']} of 200 chats complete)")
+          f"({bot['complete_chats']} of {chats} chats complete)")
     return echo, bot
 
 
-async def main_async(postgres: bool, remote: bool, rounds: int, updater: bool) -> None:
+async def main_async(postgres: bool, remote: bool, rounds: int, updater: bool,
+                     chats: int = 200) -> None:
     """`rounds` rounds of echo then interview bot, in one process; then the median ratio."""
     print(f"database      : {'PostgreSQL' if postgres else 'SQLite (WAL)'}; fake Bot API "
           f"{'in its own process' if remote else 'in this process'}; updates fetched by "
@@ -193,7 +194,7 @@ async def main_async(postgres: bool, remote: bool, rounds: int, updater: bool) -
     for n in range(1, rounds + 1):
         if rounds > 1:
             print(f"--- round {n} of {rounds}")
-        echo, bot = await one_round(postgres, remote, updater)
+        echo, bot = await one_round(postgres, remote, updater, chats)
         ratios.append(bot["throughput"] / echo.throughput)
     if rounds > 1:
         median = statistics.median(ratios)
@@ -212,10 +213,13 @@ def main() -> None:
                         help="run the fake Bot API in the bot's process (the old design)")
     parser.add_argument("--updater", action="store_true",
                         help="fetch with PTB's Updater instead of our at-least-once Poller")
+    parser.add_argument("--quick", action="store_true",
+                        help="10 chats: checks that it still runs (the figures mean little)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    asyncio.run(main_async(args.postgres, not args.same_process, args.rounds, args.updater))
+    asyncio.run(main_async(args.postgres, not args.same_process, args.rounds, args.updater,
+                           10 if args.quick else 200))
 
 
 if __name__ == "__main__":

@@ -75,7 +75,10 @@ async def main() -> None:
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES)
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="50 answers: checks it still runs")
     args = parser.parse_args()
+    if args.quick:
+        args.count = 50
 
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"

@@ -25,6 +25,7 @@ from aiohttp import web
 
 from bot.testing.fake_bot_api import FakeBotApi
 from bot.testing.fake_objects import JSON
+from bot.testing.fake_spread import Delivery
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -170,6 +171,25 @@ class FakeServer:
             return self._local.polling()
         return Polling(*await self._ask("polling"))
 
+    async def spread_webhook(self, targets: list[str], connections: int) -> None:
+        """Deliver updates to these workers in turn, `connections` at a time (see fake_spread)."""
+        if self._local is not None:
+            self._local.spread_webhook(targets, connections=connections)
+            return
+        await self._ask("spread", [targets, connections])
+
+    async def deliveries(self) -> list[Delivery]:
+        """Every webhook POST of the spread delivery so far."""
+        if self._local is not None:
+            return list(self._local.spread.deliveries) if self._local.spread else []
+        return [Delivery(*row) for row in await self._ask("deliveries")]
+
+    async def pending(self) -> int:
+        """Updates not yet delivered."""
+        if self._local is not None:
+            return len(self._local.pending_updates)
+        return int(await self._ask("pending"))
+
     async def texts(self) -> dict[int, list[str | None]]:
         """Each chat's bot messages (texts, edits applied), oldest first."""
         if self._local is not None:
@@ -238,10 +258,25 @@ async def _serve() -> None:
             counts = fake.polling()
             return web.json_response([counts.calls, counts.copies, counts.unique])
 
+        async def spread(request: web.Request) -> web.Response:
+            targets, connections = await request.json()
+            fake.spread_webhook(targets, connections=connections)
+            return web.json_response(True)
+
+        async def deliveries(_request: web.Request) -> web.Response:
+            done = fake.spread.deliveries if fake.spread is not None else []
+            return web.json_response([[d.update_id, d.target, d.started, d.ended, d.status]
+                                      for d in done])
+
+        async def pending(_request: web.Request) -> web.Response:
+            return web.json_response(len(fake.pending_updates))
+
         app = web.Application(client_max_size=64 * 1024 * 1024)
         for name, handler in (("latency", latency), ("push", push), ("wait", wait),
                               ("calls", calls), ("texts", texts), ("polling", polling),
-                              ("flakiness", flakiness), ("faults", faults)):
+                              ("flakiness", flakiness), ("faults", faults),
+                              ("spread", spread), ("deliveries", deliveries),
+                              ("pending", pending)):
             app.router.add_post(f"/{name}", handler)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()

@@ -158,7 +158,11 @@ def main() -> None:
     parser.add_argument("--interviews", type=int, default=100_000)
     parser.add_argument("--db", type=Path, help="Reuse or keep the database here.")
     parser.add_argument("--stages", action="store_true", help="Also time each stage in-process.")
+    parser.add_argument("--quick", action="store_true",
+                        help="300 interviews: checks it still runs")
     args = parser.parse_args()
+    if args.quick:
+        args.interviews = 300
     workdir = Path(tempfile.mkdtemp(prefix="bench-report-"))
     db = args.db or workdir / "report.db"
     if not db.exists():

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_url: str | None = None
+    # Messages per second this process sends at most (Telegram allows a bot about 30 in all):
+    # with several workers, give each its share; 0 = no limit (a local Bot API server).
+    send_rate: float = Field(30.0, ge=0)
     database_url: str = "sqlite+aiosqlite:///./data/perceptions.db"
     pseudonym_key: SecretStr = SecretStr(DEFAULT_PSEUDONYM_KEY)
     dialogs_dir: Path = Path("dialogs")
@@ -44,6 +47,9 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_host: str = "127.0.0.1"
     webhook_port: Port = 8080
+    # /health and /ready in polling mode (the webhook server always serves them); unset: none.
+    health_host: str = "127.0.0.1"
+    health_port: Port | None = None
     sandbox_host: str = "127.0.0.1"
     sandbox_port: Port = 8081
     sandbox_database_url: str = "sqlite+aiosqlite:///./data/sandbox.db"
@@ -51,6 +57,7 @@ class Settings(BaseSettings):
     research_port: Port = 8082
     research_password: SecretStr | None = None
     reminder_after_hours: float = Field(24.0, gt=0)
+    reminder_check_seconds: float = Field(600.0, gt=0)
     quiet_hours_start: Hour = 21
     quiet_hours_end: Hour = 9
     timezone: str = "UTC"

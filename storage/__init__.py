@@ -23,6 +23,7 @@ from storage.records import (
     AnswerRecord,
     AnswerRow,
     AnswerValue,
+    CodebookKeywordRecord,
     CodingOverrideRecord,
     ImportedInterview,
     InterviewHeader,
@@ -38,10 +39,12 @@ from storage.records import (
 )
 from storage.repository import Repository
 from storage.scratch import scratch_database
+from storage.single_process import AlreadyServed, single_process
 from storage.sql import create_repository
 
 __all__ = [
     "KEEP",
+    "AlreadyServed",
     "AnswerColumnBatch",
     "AnswerRecord",
     "AnswerRow",
@@ -49,6 +52,7 @@ __all__ = [
     "Audience",
     "BroadcastRecord",
     "ClaimedRecipient",
+    "CodebookKeywordRecord",
     "CodingOverrideRecord",
     "ContactConsentRecord",
     "ImportedInterview",
@@ -75,5 +79,6 @@ __all__ = [
     "pseudonymise",
     "schema_state",
     "scratch_database",
+    "single_process",
     "upgrade",
 ]

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.engine import Connection
 
 from storage.engine import WRITE_OPTION, build_engine
+from storage.errors import translated
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -58,7 +59,7 @@ async def schema_state(database_url: str) -> SchemaState:
     """The database's revision and the newest one (reads only; creates nothing)."""
     engine = build_engine(database_url)
     try:
-        async with engine.connect() as conn:
+        async with translated(), engine.connect() as conn:
             current = await conn.run_sync(_current)
     finally:
         await engine.dispose()
@@ -73,7 +74,7 @@ async def upgrade(database_url: str, *, revision: str = "head") -> SchemaState:
     engine = build_engine(database_url)
     try:
         # The write option makes SQLite take its write lock up front, like every writer.
-        async with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
+        async with translated(), engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
             before = await conn.run_sync(_upgrade, revision)
     finally:
         await engine.dispose()
@@ -95,7 +96,7 @@ async def downgrade(database_url: str, *, revision: str) -> None:
     """Take the database at `database_url` back to `revision`, in one transaction."""
     engine = build_engine(database_url)
     try:
-        async with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
+        async with translated(), engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
             await conn.run_sync(_downgrade, revision)
     finally:
         await engine.dispose()

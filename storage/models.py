@@ -1,4 +1,5 @@
-"""SQLModel tables: studies, script versions, respondents, interviews, answers, coding overrides."""
+"""SQLModel tables: studies, script versions, respondents, interviews, answers, coding overrides,
+keywords researchers added to codebooks."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     ForeignKey,
     Index,
     MetaData,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import registry
@@ -171,6 +174,18 @@ class AppliedUpdate(StorageModel, table=True):
     update_id: int = Field(sa_column=Column(BigInteger(), primary_key=True, nullable=False))
 
 
+class RepliedUpdate(StorageModel, table=True):
+    """A Telegram update whose reply went out: a copy delivered again gets no second reply.
+
+    Kept a couple of days (Telegram keeps an update 24 hours); no personal data.
+    """
+
+    __tablename__ = "replied_update"
+
+    update_id: int = Field(sa_column=Column(BigInteger(), primary_key=True, nullable=False))
+    replied_at: datetime = _when(nullable=False, index=True)
+
+
 class CodingOverride(StorageModel, table=True):
     """A researcher's themes for an answer, replacing automatic coding; the latest wins."""
 
@@ -183,6 +198,28 @@ class CodingOverride(StorageModel, table=True):
         )
     )
     themes: list[str] = _json(nullable=False)
+    coder: str = Field(max_length=100)
+    created_at: datetime = _when(nullable=False)
+    # A second coder's independent coding, kept to measure agreement: never in force.
+    independent: bool = Field(
+        default=False, sa_column=Column(Boolean(), nullable=False, server_default=false())
+    )
+
+
+class CodebookKeyword(StorageModel, table=True):
+    """A keyword a researcher accepted for a theme on the coding page: added to the script's."""
+
+    __tablename__ = "codebook_keyword"
+    __table_args__ = (
+        UniqueConstraint("study_id", "question_id", "theme_id", "language", "keyword"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    study_id: str = Field(max_length=100, index=True)
+    question_id: str = Field(max_length=100)
+    theme_id: str = Field(max_length=100)
+    language: str = Field(max_length=20)
+    keyword: str = Field(max_length=200)
     coder: str = Field(max_length=100)
     created_at: datetime = _when(nullable=False)
 

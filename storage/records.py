@@ -174,6 +174,18 @@ class CodingOverrideRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class CodebookKeywordRecord:
+    """A keyword a researcher added to a theme of a question's codebook."""
+
+    question_id: str
+    theme_id: str
+    language: str
+    keyword: str
+    coder: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class StudyCounts:
     """How many interviews of a study ended each way; doers/non-doers count completed ones."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +22,7 @@ from storage.records import (
     AnswerColumnBatch,
     AnswerRecord,
     AnswerRow,
+    CodebookKeywordRecord,
     CodingOverrideRecord,
     ImportedInterview,
     InterviewHeader,
@@ -37,6 +39,22 @@ from storage.records import (
 
 class Repository(ABC):
     """Async persistence of studies, respondents, interviews and answers."""
+
+    @abstractmethod
+    def respondent_turn(self, *, pseudonym: str) -> AbstractAsyncContextManager[None]:
+        """Hold the respondent's turn: no other task, in any process, holds it meanwhile.
+
+        `async with repository.respondent_turn(pseudonym=p):` makes one update one sequence:
+        read the interview, decide, write. Turns of one respondent run one after another, in
+        the order they asked. On PostgreSQL the turn is one transaction (an advisory lock on the
+        respondent) that every call of this repository from the same task joins, committed when
+        the block ends and rolled back if it raises. SQLite serves one process: the turn is a
+        lock in that process, and calls commit one by one.
+        """
+
+    @abstractmethod
+    async def healthy(self) -> bool:
+        """Whether the database answers a trivial query now (for health checks; never raises)."""
 
     @abstractmethod
     async def register_script(
@@ -137,6 +155,18 @@ class Repository(ABC):
         """Whether `advance` already applied this Telegram update to this interview."""
 
     @abstractmethod
+    async def note_replied(self, *, update_id: int, now: datetime) -> None:
+        """Record that the reply to this Telegram update went out (a copy then gets none)."""
+
+    @abstractmethod
+    async def was_replied(self, *, update_id: int) -> bool:
+        """Whether the reply to this Telegram update went out already."""
+
+    @abstractmethod
+    async def forget_replied(self, *, before: datetime) -> int:
+        """Forget replies noted before `before` (Telegram resends nothing that old); how many."""
+
+    @abstractmethod
     async def clear_answers(self, *, interview_id: int) -> int:
         """Forget an interview's answers (the respondent restarted); returns how many."""
 
@@ -151,6 +181,16 @@ class Repository(ABC):
         """Active interviews untouched since `idle_since`, not yet reminded since, oldest first.
 
         Respondents who opted out or blocked the bot are left out.
+        """
+
+    @abstractmethod
+    async def claim_idle_interviews(
+        self, *, idle_since: datetime, now: datetime, limit: int = 100
+    ) -> list[InterviewRecord]:
+        """`idle_interviews`, each marked reminded at `now` in the same transaction.
+
+        Processes claiming at the same time get different interviews, so each idle spell is
+        reminded once however many workers run the reminder job.
         """
 
     @abstractmethod
@@ -217,13 +257,33 @@ class Repository(ABC):
 
     @abstractmethod
     async def set_coding_override(
-        self, *, answer_id: int, themes: Sequence[str], coder: str, now: datetime
-    ) -> None:
-        """Record a researcher's themes for an answer (the latest one wins)."""
+        self, *, answer_id: int, themes: Sequence[str], coder: str, now: datetime,
+        independent: bool = False,
+    ) -> None:  # fmt: skip
+        """Record a researcher's themes for an answer (the latest one wins).
+
+        `independent`: a second coder's coding, kept apart to measure agreement; never in force.
+        """
 
     @abstractmethod
-    async def coding_overrides(self, *, study_id: str) -> dict[int, CodingOverrideRecord]:
-        """The latest override of each overridden answer in the study, by answer id."""
+    async def coding_overrides(
+        self, *, study_id: str, independent: bool = False
+    ) -> dict[int, CodingOverrideRecord]:
+        """The latest override of each overridden answer in the study, by answer id.
+
+        `independent`: the second coder's codings instead of those in force.
+        """
+
+    @abstractmethod
+    async def add_codebook_keyword(
+        self, *, study_id: str, question_id: str, theme_id: str, language: str, keyword: str,
+        coder: str, now: datetime,
+    ) -> bool:  # fmt: skip
+        """Add a keyword to a theme of a question's codebook; False if it was there already."""
+
+    @abstractmethod
+    async def codebook_keywords(self, *, study_id: str) -> list[CodebookKeywordRecord]:
+        """The keywords researchers added to the study's codebooks, oldest first."""
 
     @abstractmethod
     async def study_pseudonyms(self, *, study_id: str) -> set[str]:

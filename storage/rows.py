@@ -11,8 +11,10 @@ from bot.vocabulary import Group, InterviewStatus
 from storage.models import (
     Answer,
     AppliedUpdate,
+    CodebookKeyword,
     CodingOverride,
     Interview,
+    RepliedUpdate,
     Respondent,
     ScriptVersion,
     Study,
@@ -40,7 +42,9 @@ RESPONDENT = table(Respondent)
 INTERVIEW = table(Interview)
 ANSWER = table(Answer)
 APPLIED_UPDATE = table(AppliedUpdate)
+REPLIED_UPDATE = table(RepliedUpdate)
 CODING_OVERRIDE = table(CodingOverride)
+CODEBOOK_KEYWORD = table(CodebookKeyword)
 
 
 def group_or_none(value: str | None) -> Group | None:

@@ -6,13 +6,15 @@ import asyncio
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.vocabulary import OPEN_STATUSES, Group, InterviewStatus
 from storage import bulk, rows
@@ -22,6 +24,7 @@ from storage.outreach import BROADCAST_RECIPIENT, CONTACT_CONSENT, OutreachQueri
 from storage.records import (
     KEEP,
     AnswerRecord,
+    CodebookKeywordRecord,
     ImportedInterview,
     InterviewRecord,
     Keep,
@@ -33,17 +36,21 @@ from storage.repository import Repository
 from storage.rows import (
     ANSWER,
     APPLIED_UPDATE,
+    CODEBOOK_KEYWORD,
     CODING_OVERRIDE,
     INTERVIEW,
+    REPLIED_UPDATE,
     RESPONDENT,
     SCRIPT_VERSION,
     STUDY,
 )
 from storage.sql_advance import AdvanceStatements, NoPlaceLeft, Unchanged, delete_answers
-from storage.sql_study import StudyQueries
+from storage.sql_study import StudyQueries, idle_statement
 from storage.sqlite_thread import SqliteThread
+from storage.turns import LocalTurns, PostgresTurns
 
 _FINISHED = {InterviewStatus.completed, InterviewStatus.over_quota}
+HEALTH_SECONDS = 2.0
 SCRUB_ATTEMPTS = 3  # WAL checkpoints tried after an erasure
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -64,6 +71,22 @@ class SqlRepository(StudyQueries, OutreachQueries, Repository):
         self._dialect_insert = sqlite.insert if is_sqlite(engine.url) else postgresql.insert
         self._is_postgres = not is_sqlite(engine.url)
         self._advance = AdvanceStatements(self._insert)
+        self._turns: LocalTurns | PostgresTurns = (
+            LocalTurns() if is_sqlite(engine.url) else PostgresTurns(engine)
+        )
+
+    def respondent_turn(self, *, pseudonym: str) -> AbstractAsyncContextManager[None]:
+        """Hold the respondent's turn (see `Repository.respondent_turn`)."""
+        return self._turns.turn(pseudonym)
+
+    async def healthy(self) -> bool:
+        """Whether the database answers `SELECT 1` within a couple of seconds."""
+        try:
+            await asyncio.wait_for(self._read(lambda conn: conn.execute(text("SELECT 1"))),
+                                   HEALTH_SECONDS)
+        except Exception:  # whatever the cause, the answer is "not healthy"
+            return False
+        return True
 
     async def _write(self, work: Callable[[Connection], T]) -> T:
         """Run `work` in one short write transaction (BEGIN IMMEDIATE on SQLite).
@@ -74,6 +97,11 @@ class SqlRepository(StudyQueries, OutreachQueries, Repository):
         async with translated():
             if self._sqlite_writer is not None:
                 return await self._sqlite_writer.run(work)
+            turn = self._turn_connection()
+            if turn is not None:
+                # In a respondent's turn: a savepoint, so a refused transition undoes only itself.
+                async with turn.begin_nested():
+                    return await turn.run_sync(work)
             async with self._writer.begin() as conn:
                 return await conn.run_sync(work)
 
@@ -82,8 +110,16 @@ class SqlRepository(StudyQueries, OutreachQueries, Repository):
         async with translated():
             if self._sqlite_reader is not None:
                 return await self._sqlite_reader.run(work)
+            turn = self._turn_connection()
+            if turn is not None:
+                return await turn.run_sync(work)
             async with self._engine.connect() as conn:
                 return await conn.run_sync(work)
+
+    def _turn_connection(self) -> AsyncConnection | None:
+        """The transaction of the respondent's turn this task is in, if any (PostgreSQL)."""
+        turns = self._turns
+        return turns.current.get() if isinstance(turns, PostgresTurns) else None
 
     def _insert(self, table: Any) -> Any:
         """A dialect INSERT that understands ON CONFLICT."""
@@ -307,6 +343,22 @@ class SqlRepository(StudyQueries, OutreachQueries, Repository):
 
         return await self._read(work)
 
+    async def note_replied(self, *, update_id: int, now: datetime) -> None:
+        """Record that the reply to this Telegram update went out."""
+        stmt = self._insert(REPLIED_UPDATE).values(update_id=update_id, replied_at=now)
+        stmt = stmt.on_conflict_do_nothing(index_elements=[REPLIED_UPDATE.c.update_id])
+        await self._write(lambda conn: conn.execute(stmt))
+
+    async def was_replied(self, *, update_id: int) -> bool:
+        """Whether the reply to this Telegram update went out already."""
+        query = select(REPLIED_UPDATE.c.update_id).where(REPLIED_UPDATE.c.update_id == update_id)
+        return await self._read(lambda conn: conn.execute(query).first() is not None)
+
+    async def forget_replied(self, *, before: datetime) -> int:
+        """Forget replies noted before `before`; how many."""
+        stmt = delete(REPLIED_UPDATE).where(REPLIED_UPDATE.c.replied_at < before)
+        return await self._write(lambda conn: int(conn.execute(stmt).rowcount))
+
     async def clear_answers(self, *, interview_id: int) -> int:
         """Forget an interview's answers (the respondent restarted); returns how many."""
         def work(conn: Connection) -> int:
@@ -370,6 +422,36 @@ class SqlRepository(StudyQueries, OutreachQueries, Repository):
 
         return await self._read(work)
 
+    async def claim_idle_interviews(
+        self, *, idle_since: datetime, now: datetime, limit: int = 100
+    ) -> list[InterviewRecord]:
+        """Idle interviews, each marked reminded at `now` in the same transaction."""
+        candidates = idle_statement(idle_since=idle_since, study_id=None, limit=limit)
+        if not is_sqlite(self._engine.url):
+            # Rows another worker is claiming right now are skipped, not waited for.
+            candidates = candidates.with_for_update(of=INTERVIEW, skip_locked=True)
+
+        def work(conn: Connection) -> list[Any]:
+            found = list(conn.execute(candidates))
+            ids = [row.id for row in found]
+            if not ids:
+                return []
+            # The idle condition again: a row read before another writer committed must not
+            # be claimed twice (SQLite's BEGIN IMMEDIATE already serialises this).
+            claimed = conn.execute(
+                update(INTERVIEW)
+                .where(INTERVIEW.c.id.in_(ids),
+                       or_(INTERVIEW.c.reminded_at.is_(None),
+                           INTERVIEW.c.reminded_at < INTERVIEW.c.updated_at))
+                .values(reminded_at=now)
+                .returning(INTERVIEW.c.id)
+            )
+            mine = set(claimed.scalars())
+            return [row for row in found if row.id in mine]
+
+        found = await self._write(work)
+        return [replace(rows.interview(row), reminded_at=now) for row in found]
+
     async def mark_reminded(self, *, interview_id: int, now: datetime) -> None:
         """Note that a reminder was sent, so the same idle spell is not reminded twice."""
         def work(conn: Connection) -> Any:
@@ -403,17 +485,53 @@ class SqlRepository(StudyQueries, OutreachQueries, Repository):
         await self._write(work)
 
     async def set_coding_override(
-        self, *, answer_id: int, themes: Sequence[str], coder: str, now: datetime
-    ) -> None:
+        self, *, answer_id: int, themes: Sequence[str], coder: str, now: datetime,
+        independent: bool = False,
+    ) -> None:  # fmt: skip
         """Record a researcher's themes for an answer (the latest one wins)."""
         def work(conn: Connection) -> Any:
             conn.execute(
                 CODING_OVERRIDE.insert().values(
-                    answer_id=answer_id, themes=list(themes), coder=coder, created_at=now
+                    answer_id=answer_id, themes=list(themes), coder=coder, created_at=now,
+                    independent=independent,
                 )
             )
 
         await self._write(work)
+
+    async def add_codebook_keyword(
+        self, *, study_id: str, question_id: str, theme_id: str, language: str, keyword: str,
+        coder: str, now: datetime,
+    ) -> bool:  # fmt: skip
+        """Add a keyword to a theme of a question's codebook; False if it was there already."""
+        stmt = self._insert(CODEBOOK_KEYWORD).values(
+            study_id=study_id, question_id=question_id, theme_id=theme_id, language=language,
+            keyword=keyword, coder=coder, created_at=now,
+        ).on_conflict_do_nothing()  # fmt: skip
+
+        def work(conn: Connection) -> bool:
+            return bool(conn.execute(stmt).rowcount > 0)
+
+        return await self._write(work)
+
+    async def codebook_keywords(self, *, study_id: str) -> list[CodebookKeywordRecord]:
+        """The keywords researchers added to the study's codebooks, oldest first."""
+        stmt = (
+            select(CODEBOOK_KEYWORD)
+            .where(CODEBOOK_KEYWORD.c.study_id == study_id)
+            .order_by(CODEBOOK_KEYWORD.c.created_at, CODEBOOK_KEYWORD.c.id)
+        )
+
+        def work(conn: Connection) -> list[CodebookKeywordRecord]:
+            return [
+                CodebookKeywordRecord(
+                    question_id=r.question_id, theme_id=r.theme_id, language=r.language,
+                    keyword=r.keyword, coder=r.coder, created_at=r.created_at,
+                )
+                for r in conn.execute(stmt)
+            ]
+
+        return await self._read(work)
 
     async def study_pseudonyms(self, *, study_id: str) -> set[str]:
         """The pseudonyms of everyone with an interview in the study."""

@@ -47,24 +47,7 @@ class StudyQueries:
         self, *, idle_since: datetime, study_id: str | None = None, limit: int = 100
     ) -> list[InterviewRecord]:
         """Active interviews untouched since `idle_since`, not yet reminded since, oldest first."""
-        stmt = (
-            select(INTERVIEW)
-            .join(RESPONDENT, RESPONDENT.c.pseudonym == INTERVIEW.c.pseudonym)
-            .where(
-                INTERVIEW.c.status == InterviewStatus.active.value,
-                INTERVIEW.c.updated_at < idle_since,
-                or_(
-                    INTERVIEW.c.reminded_at.is_(None),
-                    INTERVIEW.c.reminded_at < INTERVIEW.c.updated_at,
-                ),
-                RESPONDENT.c.opted_out_at.is_(None),
-                RESPONDENT.c.blocked_at.is_(None),
-            )
-            .order_by(INTERVIEW.c.updated_at, INTERVIEW.c.id)
-            .limit(limit)
-        )
-        if study_id is not None:
-            stmt = stmt.where(INTERVIEW.c.study_id == study_id)
+        stmt = idle_statement(idle_since=idle_since, study_id=study_id, limit=limit)
         async with self._connect() as conn:
             return [rows.interview(row) for row in await conn.execute(stmt)]
 
@@ -228,13 +211,16 @@ class StudyQueries:
                 for row in batch:
                     yield rows.interview(row)
 
-    async def coding_overrides(self, *, study_id: str) -> dict[int, CodingOverrideRecord]:
+    async def coding_overrides(
+        self, *, study_id: str, independent: bool = False
+    ) -> dict[int, CodingOverrideRecord]:
         """The latest override of each overridden answer in the study, by answer id."""
         stmt = (
             select(CODING_OVERRIDE)
             .join(ANSWER, ANSWER.c.id == CODING_OVERRIDE.c.answer_id)
             .join(INTERVIEW, INTERVIEW.c.id == ANSWER.c.interview_id)
-            .where(INTERVIEW.c.study_id == study_id)
+            .where(INTERVIEW.c.study_id == study_id,
+                   CODING_OVERRIDE.c.independent == independent)
             .order_by(CODING_OVERRIDE.c.created_at, CODING_OVERRIDE.c.id)
         )
         latest: dict[int, CodingOverrideRecord] = {}
@@ -293,3 +279,26 @@ def _answers(study_id: str, *, with_interview: bool = True) -> Select[Any]:
         # interviews in index order and sort each one's few answers, not the whole study at once.
         .order_by(INTERVIEW.c.id, ANSWER.c.id)
     )
+
+
+def idle_statement(*, idle_since: datetime, study_id: str | None, limit: int) -> Select[Any]:
+    """Active interviews untouched since `idle_since`, not reminded since, reachable; oldest first."""
+    stmt = (
+        select(INTERVIEW)
+        .join(RESPONDENT, RESPONDENT.c.pseudonym == INTERVIEW.c.pseudonym)
+        .where(
+            INTERVIEW.c.status == InterviewStatus.active.value,
+            INTERVIEW.c.updated_at < idle_since,
+            or_(
+                INTERVIEW.c.reminded_at.is_(None),
+                INTERVIEW.c.reminded_at < INTERVIEW.c.updated_at,
+            ),
+            RESPONDENT.c.opted_out_at.is_(None),
+            RESPONDENT.c.blocked_at.is_(None),
+        )
+        .order_by(INTERVIEW.c.updated_at, INTERVIEW.c.id)
+        .limit(limit)
+    )
+    if study_id is not None:
+        stmt = stmt.where(INTERVIEW.c.study_id == study_id)
+    return stmt

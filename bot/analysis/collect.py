@@ -9,6 +9,9 @@ from datetime import datetime
 from itertools import chain
 from operator import attrgetter
 
+import numpy as np
+import numpy.typing as npt
+
 from bot.analysis.records import (
     AnswerColumns,
     AnswerRecord,
@@ -24,6 +27,7 @@ from bot.vocabulary import InterviewStatus
 UNCODED_KEPT = 2000  # per question: enough to review and to cluster, bounded for huge studies
 SATURATION_WINDOW = 10
 Theme = tuple[str, str]  # (question, theme)
+Ints = npt.NDArray[np.int64]
 
 __all__ = ["Collected", "closed_keys", "collect", "completion_order"]
 
@@ -53,6 +57,26 @@ class Collected:
     recent_uncoded: int = 0
     filler: int = 0  # uncoded answers that say nothing ("idk", "nada"), overall and lately
     recent_filler: int = 0
+    # Reviewed answers: (interview, question) → (automatic themes, reviewed themes), probes merged.
+    reviewed: dict[tuple[int, str], tuple[set[str], set[str]]] = field(default_factory=dict)
+    # Answers a second coder coded: (interview, question) → (themes in force, the second coder's).
+    second_coder: dict[tuple[int, str], tuple[set[str], set[str]]] = field(default_factory=dict)
+    # Tally positions of counted interviews with an uncoded answer, and with a theme, per question.
+    uncoded_at: dict[str, list[Ints]] = field(default_factory=dict)
+    themed_at: dict[str, list[Ints]] = field(default_factory=dict)
+
+    def uncoded_by_group(self) -> dict[str, tuple[int, int]]:
+        """Per open question: counted doers and non-doers whose answer no theme is in force for."""
+        groups = self.tally.groups()
+        out = {}
+        for question, parts in self.uncoded_at.items():
+            themed = self.themed_at.get(question, [])
+            left = np.setdiff1d(
+                np.concatenate(parts), np.concatenate(themed) if themed else np.zeros(0, np.int64)
+            )
+            doers = int(groups[left].sum()) if len(left) else 0
+            out[question] = (doers, len(left) - doers)
+        return out
 
 
 def completion_order(interviews: Iterable[InterviewRecord]) -> list[InterviewRecord]:
@@ -72,6 +96,7 @@ def collect(
     columns: Iterable[AnswerColumns] = (),
     uncoded_kept: int = UNCODED_KEPT,
     saturation_window: int = SATURATION_WINDOW,
+    second_coding: Iterable[CodingOverride] = (),
 ) -> Collected:
     """Read every answer once: code open ones, count closed ones, note where people stopped.
 
@@ -89,5 +114,7 @@ def collect(
     cut = max(len(completed) - saturation_window, 0)
     roles = {i.interview_id: BEFORE for i in completed[:cut]}
     roles.update((i.interview_id, RECENT) for i in completed[cut:])
-    Sweep(script, found, overrides, roles).run(chain(answer_columns(answers), columns))
+    Sweep(script, found, overrides, roles, second_coding).run(
+        chain(answer_columns(answers), columns)
+    )
     return found

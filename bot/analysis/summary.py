@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.analysis.collect import collect
+from bot.analysis.agreement import ThemeAgreement, agreement
+from bot.analysis.coding import is_codable
+from bot.analysis.collect import Collected, collect
 from bot.analysis.competing import CompetingSummary, competing_summary
+from bot.analysis.confidence import Confidence, confidence
 from bot.analysis.emerging import EmergingTheme, emerging_by_question
 from bot.analysis.family import (
     FAMILY_REASONS,
@@ -99,6 +102,8 @@ class Summary:
     saturation: Saturation = dataclasses.field(default_factory=lambda: Saturation((), (), 0))
     # The language of each quote shown that is not in the report's language.
     quote_languages: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    # Agreement of automatic coding with the researcher's review; headline rows at risk.
+    confidence: Confidence | None = None
 
     def to_jsonable(self) -> dict[str, Any]:
         """Plain dicts, lists, strings and numbers (datetimes as ISO text, inf/NaN as null)."""
@@ -121,6 +126,7 @@ def analyse(
     with_segments: bool = True,
     with_emerging: bool = True,
     saturation_window: int = SATURATION_WINDOW,
+    second_coding: Iterable[CodingOverride] = (),
     today: date | None = None,
 ) -> Summary:
     """Analyse a study: answers are read once, so they may come from a stream.
@@ -132,7 +138,7 @@ def analyse(
     prevalence = script.file.study.prevalence if prevalence is None else prevalence
     found = collect(
         script, interviews, answers, overrides,
-        columns=columns, saturation_window=saturation_window,
+        columns=columns, saturation_window=saturation_window, second_coding=second_coding,
     )  # fmt: skip
     rows = shape_rows(script, tabulate(
         script, found.tally, prevalence=prevalence, min_mentions=min_mentions, lang=lang
@@ -176,7 +182,30 @@ def analyse(
         funnel=funnel(found),
         saturation=saturation(found),
         quote_languages={t: q for t, q in languages.items() if q and q != lang},
+        confidence=coding_confidence(script, found, barriers, enablers, prevalence, rows,
+                                     min_mentions),
     )
+
+
+def coding_confidence(
+    script: Script, found: Collected, barriers: list[Row], enablers: list[Row], prevalence: float,
+    rows: list[Row] | None = None, min_mentions: int = DEFAULT_MIN_MENTIONS,
+) -> Confidence:  # fmt: skip
+    """How far the automatic coding agrees with the review, and what uncoded answers could change."""
+    themes = {
+        q.id: [t.id for t in q.spec.codebook or ()]
+        for q in script.questions
+        if is_codable(q.spec) and q.spec.codebook
+    }
+    pairs = ((q, auto, human) for (_, q), (auto, human) in sorted(found.reviewed.items()))
+    found_confidence = confidence(
+        pairs, themes, barriers, enablers, found.uncoded_by_group(), prevalence, rows or [],
+        min_mentions,
+    )
+    if not found.second_coder:
+        return found_confidence
+    coders = ((q, first, second) for (_, q), (first, second) in sorted(found.second_coder.items()))
+    return dataclasses.replace(found_confidence, intercoder=agreement(coders, themes))
 
 
 def method_notes(rows: list[Row], health: Fieldwork, min_mentions: int) -> MethodNotes:
@@ -219,6 +248,7 @@ def method_notes(rows: list[Row], health: Fieldwork, min_mentions: int) -> Metho
 # Derived values worth shipping to renderers along with the fields.
 _PROPERTIES: dict[type, tuple[str, ...]] = {
     EmergingTheme: ("label",),
+    ThemeAgreement: ("neither", "precision", "recall", "kappa", "kappa_words"),
     Fieldwork: ("quota_met",),
 }
 

@@ -85,10 +85,13 @@ class Sweep:
         found: Collected,
         overrides: Iterable[CodingOverride],
         roles: dict[int, int],
+        second: Iterable[CodingOverride] = (),
     ) -> None:
         self.found, self.tally = found, found.tally
         self.coder = Coder(script)
         self.overrides: dict[AnswerKey, CodingOverride] = latest_overrides(overrides)
+        # A second coder's independent coding: compared with what is in force, never counted.
+        self.second: dict[AnswerKey, CodingOverride] = latest_overrides(second)
         self.codes = TextCodes(self.coder, self.tally)
         self.script = script
         # Interviews and questions become small ints once; the last index of each is "unknown".
@@ -225,6 +228,8 @@ class Sweep:
         codes = self._codes(question_id, texts, self.language[who])
         if self.overrides:
             self._reviewed(question_id, codes, texts, rows, probe, interview_ids)
+        if self.second:
+            self._second(question_id, codes, rows, probe, interview_ids)
         combo = np.fromiter(map(_combo, codes), np.int64, len(codes))
         themed = combo >= 0
         uncoded = np.flatnonzero(np.fromiter(map(_uncoded, codes), np.bool_, len(codes)))
@@ -244,6 +249,12 @@ class Sweep:
         blank = np.fromiter(map(_blank, codes), np.bool_, len(codes))
         filler = np.fromiter(map(_filler, pick(codes, uncoded)), np.bool_, len(uncoded))
         self._coverage(question_id, blank, uncoded, filler, role)
+        positions = self.position[who]
+        if len(uncoded):
+            # Counted interviews whose answer could hide a theme ("idk" cannot): the report's
+            # warnings ask what they would change.
+            at = positions[uncoded[~filler]]
+            found.uncoded_at.setdefault(question_id, []).append(at[at >= 0])
         for i in np.flatnonzero(themed & (role == RECENT)).tolist():
             found.themes_recent.update(codes[i].pairs)
         for code in set(compress(codes, (themed & (role == BEFORE)).tolist())):
@@ -252,6 +263,8 @@ class Sweep:
                 code.before = True
         positions = self.position[who]
         counted = positions >= 0
+
+        found.themed_at.setdefault(question_id, []).append(positions[counted & themed])
         main = counted & (probe[rows] == 0) & ~blank
         self.tally.said.extend(positions[main], np.full(int(main.sum()), self.answered[q]))
         with_themes = counted & themed
@@ -301,9 +314,28 @@ class Sweep:
         for k, (i, p) in enumerate(zip(rows.tolist(), probe[rows].tolist(), strict=True)):
             override = self.overrides.get((interview_ids[i], question_id, p))
             if override is not None:
+                automatic, reviewed = self.found.reviewed.setdefault(
+                    (interview_ids[i], question_id), (set(), set())
+                )
+                automatic.update(codes[k].themes)
+                reviewed.update(override.themes)
                 codes[k] = self.codes.reviewed(
                     question_id, texts[k], override.themes, codes[k].language
                 )
+
+    def _second(
+        self, question_id: str, codes: list[OpenText], rows: Ints, probe: Ints,
+        interview_ids: Sequence[int],
+    ) -> None:  # fmt: skip
+        """Note the themes in force beside a second coder's, where they coded the answer."""
+        for k, (i, p) in enumerate(zip(rows.tolist(), probe[rows].tolist(), strict=True)):
+            second = self.second.get((interview_ids[i], question_id, p))
+            if second is not None:
+                first, other = self.found.second_coder.setdefault(
+                    (interview_ids[i], question_id), (set(), set())
+                )
+                first.update(codes[k].themes)
+                other.update(second.themes)
 
     def _quotes(
         self, codes: list[OpenText], rows: Ints, groups: npt.NDArray[Any], positions: Ints

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import click
 
@@ -16,6 +16,9 @@ from bot.cli.common import empty_hint, progress, say, study_script, with_databas
 from bot.report.exports import ExportFormat
 from bot.script import Script
 from bot.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from bot.analysis import Summary
 
 FILE_FORMATS = ("spss", "xlsx")
 
@@ -107,7 +110,6 @@ REPORT_FORMATS = ("html", "md", "json", "dbc", "dbc-md")
 def report(study: str, fmt: str, output: Path | None) -> None:
     """The marketer's report for a study: barriers, enablers, competing behaviours, segments,
     fieldwork health and method notes, from the answers in DATABASE_URL."""
-    from bot.analysis import Summary
     from bot.report.build import load_summary
     from bot.report.render_html import render_html
     from bot.report.render_json import render_json
@@ -140,16 +142,21 @@ def report(study: str, fmt: str, output: Path | None) -> None:
 @click.command("code")
 @click.argument("study")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the coding sheet (one row per open answer) to this CSV file.")
+              help="Write the coding sheet (one row per group of the same answer) to this CSV file.")
 @click.option("--uncoded", is_flag=True, help="With --out: only answers no theme matched.")
 @click.option("--bom", is_flag=True, help="With --out: start with a byte-order mark for Excel.")
 @click.option("--apply", "apply_", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Store the `themes` column of an edited coding sheet as overrides.")
 @click.option("--coder", help="With --apply: who coded the sheet (kept with each override).")
+@click.option("--second", is_flag=True,
+              help="With --apply: a second coder's sheet, kept apart (never in force) and "
+                   "compared with the coding in force: prints Cohen's κ per theme.")
 def code(study: str, out: Path | None, uncoded: bool, bom: bool, apply_: Path | None,
-         coder: str | None) -> None:
+         coder: str | None, second: bool) -> None:
     """Code open answers in a spreadsheet: --out writes a coding sheet, --apply stores the themes
-    coders changed in it (nothing is stored unless every row is valid)."""
+    coders changed in it (nothing is stored unless every row is valid); --apply --second stores a
+    second coder's sheet to measure inter-coder agreement."""
+    from bot.report.build import load_summary
     from bot.review.coding_csv import CodingCsvError, apply_coding_csv, write_coding_csv
     from storage import Repository
 
@@ -163,19 +170,25 @@ def code(study: str, out: Path | None, uncoded: bool, bom: bool, apply_: Path | 
                 return await write_coding_csv(repository, script, stream, uncoded_only=uncoded)
 
         rows = with_database(settings, export_sheet)
-        click.echo(f"{rows} open answers written to {out}.")
+        click.echo(f"{rows} row{'s' if rows != 1 else ''} written to {out} (one per group of "
+                   "the same answer; `count` says how many answers a row codes).")
         return
     if apply_ is None or not coder:
         raise click.UsageError('--apply needs --coder "Your name" (kept with each override).')
     data = apply_.read_bytes()
 
-    async def apply_sheet(repository: Repository) -> int:
+    async def apply_sheet(repository: Repository) -> tuple[int, list[str]]:
         with progress("Checking and storing the coding", None):
-            return await apply_coding_csv(repository, script, data, coder=coder,
-                                          now=datetime.now(UTC))
+            stored = await apply_coding_csv(repository, script, data, coder=coder,
+                                            now=datetime.now(UTC), independent=second)
+        if not second:
+            return stored, []
+        with progress("Comparing the two coders", None):
+            summary = await load_summary(repository, script, with_emerging=False)
+        return stored, intercoder_lines(summary)
 
     try:
-        changed = with_database(settings, apply_sheet)
+        changed, lines = with_database(settings, apply_sheet)
     except CodingCsvError as exc:
         for problem in exc.problems:
             click.echo(f"{apply_}: {problem}", err=True)
@@ -183,7 +196,28 @@ def code(study: str, out: Path | None, uncoded: bool, bom: bool, apply_: Path | 
         raise click.ClickException(
             f"no coding was stored: {count} problem{'s' if count != 1 else ''} to fix first."
         ) from None
+    if second:
+        click.echo(f"{changed} answer{'s' if changed != 1 else ''} coded by {coder.strip()} "
+                   "as second coder (kept apart: the coding in force is unchanged).")
+        for line in lines:
+            click.echo(line)
+        return
     click.echo(f"{changed} answer{'s' if changed != 1 else ''} recoded by {coder.strip()}.")
+
+
+def intercoder_lines(summary: Summary) -> list[str]:
+    """Cohen's κ per theme between the second coder and the coding in force, as printed lines."""
+    from bot.report.view import agreement_views
+
+    found = summary.confidence.intercoder if summary.confidence else None
+    rows = agreement_views(summary, found)
+    if not rows:
+        return ["No answer of the sheet is coded by both coders yet."]
+    width = max(len(f"{r.question} / {r.theme}") for r in rows)
+    lines = ["Inter-coder agreement (Cohen's κ; second coder against the coding in force):",
+             f"{'question / theme':<{width}}  {'both coded':>10}  κ"]  # fmt: skip
+    lines += [f"{r.question + ' / ' + r.theme:<{width}}  {r.reviewed:>10}  {r.kappa}" for r in rows]
+    return lines
 
 
 COMMANDS: list[click.Command] = [export, report, code]

@@ -59,15 +59,24 @@ def run(webhook: bool) -> None:
         )
     from bot.cli import startup
     from bot.telegram.runner import run_bot
+    from storage import AlreadyServed, single_process
 
     startup.require_strong_key(settings)
-    asyncio.run(startup.check_database(settings))
-    if webhook:
-        startup.require_free_port(settings.webhook_host, settings.webhook_port, "WEBHOOK_PORT")
-    username = asyncio.run(startup.telegram_username(settings))
-    click.echo("\n".join(startup.banner(settings, username, webhook=webhook)))
     try:
-        asyncio.run(run_bot(settings, webhook=webhook))
+        # SQLite serves one bot process; PostgreSQL any number (no lock is taken for it).
+        with single_process(settings.database_url):
+            asyncio.run(startup.check_database(settings))
+            if webhook:
+                startup.require_free_port(settings.webhook_host, settings.webhook_port,
+                                          "WEBHOOK_PORT")
+            if settings.health_port is not None and not webhook:
+                startup.require_free_port(settings.health_host, settings.health_port,
+                                          "HEALTH_PORT")
+            username = asyncio.run(startup.telegram_username(settings))
+            click.echo("\n".join(startup.banner(settings, username, webhook=webhook)))
+            asyncio.run(run_bot(settings, webhook=webhook))
+    except AlreadyServed as error:
+        raise click.ClickException(str(error)) from None
     except (ValueError, LookupError) as error:  # a bad database URL, no valid script…
         raise click.ClickException(str(error)) from None
 

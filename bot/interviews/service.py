@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 from bot.engine import (
     CONSENT,
@@ -22,8 +23,14 @@ from bot.engine import (
 from bot.interviews.catalog import ScriptCatalog, StudyChoice
 from bot.interviews.chats import Chats
 from bot.interviews.contact import ContactChoice, ContactPreferences
-from bot.interviews.once import RecentUpdates, once_per_update
-from bot.interviews.open_interviews import OpenInterviews
+from bot.interviews.incoming import (
+    Begin,
+    ChooseLanguage,
+    Erase,
+    Incoming,
+    Pause,
+    ShowCurrent,
+)
 from bot.interviews.outcome import Note, Outcome, Person, Reminder, Resend, StudyStats
 from bot.interviews.quotas import outside_fieldwork, quota_place, with_quota
 from bot.interviews.reminders import ReminderPolicy
@@ -36,6 +43,7 @@ from storage import (
     QuotaFull,
     QuotaPlace,
     Repository,
+    StorageUnavailable,
     pseudonymise,
 )
 
@@ -43,6 +51,8 @@ log = logging.getLogger(__name__)
 
 # A declined or abandoned interview is no reason to refuse a fresh /start.
 _STARTABLE = frozenset({InterviewStatus.declined, InterviewStatus.abandoned})
+# Telegram keeps an undelivered update 24 hours; a noted reply is kept twice that.
+REPLIES_KEPT = timedelta(days=2)
 
 
 def utc_now() -> datetime:
@@ -51,7 +61,12 @@ def utc_now() -> datetime:
 
 
 class InterviewService:
-    """Everything a respondent can do, committed to storage before any reply is produced."""
+    """Everything a respondent can do, committed to storage before any reply is produced.
+
+    Nothing here decides from memory: every update reads the interview inside the
+    respondent's turn (`Repository.respondent_turn`), so any number of bot processes can share
+    one database and each respondent's updates still run one at a time, in order.
+    """
 
     def __init__(
         self,
@@ -67,48 +82,105 @@ class InterviewService:
         self._key = pseudonym_key
         self._clock = clock
         self.reminders = reminders or ReminderPolicy()
-        # Routing hint only (the state lives in SQL): which study a respondent last talked in.
-        self._study_hint: dict[str, str] = {}
-        # Chats to remind: seen by this process, or sealed in storage when the respondent consented.
+        # Where to send reminders: an address book, not a decision (storage says who is due).
         self._chats = Chats(repository, pseudonym_key)
-        # Update ids handled lately: a redelivered update must not re-run even a harmless re-ask.
-        self.recent = RecentUpdates()
-        # Open interviews as last committed here: most updates then cost one write and no read.
-        self._open = OpenInterviews()
         # Whether they may be written to after the interview (results, a later wave).
         self._contact = ContactPreferences(repository, pseudonym_key)
 
     # ---- respondents ---------------------------------------------------------------------------
 
-    @once_per_update
+    async def handle(self, incoming: Incoming) -> Outcome:
+        """One update as one sequence: the respondent's turn, read, decide, commit, reply."""
+        pseudonym = self._who(incoming.person)
+        async with self.repository.respondent_turn(pseudonym=pseudonym):
+            if incoming.update_id is not None and await self.repository.was_replied(
+                update_id=incoming.update_id
+            ):
+                return Outcome("en", duplicate=True)  # answered already, maybe by another worker
+            return await self._decide(incoming, pseudonym)
+
+    async def replied(self, update_id: int | None) -> None:
+        """The reply to this update went out: a copy delivered later gets no second reply.
+
+        Noted only after sending: a worker that dies between its commit and its reply leaves
+        the copy to be answered (with the current question) by whichever worker gets it.
+        """
+        if update_id is None:
+            return
+        try:
+            await self.repository.note_replied(update_id=update_id, now=self._clock())
+        except StorageUnavailable:
+            # The reply went out; failing the update now would only have it answered twice.
+            log.warning("the reply to update %s could not be noted (storage unavailable)",
+                        update_id)
+
+    async def forget_old_replies(self) -> int:
+        """Housekeeping: forget replies older than Telegram keeps updates (two days)."""
+        return await self.repository.forget_replied(before=self._clock() - REPLIES_KEPT)
+
+    async def _decide(self, incoming: Incoming, pseudonym: str) -> Outcome:
+        person, request, update_id = incoming.person, incoming.input, incoming.update_id
+        match request:
+            case Begin(payload):
+                return await self._start(person, pseudonym, payload, update_id)
+            case Pause():
+                return await self._pause(person, pseudonym, update_id)
+            case ChooseLanguage(code):
+                return await self._change_language(pseudonym, code, update_id)
+            case ShowCurrent(note):
+                return await self._current(person, pseudonym, note)
+            case Erase():
+                return await self._erase(person, pseudonym)
+            case _:
+                return await self._answer(person, pseudonym, request, update_id)
+
     async def start(self, person: Person, payload: str | None, update_id: int | None) -> Outcome:
         """/start: resume the open interview, or begin the study the deep link names."""
-        pseudonym = self._who(person)
+        return await self.handle(Incoming(person, Begin(payload), update_id))
+
+    async def answer(self, person: Person, event: Input, update_id: int | None) -> Outcome:
+        """A typed answer, a tapped button, /back, /skip, /restart or something unreadable."""
+        return await self.handle(Incoming(person, event, update_id))
+
+    async def current(self, person: Person, note: str, update_id: int | None) -> Outcome:
+        """A note (e.g. "unknown command") and the current question again; nothing changes."""
+        return await self.handle(Incoming(person, ShowCurrent(note), update_id))
+
+    async def pause(self, person: Person, update_id: int | None) -> Outcome:
+        """/stop: pause the interview (no reminders) until the respondent writes again."""
+        return await self.handle(Incoming(person, Pause(), update_id))
+
+    async def change_language(self, person: Person, code: str, update_id: int | None) -> Outcome:
+        """Switch the respondent's language and re-ask the current question in it."""
+        return await self.handle(Incoming(person, ChooseLanguage(code), update_id))
+
+    async def erase(self, person: Person) -> Outcome:
+        """Delete everything stored about the respondent (after they confirmed)."""
+        return await self.handle(Incoming(person, Erase()))
+
+    async def _start(self, person: Person, pseudonym: str, payload: str | None,
+                     update_id: int | None) -> Outcome:
         choice = self.catalog.choose(payload) if payload else None
         record = await self._find_open(pseudonym, prefer=choice.study_id if choice else None)
         if record is not None and (choice is None or record.study_id == choice.study_id):
             return await self._resume(record, update_id)
-        choice = choice or StudyChoice(self._study_hint.get(pseudonym, self.catalog.default_study),
-                                       None)
+        choice = choice or StudyChoice(await self._study_of(pseudonym), None)
         latest = await self.repository.latest_interview(pseudonym=pseudonym,
                                                         study_id=choice.study_id)
         if latest is not None and latest.status not in _STARTABLE and not payload:
             script = await self.catalog.for_version(latest.script_version_id)
             state = State.from_dict(latest.state)
-            return Outcome(state.language, messages=prompt(script, state))
+            return _showing(latest, Outcome(state.language, messages=prompt(script, state)))
         return await self._begin(person, pseudonym, choice)
 
-    @once_per_update
-    async def answer(self, person: Person, event: Input, update_id: int | None) -> Outcome:
-        """A typed answer, a tapped button, /back, /skip, /restart or something unreadable."""
-        pseudonym = self._who(person)
-        remembered = pseudonym in self._open
+    async def _answer(self, person: Person, pseudonym: str, event: Input,
+                      update_id: int | None) -> Outcome:
         record = await self._find_open(pseudonym)
         if record is None:
             return await self._without_open_interview(person, pseudonym, event)
         outcome = await self._answer_on(record, pseudonym, event, update_id)
-        if outcome is None and remembered:
-            # The remembered record was stale (its entry is gone now): once more from storage.
+        if outcome is None:
+            # Moved on under us: only possible if something wrote outside a turn. Read again.
             record = await self._find_open(pseudonym)
             if record is None:
                 return await self._without_open_interview(person, pseudonym, event)
@@ -163,29 +235,26 @@ class InterviewService:
         ):
             return None
         fresh = await self.repository.get_interview(interview_id=record.id) or record
-        self._open.remember(fresh)
         script = await self.catalog.for_version(fresh.script_version_id)
         state = State.from_dict(fresh.state)
         return Outcome(state.language, messages=prompt(script, state), interview_id=fresh.id,
                        step=fresh.step, unseen=fresh.question_unseen)
 
-    @once_per_update
-    async def current(self, person: Person, note: str, update_id: int | None) -> Outcome:
-        """A note (e.g. "unknown command") and the current question again; nothing changes."""
-        record = await self._find_open(self._who(person))
-        if record is None:
-            return Outcome(await self.language_of(person), notes=(Note(note), Note("help")))
-        script = await self.catalog.for_version(record.script_version_id)
-        state = State.from_dict(record.state)
-        return Outcome(state.language, notes=(Note(note),), messages=prompt(script, state))
-
-    @once_per_update
-    async def pause(self, person: Person, update_id: int | None) -> Outcome:
-        """/stop: pause the interview (no reminders) until the respondent writes again."""
-        pseudonym = self._who(person)
+    async def _current(self, person: Person, pseudonym: str, note: str) -> Outcome:
         record = await self._find_open(pseudonym)
         if record is None:
-            return Outcome(await self.language_of(person), notes=(Note("nothing_to_pause"),))
+            return Outcome(await self._language(person, pseudonym),
+                           notes=(Note(note), Note("help")))
+        script = await self.catalog.for_version(record.script_version_id)
+        state = State.from_dict(record.state)
+        return _showing(record, Outcome(state.language, notes=(Note(note),),
+                                        messages=prompt(script, state)))
+
+    async def _pause(self, person: Person, pseudonym: str, update_id: int | None) -> Outcome:
+        record = await self._find_open(pseudonym)
+        if record is None:
+            return Outcome(await self._language(person, pseudonym),
+                           notes=(Note("nothing_to_pause"),))
         script = await self.catalog.for_version(record.script_version_id)
         state = State.from_dict(record.state)
         turn = handle(script, state, Command("pause"))
@@ -193,10 +262,7 @@ class InterviewService:
             await self._commit(record, turn, update_id)
         return Outcome(state.language, notes=(Note("paused"),))
 
-    @once_per_update
-    async def change_language(self, person: Person, code: str, update_id: int | None) -> Outcome:
-        """Switch the respondent's language and re-ask the current question in it."""
-        pseudonym = self._who(person)
+    async def _change_language(self, pseudonym: str, code: str, update_id: int | None) -> Outcome:
         await self.repository.update_respondent(pseudonym=pseudonym, language=code)
         record = await self._find_open(pseudonym)
         if record is None:
@@ -206,6 +272,12 @@ class InterviewService:
         if not await self._commit(record, turn, update_id):
             return Outcome(code, duplicate=True)
         return Outcome(turn.state.language, notes=(Note("language_set"),), messages=turn.messages)
+
+    async def _erase(self, person: Person, pseudonym: str) -> Outcome:
+        lang = await self._language(person, pseudonym)
+        await self.repository.erase_respondent(pseudonym=pseudonym)
+        self._chats.forget(pseudonym)
+        return Outcome(lang, notes=(Note("deleted"),))
 
     async def languages(self, person: Person) -> tuple[str, list[str]]:
         """The respondent's language and those their study offers (for a picker)."""
@@ -219,16 +291,6 @@ class InterviewService:
         study = script.file.study
         values = {"title": script.text(study.title, lang), "contact": study.contact}
         return Outcome(lang, notes=(Note("privacy", values),))
-
-    async def erase(self, person: Person) -> Outcome:
-        """Delete everything stored about the respondent (after they confirmed)."""
-        lang = await self.language_of(person)
-        pseudonym = self._who(person)
-        await self.repository.erase_respondent(pseudonym=pseudonym)
-        self._open.forget(pseudonym)
-        self._study_hint.pop(pseudonym, None)
-        self._chats.forget(pseudonym)
-        return Outcome(lang, notes=(Note("deleted"),))
 
     async def contact_choice(self, person: Person) -> ContactChoice | None:
         """Whether they may be written to after the interview, as they last chose."""
@@ -249,7 +311,9 @@ class InterviewService:
 
     async def language_of(self, person: Person) -> str:
         """The language to speak to this person in, for texts outside an interview."""
-        pseudonym = self._who(person)
+        return await self._language(person, self._who(person))
+
+    async def _language(self, person: Person, pseudonym: str) -> str:
         record = await self._find_open(pseudonym)
         if record is not None:
             return str(record.state.get("language") or record.language or "en")
@@ -290,7 +354,6 @@ class InterviewService:
             return
         await self.repository.mark_undelivered(interview_id=outcome.interview_id,
                                                step=outcome.step)
-        self._open.forget_interview(outcome.interview_id)
 
     async def delivered(self, outcome: Outcome) -> None:
         """A question whose delivery had failed was shown after all."""
@@ -298,7 +361,6 @@ class InterviewService:
             return
         await self.repository.mark_delivered(interview_id=outcome.interview_id,
                                              step=outcome.step)
-        self._open.forget_interview(outcome.interview_id)
 
     async def still_unseen(self, outcome: Outcome) -> bool:
         """Whether the question `outcome` shows again is still the one owed (nothing moved)."""
@@ -323,17 +385,21 @@ class InterviewService:
     # ---- reminders -----------------------------------------------------------------------------
 
     async def due_reminders(self) -> list[Reminder]:
-        """Reminders to send now (each interview idle spell gets one), marked before sending."""
+        """Reminders to send now (each interview idle spell gets one), claimed before sending.
+
+        Every worker runs this job; the claim (a write in storage) gives each idle interview to
+        one of them, so a reminder goes out once however many run, and any may die.
+        """
         now = self._clock()
         if self.reminders.quiet(now):
             return []
-        idle = await self.repository.idle_interviews(idle_since=now - self.reminders.after)
+        # Claimed even when we cannot reach the chat, so unreachable interviews do not fill
+        # every batch; writing again starts a new idle spell anyway.
+        idle = await self.repository.claim_idle_interviews(
+            idle_since=now - self.reminders.after, now=now)
         chats = await self._chats.reachable([record.pseudonym for record in idle])
         due = []
         for record in idle:
-            # Marked even when we cannot reach the chat, so unreachable interviews do not fill
-            # every batch; writing again starts a new idle spell anyway.
-            await self.repository.mark_reminded(interview_id=record.id, now=now)
             chat_id = chats.get(record.pseudonym)
             state = State.from_dict(record.state)
             if chat_id is None or state.status != InterviewStatus.active or state.asking_consent:
@@ -350,28 +416,32 @@ class InterviewService:
         return pseudonym
 
     async def _find_open(self, pseudonym: str, prefer: str | None = None) -> InterviewRecord | None:
-        remembered = self._open.get(pseudonym, prefer)
-        if remembered is not None:
-            return remembered
-        hint = prefer or self._study_hint.get(pseudonym)
+        """The respondent's open interview, from storage: in `prefer` first, then in script order."""
         order = self.catalog.study_ids
-        if hint in order:
-            order = [hint, *(s for s in order if s != hint)]
+        if prefer in order:
+            order = [prefer, *(s for s in order if s != prefer)]
         for study_id in order:
             record = await self.repository.active_interview(pseudonym=pseudonym,
                                                             study_id=study_id)
             if record is not None:
-                self._study_hint[pseudonym] = study_id
-                self._open.remember(record)
                 return record
         return None
+
+    async def _study_of(self, pseudonym: str) -> str:
+        """The study the respondent last took part in (the default study for a newcomer)."""
+        latest: InterviewRecord | None = None
+        for study_id in self.catalog.study_ids:
+            record = await self.repository.latest_interview(pseudonym=pseudonym,
+                                                            study_id=study_id)
+            if record is not None and (latest is None or record.id > latest.id):
+                latest = record
+        return latest.study_id if latest is not None else self.catalog.default_study
 
     async def _script_of(self, pseudonym: str) -> Script:
         record = await self._find_open(pseudonym)
         if record is not None:
             return await self.catalog.for_version(record.script_version_id)
-        study_id = self._study_hint.get(pseudonym, self.catalog.default_study)
-        return self.catalog.current(study_id)[0]
+        return self.catalog.current(await self._study_of(pseudonym))[0]
 
     async def _begin(self, person: Person, pseudonym: str, choice: StudyChoice) -> Outcome:
         now = self._clock()
@@ -392,32 +462,30 @@ class InterviewService:
             state=turn.state.to_dict(), now=now, source=choice.source,
             language=turn.state.language, step=turn.state.step,
         )
-        self._open.remember(started)
-        self._study_hint[pseudonym] = choice.study_id
         return Outcome(turn.state.language, messages=turn.messages, interview_id=started.id,
                        step=started.step)
 
     async def _without_open_interview(
         self, person: Person, pseudonym: str, event: Input
     ) -> Outcome:
-        study_id = self._study_hint.get(pseudonym, self.catalog.default_study)
+        study_id = await self._study_of(pseudonym)
         latest = await self.repository.latest_interview(pseudonym=pseudonym, study_id=study_id)
         if latest is None or latest.status in _STARTABLE:
             return await self._begin(person, pseudonym, StudyChoice(study_id, None))
         script = await self.catalog.for_version(latest.script_version_id)
         state = State.from_dict(latest.state)
         if not (isinstance(event, Command) and event.name == "restart"):
-            return Outcome(state.language, messages=prompt(script, state))
+            return _showing(latest, Outcome(state.language, messages=prompt(script, state)))
         # Answering again after the end is a new interview; the finished one stays as it was.
         closed = await self._outside_fieldwork(person, pseudonym, script)
         if closed is not None:
             return closed
         turn = handle(script, state, event)
-        self._open.remember(await self.repository.start_interview(
+        await self.repository.start_interview(
             pseudonym=pseudonym, study_id=study_id, script_version_id=latest.script_version_id,
             state=turn.state.to_dict(), now=self._clock(), source=state.source,
             language=turn.state.language, step=turn.state.step,
-        ))
+        )
         return Outcome(turn.state.language, messages=turn.messages)
 
     async def _outside_fieldwork(self, person: Person, pseudonym: str,
@@ -436,7 +504,7 @@ class InterviewService:
         script = await self.catalog.for_version(record.script_version_id)
         state = State.from_dict(record.state)
         if record.status != InterviewStatus.paused:
-            return Outcome(state.language, messages=prompt(script, state))
+            return _showing(record, Outcome(state.language, messages=prompt(script, state)))
         turn = handle(script, state, Command("resume"))
         await self._commit(record, turn, update_id)
         return Outcome(turn.state.language, notes=(Note("resumed"),), messages=turn.messages)
@@ -454,11 +522,7 @@ class InterviewService:
             update_id=update_id, clear_answers=turn.cleared, withdrawn=turn.withdrawn,
             quota=quota,
         )
-        if not applied:
-            self._open.forget(record.pseudonym)
-            return False
-        self._open.advanced(record, state=new_state, status=stored, group=group, now=now)
-        return True
+        return applied
 
     async def _note_consent(self, pseudonym: str, before: State, turn: Turn) -> None:
         if not before.asking_consent:
@@ -482,6 +546,12 @@ def _needs_the_question(state: State, event: Input) -> bool:
         return event.name == "skip"
     current = CONSENT if state.asking_consent else state.current
     return not (isinstance(event, Pick) and event.question_id == current)
+
+
+def _showing(record: InterviewRecord, outcome: Outcome) -> Outcome:
+    """`outcome` as showing the record's current question (owed, if its delivery had failed)."""
+    return replace(outcome, interview_id=record.id, step=record.step,
+                   unseen=record.question_unseen)
 
 
 def _reshow(record: InterviewRecord, script: Script, state: State) -> Outcome:

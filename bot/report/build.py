@@ -10,6 +10,7 @@ from typing import TypeVar
 
 from bot.analysis import Summary, analyse
 from bot.analysis.records import AnswerKey, InterviewRecord
+from bot.report.codebook import coding_script
 from bot.report.records import answer_columns, interview_record, override_records
 from bot.script import Script
 from storage import Repository
@@ -27,6 +28,7 @@ async def load_summary(
     with_emerging: bool = True,
 ) -> Summary:
     """Analyse a stored study; answers stream from the database straight into the analysis."""
+    script = await coding_script(repository, script)
     study_id = script.study_id
     default_language = script.languages[0]
     interviews: list[InterviewRecord] = []
@@ -36,7 +38,8 @@ async def load_summary(
             interviews.append(interview_record(header, default_language))
             version_ids.setdefault(header.script_version_id)
     stored_overrides = await repository.coding_overrides(study_id=study_id)
-    keys = await _answer_keys(repository, study_id, set(stored_overrides))
+    second = await repository.coding_overrides(study_id=study_id, independent=True)
+    keys = await _answer_keys(repository, study_id, set(stored_overrides) | set(second))
     version = await script_version(repository, script, list(version_ids))
     loop = asyncio.get_running_loop()
     # 100k answers a batch: fewer statements and NumPy passes than 50k (measured: 0.5 s less
@@ -49,6 +52,7 @@ async def load_summary(
     return await asyncio.to_thread(
         analyse, script, interviews, (), override_records(stored_overrides, keys),
         columns=columns, lang=lang, script_version=version, with_emerging=with_emerging,
+        second_coding=override_records(second, keys),
         today=datetime.now(UTC).date(),
     )  # fmt: skip
 

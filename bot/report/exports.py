@@ -295,10 +295,11 @@ async def _coded(repository: Repository, script: Script, writer: CsvWriter, tick
     # Imported here: `bot.analysis` brings SciPy, a second of start-up every other export and
     # every `perceptions` command that imports this module would pay for nothing.
     from bot.analysis.coding import Coder
+    from bot.report.codebook import coding_script
 
     themes = codebook_columns(script)
     writer.writerow([*CODED_METADATA, *(name for name, _, _ in themes)])
-    coder = Coder(script)
+    coder = Coder(await coding_script(repository, script))
     overrides = await repository.coding_overrides(study_id=script.study_id)
     open_ids = {q.id for q in script.questions if q.type == QuestionType.text}
     versions = await interview_versions(repository, script.study_id)

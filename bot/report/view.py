@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from bot.analysis import Row, Summary
+from bot.analysis.agreement import Agreement, ThemeAgreement
+from bot.analysis.confidence import ENTERS, LOSES_SIGNIFICANCE
 from bot.analysis.family import in_family
 from bot.analysis.summary import SMALL_GROUP
 from bot.report import charts
@@ -111,6 +113,7 @@ class ReportView:
     # and beside the top lists, and agreement with the researcher's review per theme.
     warnings: tuple[str, ...] = ()
     agreement: tuple[AgreementView, ...] = ()
+    intercoder: tuple[AgreementView, ...] = ()  # a second coder against the coding in force
 
 
 def quote_views(summary: Summary, quotes: Sequence[str]) -> tuple[QuoteView, ...]:
@@ -180,13 +183,80 @@ def _facts(summary: Summary) -> tuple[Fact, ...]:
         Fact("Significant rows", str(summary.method.significant),
              f"of {summary.method.rows_tested} tested"),
         Fact("Script version", h.script_version or "—"),
+        *_agreement_fact(summary),
     )  # fmt: skip
+
+
+def _agreement_fact(summary: Summary) -> tuple[Fact, ...]:
+    overall = summary.confidence.agreement.overall if summary.confidence else None
+    if overall is None or not overall.answers:
+        return ()
+    kappa = overall.kappa
+    return (Fact("Coding agreement", "—" if kappa is None else f"κ {kappa:.2f}",
+                 f"{overall.answers} answers reviewed"),)  # fmt: skip
+
+
+def _figure(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def agreement_views(summary: Summary, found: Agreement | None) -> tuple[AgreementView, ...]:
+    """Agreement per theme, per question ("all themes") and overall, where answers were coded twice."""
+    if found is None or not found.overall.answers:
+        return ()
+    labels = {(r.question, r.theme): r.label for r in summary.rows}
+    out = []
+
+    def view(a: ThemeAgreement, question: str, theme: str) -> AgreementView:
+        kappa = a.kappa
+        return AgreementView(question, theme, a.answers, _figure(a.precision), _figure(a.recall),
+                             "—" if kappa is None else f"{kappa:.2f} ({a.kappa_words})")  # fmt: skip
+
+    for pooled in found.questions:
+        question = (summary.questions[pooled.question].label
+                    if pooled.question in summary.questions else pooled.question)  # fmt: skip
+        out.append(view(pooled, question, "all themes"))
+        out.extend(
+            view(a, question, labels.get((a.question, a.theme), a.theme))
+            for a in found.themes
+            if a.question == pooled.question and (a.both + a.first_only + a.second_only)
+        )
+    out.append(view(found.overall, "All questions", "all themes"))
+    return tuple(out)
+
+
+def coding_warnings(summary: Summary) -> dict[str, tuple[str, ...]]:
+    """Warnings about the coding, for the overview ("") and beside each top list (its key)."""
+    confidence = summary.confidence
+    if confidence is None:
+        return {}
+    out: dict[str, list[str]] = {"": [], "barriers": [], "enablers": []}
+    for risk in confidence.risks:
+        question = (summary.questions[risk.question].label
+                    if risk.question in summary.questions else risk.question)  # fmt: skip
+        what = f"{risk.section} #{risk.rank} ({risk.label})"
+        change = (f"could change {what}" if risk.reason == LOSES_SIGNIFICANCE
+                  else f"could make “{risk.label}” a top {risk.section} ({risk.needed} of them would "
+                       "do)" if risk.reason == ENTERS
+                  else f"could move {what} below #{risk.rank + 1}")  # fmt: skip
+        text = (f"{risk.uncoded} uncoded answer{'s' if risk.uncoded != 1 else ''} to "
+                f"“{question}” {change} — review them.")  # fmt: skip
+        out[""].append(text)
+        out[f"{risk.section}s"].append(text)
+    coded = sum(summary.fieldwork.uncoded_by_question.values()) < summary.fieldwork.open_answers
+    if not confidence.agreement.overall.answers and coded and summary.fieldwork.open_answers:
+        out[""].append("No open answer has been reviewed yet, so the report cannot say how well "
+                       "its automatic coding agrees with a researcher: review some on the coding "
+                       "page.")  # fmt: skip
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def build_view(summary: Summary) -> ReportView:
     """The view model of a summary."""
     h, m = summary.header, summary.method
     caveats = sample_caveats(summary)
+    warnings = coding_warnings(summary)
+    confidence = summary.confidence
     table = tuple(row_view(r, summary.questions, m.min_mentions) for r in summary.rows)
     charted = chart_rows(summary)
     pairs = [charts.Pair((f"{r.label} — {summary.questions[r.question].label}"
@@ -206,10 +276,12 @@ def build_view(summary: Summary) -> ReportView:
         sections=w.SECTIONS,
         barriers=_ranked("barriers", "Top barriers",
                          "Answers non-doers gave significantly more often than doers: what stands "
-                         "in the way. Strongest first.", summary.barriers, summary, caveats),
+                         "in the way. Strongest first.", summary.barriers, summary,
+                         warnings.get("barriers", ()) + caveats),
         enablers=_ranked("enablers", "Top enablers",
                          "Answers doers gave significantly more often than non-doers: what helps. "
-                         "Strongest first.", summary.enablers, summary, caveats),
+                         "Strongest first.", summary.enablers, summary,
+                         warnings.get("enablers", ()) + caveats),
         dbc=tuple(dbc_lines(summary)),
         table=table,
         determinants=tuple(sorted({r.determinant for r in table})),
@@ -228,4 +300,7 @@ def build_view(summary: Summary) -> ReportView:
         tests=tests,
         notes=m.notes,
         glossary=w.GLOSSARY,
+        warnings=warnings.get("", ()),
+        agreement=agreement_views(summary, confidence.agreement if confidence else None),
+        intercoder=agreement_views(summary, confidence.intercoder if confidence else None),
     )

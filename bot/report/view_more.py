@@ -13,6 +13,7 @@ from bot.analysis.segments import NO_SOURCE, SOURCE, Breakdown, Segment
 from bot.report import charts
 from bot.report import wording as w
 from bot.report.view_rows import QuoteView
+from bot.vocabulary import InterviewStatus
 
 SEGMENT_MIN = 5  # doers and non-doers a segment value needs before its own tabulation is shown
 
@@ -191,8 +192,10 @@ def fieldwork_view(summary: Summary) -> FieldworkView:
              ("Unfinished", str(f.unfinished), ""), ("Median length", minutes, ""),
              ("Uncoded answers", str(f.uncoded), ""))  # fmt: skip
     # Full groups at work: who was thanked at classification, who was kept apart at the end.
-    for status, label, sub in (("quota_full", "Group full", "thanked after classifying"),
-                               ("over_quota", "Over quota", "kept, left out of the comparison")):
+    for status, label, sub in (
+        (InterviewStatus.quota_full, "Group full", "thanked after classifying"),
+        (InterviewStatus.over_quota, "Over quota", "kept, left out of the comparison"),
+    ):
         if f.by_status.get(status):
             tiles += ((label, str(f.by_status[status]), sub),)
     days = [(d.day, d.started, d.completed) for d in summary.days]

@@ -161,10 +161,10 @@ def fieldwork_detail(summary: Summary) -> str:
     if h.opens is not None or h.closes is not None:
         planned = f"{h.opens or '…'} – {h.closes or '…'}"
         parts.append(f"planned {planned}" + (f", {h.window}" if h.window else ""))
-    if by_status.get("over_quota"):
-        parts.append(f"{by_status['over_quota']} kept over quota")
-    if by_status.get("quota_full"):
-        parts.append(f"{by_status['quota_full']} thanked, group full")
+    if by_status.get(InterviewStatus.over_quota):
+        parts.append(f"{by_status[InterviewStatus.over_quota]} kept over quota")
+    if by_status.get(InterviewStatus.quota_full):
+        parts.append(f"{by_status[InterviewStatus.quota_full]} thanked, group full")
     return " · ".join(parts)
 
 

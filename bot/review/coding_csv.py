@@ -1,8 +1,11 @@
 """The coding CSV: open answers out to a spreadsheet for coders, their `themes` column back in.
 
-One row per open answer (main answer and probe follow-ups in one cell). The `themes` column starts
-as the themes in force; coders edit it, and applying the file stores an override for each row whose
-themes now differ. A file is checked whole before anything is stored.
+One row per group of the same answer to a question (main answer and probe follow-ups in one
+cell; "no time", "No time." and "no time!" are one row): `count` says how many answers the row
+stands for, `same_answers` lists the ids of the others, and the row's themes code them all.
+The `themes` column starts as the themes in force; coders edit it, and applying the file stores
+an override for each answer whose themes now differ. A file is checked whole before anything is
+stored.
 """
 
 from __future__ import annotations
@@ -26,17 +29,19 @@ from bot.review.open_answers import (
     save_coding,
     theme_ids,
 )
+from bot.review.queue import group_open_answers
 from bot.script import Script
 from storage import Repository
 
 HEADER = (
-    "answer_id", "question", "question_text", "answer", "automatic", "override",
-    "override_by", "override_at", "themes",
+    "answer_id", "question", "question_text", "answer", "count", "automatic", "override",
+    "override_by", "override_at", "themes", "same_answers",
 )
 REQUIRED = ("answer_id", "themes")
 THEME_JOIN = "; "
 PROBE_MARK = "\n↳ "  # each probe follow-up on its own line of the answer cell
 _THEME_SPLIT = re.compile(r"[;,\s]+")
+_ID_SPLIT = re.compile(r"[;,\s]+")
 MAX_CODER = 100  # the database keeps a coder's name in at most this many characters
 
 CodingCsvError = CsvImportError  # the same problems, said the same way as the answers import
@@ -49,20 +54,25 @@ async def write_coding_csv(
     questions = {q.id: question_text(script, q) for q in open_questions(script)}
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADER)
-    rows = 0
+    by_question: dict[str, list[OpenAnswer]] = {q: [] for q in questions}
     async for answer in open_answers(repository, script):
-        if uncoded_only and not answer.uncoded:
-            continue
-        override = answer.override
-        writer.writerow((
-            answer.answer_id, answer.question_id, safe_text(questions[answer.question_id]),
-            safe_text(PROBE_MARK.join(answer.texts)), _themes(answer.automatic),
-            _themes(override.themes) if override else "",
-            safe_text(override.coder) if override else "",
-            timestamp(override.created_at) if override else "",
-            _themes(answer.themes),
-        ))
-        rows += 1
+        by_question[answer.question_id].append(answer)
+    rows = 0
+    for answers in by_question.values():
+        for group in group_open_answers(answers):
+            if uncoded_only and not any(a.uncoded for a in group):
+                continue
+            answer = group[0]
+            override = answer.override
+            writer.writerow((
+                answer.answer_id, answer.question_id, safe_text(questions[answer.question_id]),
+                safe_text(PROBE_MARK.join(answer.texts)), len(group), _themes(answer.automatic),
+                _themes(override.themes) if override else "",
+                safe_text(override.coder) if override else "",
+                timestamp(override.created_at) if override else "",
+                _themes(answer.themes), " ".join(str(a.answer_id) for a in group[1:]),
+            ))
+            rows += 1
     return rows
 
 
@@ -77,6 +87,12 @@ class CodingRow:
     row: int
     answer_id: int
     themes: tuple[str, ...]
+    same: tuple[int, ...] = ()  # the other answers of the row's group, coded alike
+
+    @property
+    def answer_ids(self) -> tuple[int, ...]:
+        """Every answer the row codes."""
+        return (self.answer_id, *self.same)
 
 
 def read_coding_csv(data: bytes) -> list[CodingRow]:
@@ -101,6 +117,7 @@ def read_coding_csv(data: bytes) -> list[CodingRow]:
             "`perceptions code STUDY --out` wrote."
         ))])
     at = {name: header.index(name) for name in REQUIRED}
+    same_at = header.index("same_answers") if "same_answers" in header else None
     problems: list[CsvProblem] = []
     rows: list[CodingRow] = []
     seen: dict[int, int] = {}
@@ -114,14 +131,23 @@ def read_coding_csv(data: bytes) -> list[CodingRow]:
                                        "(a whole number from the exported file)."))
             continue
         answer_id = int(raw_id)
-        if answer_id in seen:
-            problems.append(CsvProblem(number, "answer_id", f"answer {answer_id} is already in "
-                                       f"row {seen[answer_id]}; keep one row per answer."))
+        raw_same = cells[same_at].strip() if same_at is not None else ""
+        same_ids = [t for t in _ID_SPLIT.split(unsafe_text(raw_same)) if t]
+        bad = [t for t in same_ids if not t.isdigit()]
+        if bad:
+            problems.append(CsvProblem(number, "same_answers", f"'{bad[0]}' is not an answer id; "
+                                       "keep the ids the exported file listed."))  # fmt: skip
             continue
-        seen[answer_id] = number
+        ids = [answer_id, *map(int, same_ids)]
+        again = [i for i in ids if i in seen]
+        if again:
+            problems.append(CsvProblem(number, "answer_id", f"answer {again[0]} is already in "
+                                       f"row {seen[again[0]]}; keep one row per answer."))
+            continue
+        seen.update((i, number) for i in ids)
         themes = unsafe_text(cells[at["themes"]].strip())
         chosen = tuple(dict.fromkeys(t.lower() for t in _THEME_SPLIT.split(themes) if t))
-        rows.append(CodingRow(number, answer_id, chosen))
+        rows.append(CodingRow(number, answer_id, chosen, tuple(ids[1:])))
     if problems:
         raise CodingCsvError(problems)
     return rows
@@ -134,11 +160,17 @@ def check_rows(
     valid = {q.id: theme_ids(q) for q in open_questions(script)}
     problems: list[CsvProblem] = []
     for row in rows:
-        answer = answers.get(row.answer_id)
-        if answer is None:
+        missing = [i for i in row.answer_ids if i not in answers]
+        if missing:
             problems.append(CsvProblem(row.row, "answer_id", (
-                f"there is no open answer {row.answer_id} in study {script.study_id}; "
+                f"there is no open answer {missing[0]} in study {script.study_id}; "
                 "export a fresh sheet with `perceptions code STUDY --out`."
+            )))
+            continue
+        answer = answers[row.answer_id]
+        if any(answers[i].question_id != answer.question_id for i in row.same):
+            problems.append(CsvProblem(row.row, "same_answers", (
+                "these answers answer different questions; keep the ids the exported file listed."
             )))
             continue
         themes = valid[answer.question_id]
@@ -155,22 +187,28 @@ def check_rows(
 
 
 async def apply_coding_csv(
-    repository: Repository, script: Script, data: bytes, *, coder: str, now: datetime
-) -> int:
-    """Store the sheet's themes as overrides where they changed, all or none; returns how many."""
+    repository: Repository, script: Script, data: bytes, *, coder: str, now: datetime,
+    independent: bool = False,
+) -> int:  # fmt: skip
+    """Store the sheet's themes as overrides where they changed, all or none; returns how many.
+
+    `independent`: the sheet is a second coder's, kept apart to measure agreement (never in force).
+    """
     coder = coder.strip()
     if not coder or len(coder) > MAX_CODER:
         raise CodingCsvError([CsvProblem(0, "", (
             f"give the coder's name (1-{MAX_CODER} characters), e.g. --coder \"Ana\"."
         ))])
     rows = read_coding_csv(data)
-    answers = await find_open_answers(repository, script, (r.answer_id for r in rows))
+    answers = await find_open_answers(repository, script, (i for r in rows for i in r.answer_ids))
     problems = check_rows(script, rows, answers)
     if problems:
         raise CodingCsvError(problems)
     # Every row is checked before the first is stored, so a bad file stores nothing.
     changed = 0
     for row in rows:
-        if await save_coding(repository, answers[row.answer_id], row.themes, coder=coder, now=now):
-            changed += 1
+        for answer_id in row.answer_ids:
+            if await save_coding(repository, answers[answer_id], row.themes, coder=coder,
+                                 now=now, independent=independent):  # fmt: skip
+                changed += 1
     return changed

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.analysis.coding import Coder, is_codable
+from bot.report.codebook import coding_script
 from bot.report.exports import interviews_with_answers
 from bot.script import CompiledQuestion, Script
 from storage import CodingOverrideRecord, Repository, StoredAnswer
@@ -28,6 +29,17 @@ class OpenAnswer:
     automatic: frozenset[str]
     themes: frozenset[str]  # in force: a researcher's override where there is one
     override: CodingOverrideRecord | None  # the main answer's, which says who coded it and when
+    language: str = ""  # the interview's
+
+    @property
+    def said(self) -> str:
+        """Main answer and probe follow-ups as one text (each its own sentence, for matching)."""
+        return ". ".join(t.strip() for t in self.texts if t.strip())
+
+    @property
+    def reviewed(self) -> bool:
+        """Whether a researcher coded it (an override is in force)."""
+        return self.override is not None
 
     @property
     def answer_id(self) -> int:
@@ -75,7 +87,7 @@ async def open_answers(
     repository: Repository, script: Script, *, question_id: str | None = None
 ) -> AsyncIterator[OpenAnswer]:
     """Every non-empty open answer of the study (or of one question), streamed in interview order."""
-    coder = Coder(script)
+    coder = Coder(await coding_script(repository, script))
     overrides = await repository.coding_overrides(study_id=script.study_id)
     wanted = {q.id for q in open_questions(script) if question_id in (None, q.id)}
     async for interview, answers in interviews_with_answers(repository, script.study_id):
@@ -115,6 +127,7 @@ def _open_answer(
         automatic=frozenset(automatic),
         themes=frozenset(themes),
         override=overrides.get(given[0].id),
+        language=language,
     )
 
 
@@ -137,14 +150,20 @@ async def save_coding(
     *,
     coder: str,
     now: datetime,
+    independent: bool = False,
 ) -> bool:
-    """Store a researcher's themes for an answer unless they are already in force; True if stored."""
+    """Store a researcher's themes for an answer unless they are already in force; True if stored.
+
+    `independent`: a second coder's coding, stored whatever is in force (agreement needs all of
+    it) and never put in force.
+    """
     chosen = frozenset(themes)
-    if chosen == answer.themes:
+    if chosen == answer.themes and not independent:
         return False
     main, *probes = answer.answer_ids
     await repository.set_coding_override(answer_id=main, themes=sorted(chosen), coder=coder,
-                                         now=now)
+                                         now=now, independent=independent)  # fmt: skip
     for probe in probes:
-        await repository.set_coding_override(answer_id=probe, themes=(), coder=coder, now=now)
+        await repository.set_coding_override(answer_id=probe, themes=(), coder=coder, now=now,
+                                             independent=independent)  # fmt: skip
     return True

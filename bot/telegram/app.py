@@ -29,13 +29,12 @@ from bot.telegram.polling import Poller
 from bot.telegram.processor import PerChatUpdateProcessor
 from bot.telegram.replies import send_outcome
 from bot.telegram.resend import RESEND_SECONDS, resend_undelivered
-from bot.telegram.sending import RetryingRateLimiter, RetryPolicy
+from bot.telegram.sending import RetryingRateLimiter, RetryPolicy, transient
 from bot.telegram.texts import MENU, Texts
 
 log = logging.getLogger(__name__)
 
 MAX_RETRIES = 3  # 429s waited out by PTB's limiter at once; then, like 5xx and timeouts, ours
-REMINDER_CHECK_SECONDS = 600.0
 
 _COMMANDS = {
     "start": handlers.start, "back": handlers.back, "skip": handlers.skip,
@@ -96,13 +95,14 @@ def build_application(
     application.add_error_handler(note_failure)
     application.add_error_handler(on_error)
     if application.job_queue is not None:
-        application.job_queue.run_repeating(send_reminders, interval=REMINDER_CHECK_SECONDS,
-                                            first=REMINDER_CHECK_SECONDS)
+        # Every worker runs the job; claims in storage make each reminder go out once.
+        every = settings.reminder_check_seconds
+        application.job_queue.run_repeating(send_reminders, interval=every, first=every)
         # Soon after a start too: a question undelivered before a restart is still owed.
         application.job_queue.run_repeating(resend_undelivered, interval=resend_every,
                                             first=resend_every / 6)
-        application.job_queue.run_repeating(send_invitations, interval=REMINDER_CHECK_SECONDS,
-                                            first=REMINDER_CHECK_SECONDS)
+        # Follow-up waves: claimed broadcast rows make each invitation go out once.
+        application.job_queue.run_repeating(send_invitations, interval=every, first=every)
     return application
 
 
@@ -147,6 +147,7 @@ def _menu_entry(help_text: str, name: str, texts: Texts, lang: str) -> str:
 
 async def send_reminders(context: InterviewContext) -> None:
     """Repeating job: one gentle reminder per idle interview, outside quiet hours."""
+    await context.service.forget_old_replies()
     for reminder in await context.service.due_reminders():
         try:
             await context.bot.send_message(
@@ -156,8 +157,11 @@ async def send_reminders(context: InterviewContext) -> None:
             await send_outcome(context.bot, reminder.chat_id, outcome, context.texts)
         except Forbidden:
             await context.service.blocked(Person(reminder.chat_id))
-        except Exception:  # one failed reminder must not stop the others
-            log.exception("a reminder could not be sent")
+        except Exception as error:  # one failed reminder must not stop the others
+            if transient(error):  # Telegram failing beyond the retries: not a bug of ours
+                log.warning("a reminder could not be sent (%s)", error.__class__.__name__)
+            else:
+                log.exception("a reminder could not be sent")
 
 
 async def send_invitations(context: InterviewContext) -> None:

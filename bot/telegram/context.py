@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.interviews import InterviewService, Person
+from bot.interviews import Incoming, InterviewService, Person, Request
 from bot.outreach.waves import WaveInviter
 from bot.telegram.texts import Texts, bot_texts
 
@@ -54,3 +54,8 @@ def person_of(update: Update) -> Person:
     if user is None:
         raise ValueError("an update without a sender")
     return Person(user.id, user.language_code)
+
+
+def incoming(update: Update, request: Request) -> Incoming:
+    """The typed event the service handles: who sent the update, what, and its update id."""
+    return Incoming(person_of(update), request, update.update_id)

@@ -7,16 +7,17 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
 from bot.engine import Command, Input, Pick, TextInput, Unsupported
-from bot.interviews import ContactChoice, Outcome
-from bot.telegram.context import InterviewContext, person_of
-from bot.telegram.keyboards import (
-    ANSWER,
-    CONTACT,
-    DELETE,
-    LANGUAGE,
-    decode,
-    delete_keyboard,
+from bot.interviews import (
+    Begin,
+    ChooseLanguage,
+    ContactChoice,
+    Erase,
+    Outcome,
+    Pause,
+    ShowCurrent,
 )
+from bot.telegram.context import InterviewContext, incoming, person_of
+from bot.telegram.keyboards import ANSWER, CONTACT, DELETE, LANGUAGE, decode, delete_keyboard
 from bot.telegram.keyboards import language_keyboard as picker
 from bot.telegram.replies import (
     MAX_TEXT,
@@ -35,10 +36,13 @@ _CONTENT_KINDS = ("sticker", "photo", "voice", "video", "video_note", "audio", "
 async def _reply(update: Update, context: InterviewContext, outcome: Outcome) -> None:
     """Send an outcome to the chat the update came from (noted if Telegram won't take it).
 
+    Then note that the reply went out, so a copy of the update delivered later gets none.
     The closing of an interview asks whether we may write again (see `replies.bundle`).
     """
     if update.effective_chat is not None:
         await deliver(context, update.effective_chat.id, outcome)
+        if not outcome.duplicate:
+            await context.service.replied(update.update_id)
 
 
 async def _contact_question(
@@ -52,7 +56,7 @@ async def _contact_question(
 async def _engine_input(update: Update, context: InterviewContext, event: Input) -> None:
     """Run one engine input and send what it produced."""
     async with typing_if_slow(context.bot, _chat_id(update)):
-        outcome = await context.service.answer(person_of(update), event, update.update_id)
+        outcome = await context.service.handle(incoming(update, event))
     await _reply(update, context, outcome)
 
 
@@ -78,7 +82,7 @@ async def start(update: Update, context: InterviewContext) -> None:
     """/start [study__source]: begin the study the link names, or continue where they were."""
     payload = context.args[0] if context.args else None
     async with typing_if_slow(context.bot, _chat_id(update)):
-        outcome = await context.service.start(person_of(update), payload, update.update_id)
+        outcome = await context.service.handle(incoming(update, Begin(payload)))
     await _reply(update, context, outcome)
 
 
@@ -113,20 +117,19 @@ async def unreadable(update: Update, context: InterviewContext) -> None:
 
 async def edited(update: Update, context: InterviewContext) -> None:
     """An edited message: the first version counts; say so and re-ask."""
-    outcome = await context.service.current(person_of(update), "edited", update.update_id)
+    outcome = await context.service.handle(incoming(update, ShowCurrent("edited")))
     await _reply(update, context, outcome)
 
 
 async def unknown_command(update: Update, context: InterviewContext) -> None:
     """Any other /command (including researcher commands from anyone else)."""
-    outcome = await context.service.current(person_of(update), "unknown_command",
-                                            update.update_id)
+    outcome = await context.service.handle(incoming(update, ShowCurrent("unknown_command")))
     await _reply(update, context, outcome)
 
 
 async def stop(update: Update, context: InterviewContext) -> None:
     """/stop: pause; any later message continues."""
-    await _reply(update, context, await context.service.pause(person_of(update), update.update_id))
+    await _reply(update, context, await context.service.handle(incoming(update, Pause())))
 
 
 async def language(update: Update, context: InterviewContext) -> None:
@@ -185,14 +188,13 @@ async def button(update: Update, context: InterviewContext) -> None:
         outcome: Outcome | None = None
         if tap.kind == ANSWER and len(tap.parts) == 2:
             pick = Pick(tap.parts[0], tap.parts[1])
-            outcome = await context.service.answer(person, pick, update.update_id)
+            outcome = await context.service.handle(incoming(update, pick))
         elif tap.kind == LANGUAGE and tap.parts:
-            outcome = await context.service.change_language(person, tap.parts[0],
-                                                            update.update_id)
+            outcome = await context.service.handle(incoming(update, ChooseLanguage(tap.parts[0])))
         elif tap.kind == CONTACT and tap.parts and tap.parts[0] in set(ContactChoice):
             outcome = await context.service.choose_contact(person, ContactChoice(tap.parts[0]))
         elif tap.kind == DELETE and tap.parts == ("yes",):
-            outcome = await context.service.erase(person)
+            outcome = await context.service.handle(incoming(update, Erase()))
         elif tap.kind == DELETE:
             lang = await context.service.language_of(person)
             await query.edit_message_text(context.texts.get("delete_kept", lang))

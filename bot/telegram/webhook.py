@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlparse
 
@@ -20,6 +21,7 @@ from aiohttp import web
 from telegram.ext import Application
 
 from bot.telegram.delivery import Result, in_order
+from bot.telegram.health import HEALTH, Health, add_health_routes
 from bot.telegram.intake import ALLOWED_UPDATES, Unreadable, log_failure, read_update
 
 log = logging.getLogger(__name__)
@@ -40,9 +42,14 @@ def webhook_path(url: str | None) -> str:
     return path if path not in ("", "/") else DEFAULT_PATH
 
 
+async def _no_database_check() -> bool:
+    return True
+
+
 def webhook_app(application: Application[Any, Any, Any, Any, Any, Any], secret: str,
-                path: str = DEFAULT_PATH, *, ack_seconds: float = ACK_SECONDS) -> web.Application:
-    """POST `path` takes updates (secret checked, else 403); GET /health says the bot is up."""
+                path: str = DEFAULT_PATH, *, ack_seconds: float = ACK_SECONDS,
+                health: Health | None = None) -> web.Application:
+    """POST `path` takes updates (secret checked, else 403); GET /health and /ready probe."""
     app = web.Application()
     app[_APPLICATION] = application
     app[_SECRET] = secret
@@ -50,7 +57,7 @@ def webhook_app(application: Application[Any, Any, Any, Any, Any, Any], secret: 
     app[_ACK_SECONDS] = ack_seconds
     app.on_shutdown.append(_drain)
     app.router.add_post(path, receive_update)
-    app.router.add_get("/health", health)
+    add_health_routes(app, health or Health(lambda: application.running, _no_database_check))
     return app
 
 
@@ -59,6 +66,9 @@ async def receive_update(request: web.Request) -> web.Response:
     given = request.headers.get(SECRET_HEADER, "")
     if not hmac.compare_digest(given.encode(), request.app[_SECRET].encode()):
         return web.Response(status=403, text="forbidden")
+    if request.app[HEALTH].draining:
+        # Shutting down: another worker takes it (the load balancer or Telegram retries a 503).
+        return web.Response(status=503, text="shutting down, try another worker")
     application = request.app[_APPLICATION]
     try:
         data = await request.json()
@@ -89,18 +99,17 @@ async def receive_update(request: web.Request) -> web.Response:
 
 
 async def _drain(app: web.Application) -> None:
-    """On shutdown, let updates being processed finish (bounded)."""
+    """On shutdown, let updates being processed finish (bounded); take no new ones meanwhile."""
+    app[HEALTH].draining = True
     in_flight = app[_IN_FLIGHT]
     if in_flight:
+        log.info("waiting for %d update(s) in flight", len(in_flight))
         _, late = await asyncio.wait(set(in_flight), timeout=DRAIN_SECONDS)
         for task in late:
             task.cancel()
-
-
-async def health(request: web.Request) -> web.Response:
-    """Liveness probe for load balancers and uptime checks."""
-    running = request.app[_APPLICATION].running
-    return web.json_response({"ok": running}, status=200 if running else 503)
+        if late:
+            log.warning("%d update(s) unfinished at shutdown; Telegram will resend them",
+                        len(late))
 
 
 async def serve_webhook(
@@ -112,28 +121,43 @@ async def serve_webhook(
     port: int,
     stop: asyncio.Event,
     prepare: Any = None,
+    database: Callable[[], Awaitable[bool]] | None = None,
 ) -> None:
-    """Start PTB without an updater, register the webhook with its secret, serve until `stop`."""
+    """Start PTB without an updater, register the webhook with its secret, serve until `stop`.
+
+    On `stop` the worker drains: /ready turns 503 and new updates are refused with 503 (another
+    worker takes them), updates in flight finish (up to DRAIN_SECONDS), then it closes.
+    """
+    health = Health(lambda: application.running, database or _no_database_check)
     async with application:
         if prepare is not None:
             await prepare(application)
         await application.start()
-        runner = await listen(application, secret, webhook_path(url), host, port)
+        runner = await listen(application, secret, webhook_path(url), host, port, health=health)
         await application.bot.set_webhook(url, secret_token=secret,
                                           allowed_updates=ALLOWED_UPDATES)
         log.info("webhook listening on %s:%d", host, port)
         try:
             await stop.wait()
         finally:
+            # Drain while still listening: a request in flight gets its answer, not a reset.
+            for app in _apps(runner):
+                await _drain(app)
             await runner.cleanup()
             await application.stop()
 
 
+def _apps(runner: web.AppRunner) -> list[web.Application]:
+    app = runner.app
+    return [app] if isinstance(app, web.Application) else []
+
+
 async def listen(application: Application[Any, Any, Any, Any, Any, Any], secret: str, path: str,
-                 host: str, port: int) -> web.AppRunner:
+                 host: str, port: int, *, health: Health | None = None) -> web.AppRunner:
     """Serve the webhook routes on host:port (port 0: any free one, see runner.addresses)."""
     # access_log=None: request lines would be noise; updates are never logged raw.
-    runner = web.AppRunner(webhook_app(application, secret, path), access_log=None)
+    runner = web.AppRunner(webhook_app(application, secret, path, health=health),
+                           access_log=None)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     return runner

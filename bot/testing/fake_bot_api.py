@@ -29,6 +29,7 @@ from bot.testing.fake_objects import (
     now,
 )
 from bot.testing.fake_respondents import RespondentActions
+from bot.testing.fake_spread import SpreadDelivery
 from bot.testing.fake_world import TelegramWorld
 
 log = logging.getLogger(__name__)
@@ -90,6 +91,9 @@ class FakeBotApi(RespondentActions):
         self._runner: web.AppRunner | None = None
         self._client: aiohttp.ClientSession | None = None
         self._deliverer: asyncio.Task[None] | None = None
+        # Several workers behind a load balancer (`spread_webhook`), instead of the single URL.
+        self.spread: SpreadDelivery | None = None
+        self._spreader: asyncio.Task[None] | None = None
         self._port = 0
 
     # ---- lifecycle -----------------------------------------------------------------------------
@@ -115,10 +119,11 @@ class FakeBotApi(RespondentActions):
         self._closing = True
         self._closed.set()
         self._changed()
-        if self._deliverer is not None:
-            self._deliverer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._deliverer
+        for task in (self._deliverer, self._spreader):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         if self._client is not None:
             await self._client.close()
         if self._runner is not None:
@@ -343,6 +348,24 @@ class FakeBotApi(RespondentActions):
 
     # ---- webhook -------------------------------------------------------------------------------
 
+    def spread_webhook(self, targets: list[str], *, connections: int = 40,
+                       retry_delay: float | None = None) -> SpreadDelivery:
+        """Deliver updates to these worker URLs in turn, `connections` at a time, one per chat.
+
+        Telegram's parallel webhook connections and a round-robin load balancer in one (see
+        `bot.testing.fake_spread`); updates wait until a webhook is registered, and the
+        registered URL is then only used for its secret token.
+        """
+        if self._spreader is not None:
+            raise RuntimeError("the webhook is spread already")
+        self.spread = SpreadDelivery(
+            self.world.pending, lambda: self._event, self._changed, lambda: self.world.webhook,
+            targets, connections=connections,
+            retry_delay=self._retry_delay if retry_delay is None else retry_delay,
+        )
+        self._spreader = asyncio.create_task(self.spread.run())
+        return self.spread
+
     async def post_to_webhook(self, update: JSON, *, url: str | None = None,
                               secret_token: str | None = None, omit_secret: bool = False) -> int:
         """POST one update like Telegram does (configured url and secret unless given)."""
@@ -360,7 +383,7 @@ class FakeBotApi(RespondentActions):
         attempts = 0
         while True:
             hook = self.world.webhook
-            if hook is None or not self.world.pending:
+            if hook is None or not self.world.pending or self.spread is not None:
                 await self._event.wait()
                 continue
             update = self.world.pending[0]

@@ -16,21 +16,27 @@ from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from aiohttp import web
 
+from bot.analysis.confidence import HeadlineRisk
 from bot.analysis.emerging import emerging_themes
 from bot.compose import open_repository
+from bot.report.build import load_summary
+from bot.report.codebook import coding_script
 from bot.report.exports import ExportFormat, export_csv
 from bot.report.templating import asset
-from bot.review.coding_csv import MAX_CODER, write_coding_csv
+from bot.review.coding_csv import MAX_CODER, CodingCsvError, apply_coding_csv, write_coding_csv
 from bot.review.open_answers import (
+    OpenAnswer,
     find_open_answers,
     open_answers,
     open_questions,
     save_coding,
     theme_ids,
 )
+from bot.review.queue import keyword_suggestions, review_queue, with_theme_suggestions
 from bot.script import Script
 from bot.script.fieldwork import window_text
 from bot.settings import Settings
@@ -51,6 +57,11 @@ log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "static" / "research"
 SAVE_HEADER = "X-Perceptions-Save"  # the custom header that makes a POST same-origin only
+MAX_GROUP = 5000  # answers one save may code (a group of the same answer)
+MAX_KEYWORD = 200  # the database keeps a keyword in at most this many characters
+MAX_SHEET = 20 * 1024 * 1024  # bytes of a coding sheet uploaded on the page
+CODER_HEADER = "X-Perceptions-Coder"  # the second coder's name, percent-encoded
+SHOWN_PROBLEMS = 10
 
 SETTINGS: web.AppKey[Settings] = web.AppKey("research_settings", Settings)
 REPOSITORY: web.AppKey[Repository] = web.AppKey("research_repository", Repository)
@@ -87,7 +98,7 @@ def create_research_app(settings: Settings, *, repository: Repository | None = N
         guard.same_origin_posts,
         guard.basic_auth(password.get_secret_value() if password else None,
                          throttle or guard.LoginThrottle()),
-    ])
+    ], client_max_size=MAX_SHEET)  # a second coder's sheet, at most
     # The report page is self-contained: its one inline script is allowed by its hash.
     guard.add_security_headers(app, asset("report.js"), private=True)
     app[SETTINGS] = settings
@@ -96,6 +107,8 @@ def create_research_app(settings: Settings, *, repository: Repository | None = N
     app.router.add_static("/static/", STATIC_DIR)
     app.router.add_get("/study/{study}", _coding)
     app.router.add_post("/api/study/{study}/coding", _save)
+    app.router.add_post("/api/study/{study}/keyword", _keyword)
+    app.router.add_post("/api/study/{study}/second-coder", _second_coder)
     app.router.add_get("/study/{study}/coding.csv", _coding_csv)
     app.router.add_get("/study/{study}/export/{fmt}.csv", _export)
     app.router.add_get("/study/{study}/report", _report)
@@ -164,33 +177,50 @@ def _over_quota(counts: StudyCounts) -> str:
 
 
 async def _coding(request: web.Request) -> web.Response:
-    script = _script(request)
+    """One question's answers in groups of the same answer, in review order, with suggestions."""
+    repository = request.app[REPOSITORY]
+    base = _script(request)
+    script = await coding_script(repository, base)
     questions = open_questions(script)
     chosen = next((q for q in questions if q.id == request.query.get("q")),
                   questions[0] if questions else None)
     uncoded_only = request.query.get("uncoded") == "1"
     page = max(0, _int(request.query.get("page"), 1) - 1)
     tally = {q.id: [0, 0] for q in questions}
-    shown, matching, uncoded_texts = [], 0, []
-    async for answer in open_answers(request.app[REPOSITORY], script):
+    mine: list[OpenAnswer] = []
+    async for answer in open_answers(repository, base):
         tally[answer.question_id][0] += 1
         tally[answer.question_id][1] += answer.uncoded
-        if chosen is None or answer.question_id != chosen.id:
-            continue
-        if answer.uncoded:
-            uncoded_texts.append(" ".join(answer.texts))
-        if uncoded_only and not answer.uncoded:
-            continue
-        if page * PAGE_SIZE <= matching < (page + 1) * PAGE_SIZE:
-            shown.append(answer)
-        matching += 1
-    emerging = (await asyncio.to_thread(emerging_themes, chosen.id, uncoded_texts)
-                if chosen is not None else [])
+        if chosen is not None and answer.question_id == chosen.id:
+            mine.append(answer)
+    risks: list[HeadlineRisk] = []
+    at_risk: set[str] = set()
+    headline: set[str] = set()
+    summary = await load_summary(repository, base, with_emerging=False)
+    if summary.confidence is not None:
+        at_risk = {r.question for r in summary.confidence.risks}
+        risks = [r for r in summary.confidence.risks if chosen and r.question == chosen.id]
+    headline = {r.theme for r in (*summary.barriers, *summary.enablers)
+                if chosen is not None and r.question == chosen.id}  # fmt: skip
+    groups, keywords, emerging = [], [], []
+    if chosen is not None:
+        groups = review_queue(mine, risks=risks, headline_themes=headline)
+        if uncoded_only:
+            groups = [g for g in groups if g.uncoded]
+        shown = groups[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+        shown = await asyncio.to_thread(with_theme_suggestions, shown, mine)
+        keywords = await asyncio.to_thread(keyword_suggestions, chosen, mine, script.languages)
+        uncoded_texts = [" ".join(a.texts) for a in mine if a.uncoded]
+        emerging = await asyncio.to_thread(emerging_themes, chosen.id, uncoded_texts)
+    else:
+        shown = []
     return _html(coding_page(CodingView(
         script=script,
-        counts=[QuestionCount(q, *tally[q.id]) for q in questions],
-        question=chosen, answers=shown, matching=matching, page=page,
-        uncoded_only=uncoded_only, emerging=emerging,
+        counts=[QuestionCount(q, tally[q.id][0], tally[q.id][1], q.id in at_risk)
+                for q in questions],
+        question=chosen, groups=shown, matching=len(groups), page=page,
+        uncoded_only=uncoded_only, emerging=emerging, risks=risks, keywords=keywords,
+        answers_shown=sum(g.size for g in shown),
     )))
 
 
@@ -216,24 +246,102 @@ async def _save(request: web.Request) -> web.Response:
     if not coder or len(coder) > MAX_CODER:
         return _error(f"Type your name in the Coder box first (up to {MAX_CODER} characters).")
     themes = body.get("themes")
-    answer_id = body.get("answer_id")
-    if not isinstance(answer_id, int) or not isinstance(themes, list):
-        return _error("Send an answer_id (a number) and themes (a list).")
-    answer = (await find_open_answers(request.app[REPOSITORY], script, [answer_id])
-              ).get(answer_id)
-    if answer is None:
-        return _error(f"There is no open answer {answer_id} in this study.", 404)
-    valid = theme_ids(script.by_id[answer.question_id])
+    ids = body.get("answer_ids", [body.get("answer_id")])
+    if (not isinstance(ids, list) or not ids or len(ids) > MAX_GROUP
+            or not all(isinstance(i, int) for i in ids) or not isinstance(themes, list)):
+        return _error("Send answer_ids (a list of numbers) and themes (a list).")
+    found = await find_open_answers(request.app[REPOSITORY], script, ids)
+    missing = [str(i) for i in ids if i not in found]
+    if missing:
+        return _error(f"There is no open answer {', '.join(missing)} in this study.", 404)
+    questions = {a.question_id for a in found.values()}
+    if len(questions) > 1:
+        return _error("The answers of one save must answer the same question.")
+    question = questions.pop()
+    valid = theme_ids(script.by_id[question])
     unknown = [str(t) for t in themes if t not in valid]
     if unknown:
-        return _error(f"{', '.join(unknown)} is not a theme of question {answer.question_id}; "
+        return _error(f"{', '.join(unknown)} is not a theme of question {question}; "
                       f"its themes are: {', '.join(valid) or 'none'}.")
     now = datetime.now(UTC)
-    saved = await save_coding(request.app[REPOSITORY], answer, [str(t) for t in themes],
-                              coder=coder, now=now)
-    log.info("Coding saved for an answer of study %s (changed: %s)", script.study_id, saved)
-    return web.json_response({"saved": saved, "themes": sorted(set(map(str, themes))),
+    saved = 0
+    for answer in found.values():
+        saved += await save_coding(request.app[REPOSITORY], answer, [str(t) for t in themes],
+                                   coder=coder, now=now)  # fmt: skip
+    log.info("Coding saved for %d answer(s) of study %s (%d changed)", len(found),
+             script.study_id, saved)  # fmt: skip
+    return web.json_response({"saved": bool(saved), "changed": saved, "answers": len(found),
+                              "themes": sorted(set(map(str, themes))),
                               "coder": coder, "at": now.isoformat(timespec="seconds")})
+
+
+async def _keyword(request: web.Request) -> web.Response:
+    """Add a suggested (or typed) keyword to a theme of a question's codebook."""
+    if request.headers.get(SAVE_HEADER) != "1" or request.content_type != "application/json":
+        return _error("Add keywords from the coding page.", 403)
+    script = _script(request)
+    try:
+        body = await request.json()
+    except ValueError:
+        return _error("The request body must be JSON.")
+    if not isinstance(body, dict):
+        return _error("The request body must be a JSON object.")
+    coder = str(body.get("coder") or "").strip()
+    if not coder or len(coder) > MAX_CODER:
+        return _error(f"Type your name in the Coder box first (up to {MAX_CODER} characters).")
+    question = script.by_id.get(str(body.get("question")))
+    if question is None or question not in open_questions(script):
+        return _error("Send the id of an open question of this study.")
+    theme = str(body.get("theme"))
+    if theme not in theme_ids(question):
+        return _error(f"{theme} is not a theme of question {question.id}; its themes are: "
+                      f"{', '.join(theme_ids(question)) or 'none'}.")  # fmt: skip
+    keyword = " ".join(str(body.get("keyword") or "").split())
+    language = str(body.get("language") or script.languages[0])
+    if not keyword or len(keyword) > MAX_KEYWORD:
+        return _error(f"A keyword is 1-{MAX_KEYWORD} characters.")
+    if language not in script.languages:
+        return _error(f"{language} is not a language of this study "
+                      f"({', '.join(script.languages)}).")  # fmt: skip
+    added = await request.app[REPOSITORY].add_codebook_keyword(
+        study_id=script.study_id, question_id=question.id, theme_id=theme, language=language,
+        keyword=keyword, coder=coder, now=datetime.now(UTC),
+    )  # fmt: skip
+    log.info("Keyword added to a codebook of study %s (new: %s)", script.study_id, added)
+    return web.json_response({"added": added, "keyword": keyword, "theme": theme})
+
+
+async def _second_coder(request: web.Request) -> web.Response:
+    """Store a second coder's sheet apart (never in force) and say how well the coders agree."""
+    if request.headers.get(SAVE_HEADER) != "1":
+        return _error("Import the sheet from the coding page.", 403)
+    script = _script(request)
+    coder = unquote(request.headers.get(CODER_HEADER, "")).strip()
+    if not coder or len(coder) > MAX_CODER:
+        return _error(f"Type the second coder's name first (up to {MAX_CODER} characters).")
+    repository = request.app[REPOSITORY]
+    try:
+        data = await request.read()
+        stored = await apply_coding_csv(repository, script, data, coder=coder,
+                                        now=datetime.now(UTC), independent=True)  # fmt: skip
+    except web.HTTPRequestEntityTooLarge:
+        return _error(f"The sheet is larger than {MAX_SHEET // (1024 * 1024)} MB.", 413)
+    except CodingCsvError as exc:
+        problems = [str(p) for p in exc.problems[:SHOWN_PROBLEMS]]
+        more = exc.total - len(problems)
+        return web.json_response({
+            "error": "Nothing was stored: " + "; ".join(problems)
+                     + (f"; and {more} more." if more > 0 else "."),
+        }, status=400)  # fmt: skip
+    summary = await load_summary(repository, script, with_emerging=False)
+    found = summary.confidence.intercoder if summary.confidence else None
+    kappa = found.overall.kappa if found else None
+    log.info("A second coder's sheet was stored for study %s (%d answers)", script.study_id,
+             stored)  # fmt: skip
+    return web.json_response({
+        "stored": stored, "coder": coder, "both": found.overall.answers if found else 0,
+        "kappa": None if kappa is None else round(kappa, 2),
+    })
 
 
 def _error(text: str, status: int = 400) -> web.Response:
@@ -266,7 +374,6 @@ async def _export(request: web.Request) -> web.Response:
 
 async def _report(request: web.Request) -> web.Response:
     script = _script(request)
-    from bot.report.build import load_summary
     from bot.report.render_html import render_html
 
     summary = await load_summary(request.app[REPOSITORY], script)
@@ -275,7 +382,6 @@ async def _report(request: web.Request) -> web.Response:
 
 async def _dbc(request: web.Request) -> web.Response:
     script = _script(request)
-    from bot.report.build import load_summary
     from bot.report.dbc import write_dbc_csv
 
     summary = await load_summary(request.app[REPOSITORY], script, with_emerging=False)

@@ -10,10 +10,13 @@ from urllib.parse import quote, urlencode
 
 import jinja2
 
+from bot.analysis.confidence import ENTERS, LOSES_SIGNIFICANCE, HeadlineRisk
 from bot.analysis.emerging import EmergingTheme
+from bot.analysis.learning import KeywordSuggestion
 from bot.report.csv_cells import timestamp
 from bot.report.exports import ExportFormat
-from bot.review.open_answers import OpenAnswer, question_text
+from bot.review.open_answers import question_text
+from bot.review.queue import AnswerGroup
 from bot.script import CompiledQuestion, Script
 from storage import StudyCounts
 
@@ -41,6 +44,7 @@ class QuestionCount:
     question: CompiledQuestion
     answers: int
     uncoded: int
+    at_risk: bool = False  # its uncoded answers could change a headline row of the report
 
 
 @dataclass(frozen=True)
@@ -50,11 +54,14 @@ class CodingView:
     script: Script
     counts: Sequence[QuestionCount]
     question: CompiledQuestion | None
-    answers: Sequence[OpenAnswer]  # this page's
-    matching: int  # answers passing the filter, over all pages
+    groups: Sequence[AnswerGroup]  # this page's, in review order
+    matching: int  # groups passing the filter, over all pages
     page: int
     uncoded_only: bool
     emerging: Sequence[EmergingTheme]
+    risks: Sequence[HeadlineRisk] = ()  # the report's warnings about this question
+    keywords: Sequence[KeywordSuggestion] = ()
+    answers_shown: int = 0
 
 
 @cache
@@ -109,7 +116,35 @@ def coding_page(view: CodingView) -> str:
         if view.page + 1 < pages else "",
         automatic=lambda a: ", ".join(themes.get(t, t) for t in sorted(a.automatic)) or "none",
         coded_at=lambda o: timestamp(o.created_at),
+        risk_text=risk_text,
+        ids=lambda g: ",".join(str(i) for i in g.answer_ids),
+        status=group_status,
     )  # fmt: skip
+
+
+def risk_text(risk: HeadlineRisk) -> str:
+    """A report warning as the coding page says it."""
+    what = f"{risk.section} #{risk.rank} ({risk.label})"
+    change = (f"could change {what}" if risk.reason == LOSES_SIGNIFICANCE
+              else f"could make “{risk.label}” a top {risk.section} ({risk.needed} of them would "
+                       "do)" if risk.reason == ENTERS
+              else f"could move {what} below #{risk.rank + 1}")  # fmt: skip
+    return (f"{risk.uncoded} uncoded answer{'s' if risk.uncoded != 1 else ''} to this question "
+            f"{change} — review them first (they come first below).")  # fmt: skip
+
+
+def group_status(group: AnswerGroup, coded_at: Any) -> str:
+    """Who coded a group's answers, or that the machine did."""
+    override = group.first.override
+    if group.size == 1:
+        return (f"Coded by {override.coder} at {coded_at(override)}" if override
+                else "Automatic coding")  # fmt: skip
+    if group.reviewed == group.size and override is not None and not group.mixed:
+        return f"All {group.size} coded by {override.coder} at {coded_at(override)}"
+    if group.reviewed:
+        return f"{group.reviewed} of {group.size} reviewed" + (" (themes differ)" if group.mixed
+                                                                else "")  # fmt: skip
+    return "Automatic coding" + (" (themes differ)" if group.mixed else "")
 
 
 def message_page(title: str, text: str) -> str:

@@ -18,6 +18,19 @@ def test_the_quick_benchmark_prints_every_feature_and_a_verdict(
     assert "By interview language" in out
     assert final.answers == 6 * 8
     assert 0.0 <= final.micro.f1 <= 1.0
+    assert "Learning curve" in out
+
+
+def test_the_learning_curve_measures_coders_built_from_reviewed_answers() -> None:
+    questions = coding.load_questions("train")
+    for question in questions:
+        question.answers = question.answers[:12]
+    pool, measured = coding.split_halves(questions)
+    curve = coding.learning_curve(pool, measured, sizes=(0, 6), seeds=1)
+    assert set(curve) == {0, 6}
+    # Nothing reviewed: every coder is the codebook alone.
+    assert curve[0][0] == curve[0][1] == curve[0][2]
+    assert all(0.0 <= f1 <= 1.0 for row in curve.values() for f1 in row)
 
 
 def test_scores_count_true_and_false_positives_per_theme() -> None:

@@ -32,7 +32,8 @@ def test_out_then_apply_prints_how_many_changed(
 ) -> None:
     sheet = tmp_path / "coding.csv"
     written = runner.invoke(cli, ["code", "commute", "--out", str(sheet), "--bom"])
-    assert written.stdout == f"3 open answers written to {sheet}.\n"
+    assert written.stdout == (f"3 rows written to {sheet} (one per group of the same answer; "
+                              "`count` says how many answers a row codes).\n")
     text = sheet.read_bytes().decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     rows[2]["themes"] = "lanes"

@@ -104,3 +104,19 @@ async def test_a_tap_on_an_answered_question_says_so_and_shows_the_current_one(
     assert [m.question_id for m in stale.messages] == ["distance"]
     assert doubled.duplicate  # the same answer tapped again: its next question is right below
     assert await stored(repository) == [("age", 0, 34), ("work_place", 0, "away")]
+
+
+async def test_start_again_shows_a_lost_question_and_settles_what_is_owed(
+    repository: Repository,
+) -> None:
+    service = await service_on(repository)
+    await lost_work_place(service)
+
+    shown = await service.start(ANA, None, 4)
+    await service.delivered(shown)
+    answered = await service.answer(ANA, TextInput("1"), 5)  # seen now: it counts
+
+    assert [m.question_id for m in shown.messages] == ["work_place"]
+    assert shown.unseen
+    assert [m.question_id for m in answered.messages] == ["distance"]
+    assert await service.to_resend() == []

@@ -11,7 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from storage import Repository, StorageError, StorageUnavailable, create_repository, is_unavailable
+from storage import (
+    Repository,
+    StorageError,
+    StorageUnavailable,
+    create_repository,
+    is_unavailable,
+    schema_state,
+    upgrade,
+)
 
 NOW = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 
@@ -31,6 +39,13 @@ async def test_an_unreachable_postgresql_server_is_unavailable() -> None:
         await repository.close()
     assert raised.value.__cause__ is not None  # what the driver said, for the log and the CLI
     assert "127.0.0.1" not in str(raised.value)  # the message names no server, user or SQL
+
+
+async def test_checking_or_upgrading_an_unreachable_schema_is_unavailable() -> None:
+    with pytest.raises(StorageUnavailable):
+        await schema_state("postgresql://postgres@127.0.0.1:9/test")
+    with pytest.raises(StorageUnavailable):
+        await upgrade("postgresql://postgres@127.0.0.1:9/test")
 
 
 async def test_a_sqlite_file_that_cannot_be_opened_is_unavailable(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from bot.script import QuestionType, Script
 from bot.settings import Settings
 from bot.telegram.app import build_application, prepare
 from bot.telegram.context import InterviewApplication
+from bot.telegram.health import Health
 from bot.telegram.webhook import listen
 from bot.testing.fake_bot_api import FakeBotApi
 from bot.testing.fake_objects import SentMessage
@@ -106,7 +107,9 @@ async def running_bot(fake: FakeBotApi, database_url: str, *, webhook: bool = Fa
             await application.start()
             bot = RunningBot(fake, repository, service, application)
             if webhook:
-                runner = await listen(application, SECRET, "/telegram", "127.0.0.1", 0)
+                health = Health(lambda: application.running, repository.healthy)
+                runner = await listen(application, SECRET, "/telegram", "127.0.0.1", 0,
+                                      health=health)
                 port = runner.addresses[0][1]
                 bot.webhook_url = f"http://127.0.0.1:{port}/telegram"
                 await application.bot.set_webhook(bot.webhook_url, secret_token=SECRET)

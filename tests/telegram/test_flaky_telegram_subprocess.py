@@ -11,6 +11,7 @@ to a question they never saw.
 from __future__ import annotations
 
 import asyncio
+import itertools
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,10 @@ async def test_one_send_in_ten_failing_delays_questions_and_loses_none(
         timeouts = fake.faults.count("sendMessage", TIMEOUT)
         apologies = [chat for chat in fake.world.messages for text in fake.texts(chat)
                      if text in APOLOGIES]
+        # A timeout that took effect, then its retry: the same message twice in a row.
+        shown_twice = sum(1 for chat in fake.world.messages
+                          for before, after in itertools.pairwise(fake.texts(chat))
+                          if before == after)
     repository = create_repository(database_url)
     try:
         wrong = compare(people, await stored_answers(repository),
@@ -72,7 +77,8 @@ async def test_one_send_in_ten_failing_delays_questions_and_loses_none(
     print(f"\n{mode}: {sends} sendMessage calls, {faults} failed ({timeouts} timeouts); "
           f"{len(apologies)} apologies, {len(tally.unanswered)} updates unanswered, "
           f"{len(tally.unfinished)} interviews unfinished, {len(wrong)} wrong of {answers} "
-          f"answers; {log.count('trying again in')} retries logged")
+          f"answers; {log.count('trying again in')} retries logged, {shown_twice} messages "
+          "shown twice")
 
     assert exit_code == 0, log[-3000:]
     assert faults >= 2 * respondents  # the faults really were met

@@ -16,8 +16,7 @@ from typing import Any
 import pytest
 
 from bot import redaction
-from bot.engine import Input
-from bot.interviews import InterviewService, Person
+from bot.interviews import Incoming, InterviewService
 from bot.testing.fake_bot_api import FakeBotApi
 from storage import pseudonymise
 from tests.intake.production import KEY, captured_logs, production_bot
@@ -47,18 +46,17 @@ def redacted() -> Iterator[None]:
 
 @pytest.fixture
 def buggy_answers(monkeypatch: pytest.MonkeyPatch) -> list[Bug]:
-    """InterviewService.answer fails, quoting its arguments, for the BUGGY person's text."""
+    """InterviewService.handle fails, quoting its arguments, for the BUGGY person's text."""
     raised: list[Bug] = []
-    answer = InterviewService.answer
+    handle = InterviewService.handle
 
-    async def failing(self: InterviewService, person: Person, event: Input,
-                      update_id: int | None) -> Any:
-        if person.user_id == BUGGY and "hill" in repr(event):
-            raised.append(Bug(f"cannot place {event!r} for {person!r}"))
+    async def failing(self: InterviewService, incoming: Incoming) -> Any:
+        if incoming.person.user_id == BUGGY and "hill" in repr(incoming.input):
+            raised.append(Bug(f"cannot place {incoming.input!r} for {incoming.person!r}"))
             raise raised[-1]
-        return await answer(self, person, event, update_id)
+        return await handle(self, incoming)
 
-    monkeypatch.setattr(InterviewService, "answer", failing)
+    monkeypatch.setattr(InterviewService, "handle", failing)
     return raised
 
 

@@ -134,7 +134,6 @@ async def test_an_outage_costs_one_apology_then_the_interview_goes_on(
         await at_age(fake_bot_api)
         outage = Outage(bot.service.repository)
         bot.service.repository = outage  # type: ignore[assignment]
-        bot.service._open = type(bot.service._open)()  # nothing remembered: storage is asked
         apologised = await says(fake_bot_api, "34")
         fake_bot_api.user_sends_text(PERSON, "hello?")
         await until(lambda: outage.refused >= 6)  # the updates were tried again and again

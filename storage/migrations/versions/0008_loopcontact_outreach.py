@@ -1,7 +1,7 @@
 """contact consent and broadcasts (writing to respondents after their interview)
 
-Revision ID: 0006_loopcontact
-Revises: 0005_delivery
+Revision ID: 0008_loopcontact
+Revises: 0007_workers
 Create Date: 2026-11-30 03:10:00.000000
 """
 from __future__ import annotations
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0006_loopcontact'
-down_revision: str | None = '0005_delivery'
+revision: str = '0008_loopcontact'
+down_revision: str | None = '0007_workers'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
