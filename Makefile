@@ -25,7 +25,7 @@ test: lint  ## lint, type-check, then every test (PostgreSQL and browser tests s
 	$(BIN)/perceptions check dialogs/
 	$(BIN)/pytest -q
 
-BENCHMARKS := engine_step record_answer interview_bot export import report analysis emerging coding sandbox_roundtrip workers
+BENCHMARKS := engine_step record_answer interview_bot export import report analysis emerging coding sandbox_roundtrip workers broadcast
 
 bench: setup  ## every benchmark, each printing its figures (several minutes)
 	for b in $(BENCHMARKS); do echo "== bench/$$b.py"; $(BIN)/python -m bench.$$b || exit 1; done

@@ -8,6 +8,14 @@ Importing this package opens nothing; engines are built when `create_repository`
 from storage.engine import describe_url
 from storage.errors import QuotaFull, StorageError, StorageUnavailable, is_unavailable
 from storage.migrate import SchemaState, schema_state, upgrade
+from storage.outreach import (
+    Audience,
+    BroadcastRecord,
+    ClaimedRecipient,
+    ContactConsentRecord,
+    RecipientStatus,
+    Segment,
+)
 from storage.pseudonym import pseudonymise
 from storage.records import (
     KEEP,
@@ -41,8 +49,12 @@ __all__ = [
     "AnswerRecord",
     "AnswerRow",
     "AnswerValue",
+    "Audience",
+    "BroadcastRecord",
+    "ClaimedRecipient",
     "CodebookKeywordRecord",
     "CodingOverrideRecord",
+    "ContactConsentRecord",
     "ImportedInterview",
     "InterviewHeader",
     "InterviewRecord",
@@ -51,10 +63,12 @@ __all__ = [
     "LongAnswerRow",
     "QuotaFull",
     "QuotaPlace",
+    "RecipientStatus",
     "Repository",
     "RespondentRecord",
     "SchemaState",
     "ScriptVersionRecord",
+    "Segment",
     "StorageError",
     "StorageUnavailable",
     "StoredAnswer",

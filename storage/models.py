@@ -222,3 +222,62 @@ class CodebookKeyword(StorageModel, table=True):
     keyword: str = Field(max_length=200)
     coder: str = Field(max_length=100)
     created_at: datetime = _when(nullable=False)
+
+
+class ContactConsent(StorageModel, table=True):
+    """Whether a respondent may be written to after their interview, and for what."""
+
+    __tablename__ = "contact_consent"
+
+    pseudonym: str = Field(
+        sa_column=Column(
+            ForeignKey("respondent.pseudonym", ondelete="CASCADE"), primary_key=True,
+            nullable=False,
+        ),
+        max_length=64,
+    )
+    results: bool = False  # hear what was done with the results ("you said, we did")
+    follow_up: bool = False  # be invited to a later wave of the study
+    updated_at: datetime = _when(nullable=False)
+
+
+class Broadcast(StorageModel, table=True):
+    """One message sent to a study's opted-in respondents; its name makes a second run resume."""
+
+    __table_args__ = (UniqueConstraint("study_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    study_id: str = Field(foreign_key="study.id", max_length=100)
+    name: str = Field(max_length=100)
+    # A fingerprint of the message file and segment it was begun with: resuming with another
+    # is refused.
+    sha256: str = Field(max_length=64)
+    # The texts as first sent, figures filled in: a resumed run sends the very same words even
+    # if more interviews changed the figures meanwhile.
+    texts: dict[str, str] = _json(nullable=False)
+    fallback: str = Field(max_length=16)
+    created_at: datetime = _when(nullable=False)
+
+
+class BroadcastRecipient(StorageModel, table=True):
+    """One person a broadcast goes to; claimed before the send, so nobody gets it twice."""
+
+    __tablename__ = "broadcast_recipient"
+    __table_args__ = (Index("ix_broadcast_recipient_status", "broadcast_id", "status"),)
+
+    broadcast_id: int = Field(
+        sa_column=Column(
+            ForeignKey("broadcast.id", ondelete="CASCADE"), primary_key=True, nullable=False
+        )
+    )
+    pseudonym: str = Field(
+        sa_column=Column(
+            ForeignKey("respondent.pseudonym", ondelete="CASCADE"), primary_key=True,
+            nullable=False,
+        ),
+        max_length=64,
+    )
+    language: str | None = Field(default=None, max_length=16)
+    status: str = Field(max_length=16)
+    claimed_at: datetime | None = _when()
+    done_at: datetime | None = _when()

@@ -9,6 +9,14 @@ from datetime import datetime
 from typing import Any
 
 from bot.vocabulary import Group, InterviewStatus
+from storage.outreach import (
+    Audience,
+    BroadcastRecord,
+    ClaimedRecipient,
+    ContactConsentRecord,
+    RecipientStatus,
+    Segment,
+)
 from storage.records import (
     KEEP,
     AnswerColumnBatch,
@@ -295,6 +303,82 @@ class Repository(ABC):
         `interviews` is consumed inside one write transaction, a batch at a time, so it may be a
         generator streaming a large file; if it raises, nothing is stored and the error goes on.
         """
+
+    # ---- writing to respondents after their interview ---------------------------------------
+
+    @abstractmethod
+    async def set_contact_consent(
+        self, *, pseudonym: str, results: bool, follow_up: bool, now: datetime
+    ) -> bool:
+        """Record whether they want to hear of the results and be asked again later.
+
+        Replaces any earlier choice; False if there is no such respondent.
+        """
+
+    @abstractmethod
+    async def contact_consent(self, *, pseudonym: str) -> ContactConsentRecord | None:
+        """The respondent's latest choice, or None if they never made one."""
+
+    @abstractmethod
+    async def open_broadcast(
+        self, *, study_id: str, name: str, sha256: str, texts: dict[str, str], fallback: str,
+        now: datetime,
+    ) -> BroadcastRecord:
+        """The broadcast of this study with this name, created on its first run.
+
+        An existing one comes back as first stored: its fingerprint and texts win.
+        """
+
+    @abstractmethod
+    async def find_broadcast(self, *, study_id: str, name: str) -> BroadcastRecord | None:
+        """The broadcast of this study with this name, if a run began it."""
+
+    @abstractmethod
+    async def enrol_recipients(
+        self, *, broadcast_id: int, study_id: str, audience: Audience, segment: Segment,
+        completed_before: datetime | None = None, not_in_study: str | None = None,
+    ) -> int:
+        """Add every reachable, consenting respondent of the study in the segment (idempotent).
+
+        A wave takes only those who completed the study before `completed_before` and have no
+        interview in `not_in_study` (the wave's own study). Returns how many were added; those
+        enrolled already keep their row and status.
+        """
+
+    @abstractmethod
+    async def count_candidates(
+        self, *, study_id: str, audience: Audience, segment: Segment
+    ) -> dict[str | None, int]:
+        """How many respondents `enrol_recipients` would take now, by language."""
+
+    @abstractmethod
+    async def claim_recipients(
+        self, *, broadcast_id: int, audience: Audience, limit: int, now: datetime
+    ) -> list[ClaimedRecipient]:
+        """Take up to `limit` pending recipients for this run; nobody is ever claimed twice.
+
+        Anyone who withdrew consent, blocked the bot or became unreachable is skipped instead.
+        """
+
+    @abstractmethod
+    async def settle_recipient(
+        self, *, broadcast_id: int, pseudonym: str, status: RecipientStatus, now: datetime
+    ) -> None:
+        """Record how a claimed send ended (blocked also marks the respondent blocked)."""
+
+    @abstractmethod
+    async def release_stale_claims(
+        self, *, broadcast_id: int, claimed_before: datetime, now: datetime
+    ) -> int:
+        """Mark rows claimed before `claimed_before` (their run died) in doubt; never resent."""
+
+    @abstractmethod
+    async def release_claims(self, *, broadcast_id: int, pseudonyms: list[str]) -> int:
+        """Give back claims whose send never began (a run stopping cleanly) to pending."""
+
+    @abstractmethod
+    async def broadcast_tally(self, *, broadcast_id: int) -> dict[RecipientStatus, int]:
+        """How many recipients of the broadcast stand where."""
 
     @abstractmethod
     async def close(self) -> None:

@@ -20,6 +20,7 @@ from bot.vocabulary import OPEN_STATUSES, Group, InterviewStatus
 from storage import bulk, rows
 from storage.engine import WRITE_OPTION, build_engine, is_sqlite, normalise_url
 from storage.errors import QuotaFull, translated
+from storage.outreach import BROADCAST_RECIPIENT, CONTACT_CONSENT, OutreachQueries
 from storage.records import (
     KEEP,
     AnswerRecord,
@@ -55,7 +56,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class SqlRepository(StudyQueries, Repository):
+class SqlRepository(StudyQueries, OutreachQueries, Repository):
     """`Repository` over an async SQLAlchemy engine."""
 
     def __init__(self, engine: AsyncEngine,
@@ -68,6 +69,7 @@ class SqlRepository(StudyQueries, Repository):
         if sqlite_threads is not None:
             self._sqlite_writer, self._sqlite_reader = sqlite_threads
         self._dialect_insert = sqlite.insert if is_sqlite(engine.url) else postgresql.insert
+        self._is_postgres = not is_sqlite(engine.url)
         self._advance = AdvanceStatements(self._insert)
         self._turns: LocalTurns | PostgresTurns = (
             LocalTurns() if is_sqlite(engine.url) else PostgresTurns(engine)
@@ -379,6 +381,10 @@ class SqlRepository(StudyQueries, Repository):
                 delete(APPLIED_UPDATE).where(APPLIED_UPDATE.c.interview_id.in_(interview_ids))
             )
             conn.execute(delete(INTERVIEW).where(INTERVIEW.c.pseudonym == pseudonym))
+            conn.execute(
+                delete(BROADCAST_RECIPIENT).where(BROADCAST_RECIPIENT.c.pseudonym == pseudonym)
+            )
+            conn.execute(delete(CONTACT_CONSENT).where(CONTACT_CONSENT.c.pseudonym == pseudonym))
             result = conn.execute(
                 delete(RESPONDENT).where(RESPONDENT.c.pseudonym == pseudonym)
             )

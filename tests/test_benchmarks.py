@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ELSEWHERE = {
     "import": ROOT / "tests" / "imports" / "test_bench_import.py",
     "coding": ROOT / "tests" / "coding" / "test_bench_coding.py",
+    "broadcast": ROOT / "tests" / "outreach" / "test_bench_broadcast.py",
 }
 # What each benchmark's quick run must print: a figure, so a run that printed nothing fails.
 FIGURES = {

@@ -70,6 +70,10 @@ RULES: dict[str, tuple[str, ...]] = {
     # The composition root wires settings, storage, scripts and the service for every adapter.
     "bot/compose.py": (*DATABASE, *ADAPTERS, *RESEARCH, "bot.testing"),
     "bot/telegram": (*DATABASE, "bot.web", "bot.cli", "bot.testing", "bot.imports", "bot.review"),
+    # Writing to past respondents: storage's interface and the report's figures, never Telegram
+    # itself (the CLI and the bot hand it a `send`).
+    "bot/outreach": ("telegram", "aiohttp", *DATABASE, *ADAPTERS, "bot.imports", "bot.review",
+                     "bot.testing", "bot.settings"),
     "bot/web": (*DATABASE, "bot.cli"),
     "bot/cli": DATABASE,
     "bench": DATABASE,

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from bot import __version__, redaction
-from bot.cli import data_cmds, import_cmds, run_cmds, script_cmds, setup_cmds
+from bot.cli import data_cmds, import_cmds, outreach_cmds, run_cmds, script_cmds, setup_cmds
 from bot.cli.errors import explain
 
 log = logging.getLogger("bot.cli")
@@ -47,7 +47,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
         logging.getLogger().setLevel(logging.DEBUG)
 
 
-for module in (script_cmds, run_cmds, data_cmds, import_cmds, setup_cmds):
+for module in (script_cmds, run_cmds, data_cmds, import_cmds, setup_cmds, outreach_cmds):
     for command in module.COMMANDS:
         cli.add_command(command)
 

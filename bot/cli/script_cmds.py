@@ -25,6 +25,8 @@ def check(paths: tuple[Path, ...]) -> None:
     if not targets:
         raise click.ClickException("no .yaml scripts found there")
     failed = 0
+    waves: list[tuple[Path, str, str]] = []  # (path, study, wave study)
+    studies: set[str] = set()
     for path in targets:
         script, problems = check_file(path)
         for problem in problems:
@@ -34,12 +36,21 @@ def check(paths: tuple[Path, ...]) -> None:
             continue
         for warning in script_warnings(script, str(path)):
             click.echo(str(warning))
+        studies.add(script.study_id)
+        waves += [(path, script.study_id, wave.study) for wave in script.file.waves]
         asked = [q for q in script.questions if q.type.value != "info"]
         coded = sum(1 for q in script.questions if q.spec.codebook)
         click.echo(
             f"{path}: ok — study {script.study_id}, {len(asked)} questions, "
             f"{coded} codebooks, languages {', '.join(script.languages)}"
         )
+    for path, study, wave in waves:
+        if wave == study:
+            click.echo(f"{path}: warning: wave `{wave}` is this study itself; a wave needs a "
+                       "script of its own (its own `study.id`).")
+        elif wave not in studies:
+            click.echo(f"{path}: warning: wave `{wave}` has no script among those checked; "
+                       "nobody is invited to it until one with that `study.id` is in the folder.")
     if failed:
         click.echo(f"{failed} of {len(targets)} scripts have problems.", err=True)
         sys.exit(1)

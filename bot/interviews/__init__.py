@@ -1,6 +1,7 @@
 """The interview application service: storage + engine, adapter-neutral (no Telegram here)."""
 
 from bot.interviews.catalog import ScriptCatalog, StudyChoice
+from bot.interviews.contact import ContactChoice
 from bot.interviews.incoming import (
     Begin,
     ChooseLanguage,
@@ -16,6 +17,7 @@ from bot.interviews.service import InterviewService
 __all__ = [
     "Begin",
     "ChooseLanguage",
+    "ContactChoice",
     "Erase",
     "Incoming",
     "InterviewService",

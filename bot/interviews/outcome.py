@@ -39,6 +39,10 @@ class Outcome:
     interview_id: int | None = None
     step: int | None = None
     unseen: bool = False  # it shows again a question whose delivery had failed
+    # This input completed the interview: the closing asks whether we may write again, with
+    # the respondent's current choice (a ContactChoice value) ticked.
+    finished: bool = False
+    contact: str | None = None
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from bot.engine import (
 )
 from bot.interviews.catalog import ScriptCatalog, StudyChoice
 from bot.interviews.chats import Chats
+from bot.interviews.contact import ContactChoice, ContactPreferences
 from bot.interviews.incoming import (
     Begin,
     ChooseLanguage,
@@ -84,6 +85,8 @@ class InterviewService:
         self.reminders = reminders or ReminderPolicy()
         # Where to send reminders: an address book, not a decision (storage says who is due).
         self._chats = Chats(repository, pseudonym_key)
+        # Whether they may be written to after the interview (results, a later wave).
+        self._contact = ContactPreferences(repository, pseudonym_key)
 
     # ---- respondents ---------------------------------------------------------------------------
 
@@ -213,6 +216,8 @@ class InterviewService:
         if not committed:
             return await self._redelivered(record, update_id)
         await self._note_consent(pseudonym, state, turn)
+        finished = turn.state.status == InterviewStatus.completed
+        contact = await self._contact.current(pseudonym) if finished else None
         return Outcome(
             turn.state.language,
             messages=turn.messages,
@@ -220,6 +225,8 @@ class InterviewService:
             chosen=_chosen_label(script, state, event) if turn.keyboard is None else None,
             interview_id=record.id,
             step=record.step + 1,
+            finished=finished,
+            contact=contact,
         )
 
     async def _redelivered(self, record: InterviewRecord, update_id: int | None) -> Outcome | None:
@@ -289,6 +296,23 @@ class InterviewService:
         study = script.file.study
         values = {"title": script.text(study.title, lang), "contact": study.contact}
         return Outcome(lang, notes=(Note("privacy", values),))
+
+    async def contact_choice(self, person: Person) -> ContactChoice | None:
+        """Whether they may be written to after the interview, as they last chose."""
+        return await self._contact.current(self._who(person))
+
+    async def choose_contact(self, person: Person, choice: ContactChoice) -> Outcome:
+        """Store their choice (from the end of an interview, /updates or /privacy)."""
+        pseudonym = self._who(person)
+        lang = await self.language_of(person)
+        await self.repository.get_or_create_respondent(
+            pseudonym=pseudonym, language=person.language_code, source=None, now=self._clock()
+        )
+        await self._contact.choose(
+            pseudonym, person.user_id, choice,
+            interview_open=await self._find_open(pseudonym) is not None, now=self._clock(),
+        )
+        return Outcome(lang, notes=(Note("contact_saved"), Note(f"contact_state_{choice.value}")))
 
     async def language_of(self, person: Person) -> str:
         """The language to speak to this person in, for texts outside an interview."""

@@ -286,6 +286,23 @@ class Study(Strict):
     )
 
 
+class Wave(Strict):
+    """A later round of this study, with its own script, offered to those who agreed to it."""
+
+    study: Identifier = Field(
+        description="The `study.id` of the later wave's script (its own questions), in the same "
+        "folder; its answers join this study's by the respondent's pseudonym."
+    )
+    after_days: int = Field(
+        ge=1, le=3650, description="Invite this many days after the respondent completed this study."
+    )
+    invitation: Text = Field(
+        description="The invitation, sent in the respondent's language (outside quiet hours) to "
+        "those who said they may be asked again; {link} is where they start (added at the end "
+        "when the text has none)."
+    )
+
+
 class ScriptFile(Strict):
     """A whole interview script file."""
 
@@ -299,3 +316,7 @@ class ScriptFile(Strict):
     )
     questions: list[Question] = Field(min_length=1)
     classification: Classification | None = None
+    waves: list[Wave] = Field(
+        default_factory=list,
+        description="Follow-up waves: wave 2, 3… of the study, each after some days.",
+    )

@@ -18,8 +18,10 @@ from telegram.ext import (
 )
 
 from bot.interviews import InterviewService, Outcome, Person
+from bot.outreach.waves import WaveInviter
 from bot.settings import Settings
 from bot.telegram import handlers, redact, research
+from bot.telegram.broadcast import telegram_send
 from bot.telegram.context import BotData, InterviewApplication, InterviewContext
 from bot.telegram.delivery import note_failure
 from bot.telegram.errors import on_error
@@ -37,7 +39,8 @@ MAX_RETRIES = 3  # 429s waited out by PTB's limiter at once; then, like 5xx and 
 _COMMANDS = {
     "start": handlers.start, "back": handlers.back, "skip": handlers.skip,
     "restart": handlers.restart, "stop": handlers.stop, "language": handlers.language,
-    "privacy": handlers.privacy, "delete": handlers.delete, "help": handlers.help_command,
+    "privacy": handlers.privacy, "updates": handlers.updates, "delete": handlers.delete,
+    "help": handlers.help_command,
 }
 
 
@@ -83,6 +86,10 @@ def build_application(
     application: InterviewApplication = builder.build()  # type: ignore[assignment]
     application.bot_data.service = service
     application.bot_data.researcher_ids = frozenset(settings.researcher_ids)
+    application.bot_data.invitations = WaveInviter(
+        service.repository, service.catalog, settings.pseudonym_key.get_secret_value(),
+        policy=service.reminders,
+    )
     _add_handlers(application, application.bot_data.researcher_ids)
     # note_failure first: it tells polling and the webhook whether an update failed and why.
     application.add_error_handler(note_failure)
@@ -94,6 +101,8 @@ def build_application(
         # Soon after a start too: a question undelivered before a restart is still owed.
         application.job_queue.run_repeating(resend_undelivered, interval=resend_every,
                                             first=resend_every / 6)
+        # Follow-up waves: claimed broadcast rows make each invitation go out once.
+        application.job_queue.run_repeating(send_invitations, interval=every, first=every)
     return application
 
 
@@ -153,6 +162,24 @@ async def send_reminders(context: InterviewContext) -> None:
                 log.warning("a reminder could not be sent (%s)", error.__class__.__name__)
             else:
                 log.exception("a reminder could not be sent")
+
+
+async def send_invitations(context: InterviewContext) -> None:
+    """Repeating job: invite those due to a follow-up wave (claimed rows: never twice)."""
+    inviter = context.bot_data.invitations
+    if inviter is None:
+        return
+    username = context.bot.username
+
+    def link(payload: str) -> str:
+        return f"https://t.me/{username}?start={payload}"
+
+    try:
+        for summary in await inviter.tick(telegram_send(context.bot), link):
+            if summary.sent_now:
+                log.info("invited %d respondents to %s", summary.sent_now, summary.name)
+    except Exception:  # the next run tries again; interviews go on meanwhile
+        log.exception("follow-up invitations failed")
 
 
 async def serve_polling(application: InterviewApplication, stop: asyncio.Event) -> Poller:

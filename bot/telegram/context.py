@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.interviews import Incoming, InterviewService, Person, Request
+from bot.outreach.waves import WaveInviter
 from bot.telegram.texts import Texts, bot_texts
 
 
@@ -18,6 +19,7 @@ class BotData:
     service: InterviewService | None = None
     texts: Texts = field(default_factory=bot_texts)
     researcher_ids: frozenset[int] = frozenset()
+    invitations: WaveInviter | None = None  # follow-up waves' invitations (a repeating job)
     # Chats told that storage is down, so an outage costs each person one apology; a chat
     # leaves once a reply reaches it again. Memory only: nothing can be stored then anyway.
     apologised: set[int] = field(default_factory=set)

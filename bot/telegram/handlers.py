@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
 from bot.engine import Command, Input, Pick, TextInput, Unsupported
-from bot.interviews import Begin, ChooseLanguage, Erase, Outcome, Pause, ShowCurrent
+from bot.interviews import (
+    Begin,
+    ChooseLanguage,
+    ContactChoice,
+    Erase,
+    Outcome,
+    Pause,
+    ShowCurrent,
+)
 from bot.telegram.context import InterviewContext, incoming, person_of
-from bot.telegram.keyboards import ANSWER, DELETE, LANGUAGE, decode, delete_keyboard
+from bot.telegram.keyboards import ANSWER, CONTACT, DELETE, LANGUAGE, decode, delete_keyboard
 from bot.telegram.keyboards import language_keyboard as picker
-from bot.telegram.replies import cosmetic, mark_tapped, typing_if_slow
+from bot.telegram.replies import (
+    MAX_TEXT,
+    contact_question,
+    cosmetic,
+    mark_tapped,
+    typing_if_slow,
+)
 from bot.telegram.resend import deliver
 
 # Message contents the engine cannot read, named for logs and the re-ask.
@@ -23,11 +37,20 @@ async def _reply(update: Update, context: InterviewContext, outcome: Outcome) ->
     """Send an outcome to the chat the update came from (noted if Telegram won't take it).
 
     Then note that the reply went out, so a copy of the update delivered later gets none.
+    The closing of an interview asks whether we may write again (see `replies.bundle`).
     """
     if update.effective_chat is not None:
         await deliver(context, update.effective_chat.id, outcome)
         if not outcome.duplicate:
             await context.service.replied(update.update_id)
+
+
+async def _contact_question(
+    update: Update, context: InterviewContext, lang: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    """"May we write to you again?", the current choice said first and ticked."""
+    current = await context.service.contact_choice(person_of(update))
+    return contact_question(context.texts, lang, current.value if current else None)
 
 
 async def _engine_input(update: Update, context: InterviewContext, event: Input) -> None:
@@ -119,8 +142,22 @@ async def language(update: Update, context: InterviewContext) -> None:
 
 
 async def privacy(update: Update, context: InterviewContext) -> None:
-    """/privacy: what is stored, by whom and why."""
-    await _reply(update, context, await context.service.privacy(person_of(update)))
+    """/privacy: what is stored, by whom and why, and whether we may write to them again."""
+    assert update.message is not None
+    outcome = await context.service.privacy(person_of(update))
+    about = "\n\n".join(context.texts.get(n.key, outcome.language, **n.values)
+                         for n in outcome.notes)
+    ask, markup = await _contact_question(update, context, outcome.language)
+    await update.message.reply_text(f"{about}\n\n{ask}"[:MAX_TEXT], reply_markup=markup)
+
+
+async def updates(update: Update, context: InterviewContext) -> None:
+    """/updates: whether we may write to them again (results, a later interview); change it."""
+    assert update.message is not None
+    person = person_of(update)
+    lang = await context.service.language_of(person)
+    text, markup = await _contact_question(update, context, lang)
+    await update.message.reply_text(text, reply_markup=markup)
 
 
 async def delete(update: Update, context: InterviewContext) -> None:
@@ -154,6 +191,8 @@ async def button(update: Update, context: InterviewContext) -> None:
             outcome = await context.service.handle(incoming(update, pick))
         elif tap.kind == LANGUAGE and tap.parts:
             outcome = await context.service.handle(incoming(update, ChooseLanguage(tap.parts[0])))
+        elif tap.kind == CONTACT and tap.parts and tap.parts[0] in set(ContactChoice):
+            outcome = await context.service.choose_contact(person, ContactChoice(tap.parts[0]))
         elif tap.kind == DELETE and tap.parts == ("yes",):
             outcome = await context.service.handle(incoming(update, Erase()))
         elif tap.kind == DELETE:
@@ -164,7 +203,7 @@ async def button(update: Update, context: InterviewContext) -> None:
         await cosmetic(query.answer(), "answerCallbackQuery")
     if outcome is None or outcome.duplicate:
         return
-    if tap.kind in (LANGUAGE, DELETE):
+    if tap.kind in (LANGUAGE, DELETE, CONTACT):
         await cosmetic(query.edit_message_reply_markup(None), "removing a keyboard")
     else:
         await cosmetic(mark_tapped(query, outcome, context.texts), "marking a tap")

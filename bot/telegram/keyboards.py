@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.engine import Message
 
-ANSWER, LANGUAGE, DELETE = "a", "l", "d"
+ANSWER, LANGUAGE, DELETE, CONTACT = "a", "l", "d", "c"
 SEPARATOR = "|"
 CHECK = "✓"
 _MAX_DATA_BYTES = 64
@@ -66,4 +66,13 @@ def delete_keyboard(yes: str, no: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([
         [InlineKeyboardButton(yes, callback_data=encode(DELETE, "yes"))],
         [InlineKeyboardButton(no, callback_data=encode(DELETE, "no"))],
+    ])
+
+
+def contact_keyboard(choices: list[tuple[str, str]], current: str | None) -> InlineKeyboardMarkup:
+    """One button per (choice, label) of "may we write to you again?"; the current one ticked."""
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton(f"{CHECK} {label}" if choice == current else label,
+                              callback_data=encode(CONTACT, choice))]
+        for choice, label in choices
     ])

@@ -14,8 +14,8 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import ExtBot
 
 from bot.engine import Message
-from bot.interviews import Outcome
-from bot.telegram.keyboards import CHECK, question_keyboard
+from bot.interviews import ContactChoice, Outcome
+from bot.telegram.keyboards import CHECK, contact_keyboard, question_keyboard
 from bot.telegram.texts import Texts
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,22 @@ async def send_outcome(bot: ExtBot[None], chat_id: int, outcome: Outcome, texts:
         await bot.send_message(chat_id, text, reply_markup=markup)
 
 
+def contact_question(texts: Texts, lang: str, current: str | None, *,
+                     at_end: bool = False) -> tuple[str, InlineKeyboardMarkup]:
+    """"May we write to you again?" with one button per choice, the current one ticked.
+
+    Asked in full at the end of an interview and of anyone who never chose; otherwise the
+    current choice is said first, with an offer to change it.
+    """
+    if at_end or current is None:
+        text = texts.get("contact_ask", lang)
+    else:
+        text = f"{texts.get(f'contact_state_{current}', lang)}\n\n{texts.get('contact_change', lang)}"
+    choices = [(choice.value, texts.get(f"contact_{choice.value}", lang))
+               for choice in ContactChoice]
+    return text, contact_keyboard(choices, current)
+
+
 def bundle(outcome: Outcome, texts: Texts) -> list[tuple[str, InlineKeyboardMarkup | None]]:
     """The outcome as few messages as possible; a keyboard always closes its message."""
     # Telegram allows about one message a second per chat: fewer, fuller messages arrive sooner.
@@ -86,6 +102,13 @@ def bundle(outcome: Outcome, texts: Texts) -> list[tuple[str, InlineKeyboardMark
             parts = []
     if parts:
         sent.append(("\n\n".join(parts)[:MAX_TEXT], None))
+    if outcome.finished:
+        ask, markup = contact_question(texts, outcome.language, outcome.contact, at_end=True)
+        # The question rides on the closing message: one message more would crowd the chat.
+        if sent and sent[-1][1] is None and len(sent[-1][0]) + len(ask) + 2 <= MAX_TEXT:
+            sent[-1] = (f"{sent[-1][0]}\n\n{ask}", markup)
+        else:
+            sent.append((ask, markup))
     return sent
 
 

@@ -9,7 +9,8 @@ import yaml
 
 FALLBACK = "en"
 # Command menu entries (setMyCommands); descriptions are short, so they stay with the code's list.
-MENU = ("start", "back", "skip", "restart", "stop", "language", "privacy", "delete", "help")
+MENU = ("start", "back", "skip", "restart", "stop", "language", "privacy", "updates", "delete",
+        "help")
 
 
 class Texts:

@@ -18,6 +18,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.testing.fake_faults import BAD_GATEWAY, FLOOD, SERVER_ERROR, TIMEOUT, Fault, Faults
+from bot.testing.fake_limits import FloodLimits
 from bot.testing.fake_objects import (
     JSON,
     ApiError,
@@ -77,6 +78,8 @@ class FakeBotApi(RespondentActions):
         self.get_updates_count = 0
         self._latency: dict[str, _Latency] = {}
         self.faults = Faults(seed)
+        # Off by default: Telegram tolerates short bursts in a chat, which interviews make.
+        self.limits: FloodLimits | None = None
         # How long a call that times out stays unanswered (the client gives up long before).
         self.hang_seconds = hang_seconds
         self._random = random.Random(seed)
@@ -153,6 +156,15 @@ class FakeBotApi(RespondentActions):
     def fail_with_flood_wait(self, method: str, times: int = 1, retry_after: int = 1) -> None:
         """The next `times` calls of `method` answer 429 with retry_after."""
         self.faults.queue(method, [Fault(FLOOD, retry_after)] * times)
+
+    def enforce_limits(self, per_bot: int = 30, per_chat: int = 1,
+                       window: float = 1.0) -> FloodLimits:
+        """Refuse messages beyond `per_bot` a window per bot or `per_chat` a window per chat.
+
+        Like Telegram: 429 with `retry_after` (whole seconds, at least 1), nothing delivered.
+        """
+        self.limits = FloodLimits(per_bot, per_chat, window)
+        return self.limits
 
     def fail_with_server_error(self, method: str, times: int = 1, status: int = 500) -> None:
         """The next `times` calls of `method` answer 500 (JSON) or 502/504 (the proxy's HTML)."""
@@ -265,6 +277,10 @@ class FakeBotApi(RespondentActions):
         params, files = await self._params(request)
         await self._delay(method)
         fault = self.faults.next(method)
+        if fault is None and self.limits is not None:
+            wait = self.limits.refuse(method, params.get("chat_id"), time.perf_counter())
+            if wait is not None:
+                fault = Fault(FLOOD, wait)
         if fault is not None and fault.kind != TIMEOUT:
             self._record(method, params, arrived)
             return fault.response()

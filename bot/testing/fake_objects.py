@@ -101,6 +101,12 @@ class SentMessage:
         rows = (self.reply_markup or {}).get("inline_keyboard", [])
         return [b["callback_data"] for row in rows for b in row if "callback_data" in b]
 
+    @property
+    def button_labels(self) -> list[str]:
+        """The text of every inline button, row by row."""
+        rows = (self.reply_markup or {}).get("inline_keyboard", [])
+        return [b["text"] for row in rows for b in row]
+
 
 @dataclass(frozen=True)
 class Upload:

@@ -49,6 +49,15 @@ class RespondentActions:
             raise ValueError("group chat ids are negative")
         self.world.chats[chat_id] = FakeChat(chat_id, "group", title=title)
 
+    def open_private_chat(self, user_id: int, language_code: str | None = "en") -> None:
+        """A person who talked to the bot before (their private chat exists)."""
+        self.add_user(user_id, f"User{user_id}", language_code=language_code)
+        self.world.chat(user_id)
+
+    def deactivate_account(self, chat_id: int) -> None:
+        """The user deleted their Telegram account: sends to this chat answer 403 for good."""
+        self.world.deactivated.add(chat_id)
+
     def block_chat(self, chat_id: int) -> None:
         """The user blocked the bot: sends to this chat answer 403."""
         self.world.blocked.add(chat_id)

@@ -21,6 +21,7 @@ from bot.testing.fake_settings import BotSettings, WebhookConfig
 MAX_TEXT = 4096
 MAX_CALLBACK_DATA_BYTES = 64
 BLOCKED = "Forbidden: bot was blocked by the user"
+DEACTIVATED = "Forbidden: user is deactivated"
 SUPERGROUPS = -1_000_000_000_000  # supergroup and channel ids are -100… in the Bot API
 
 
@@ -33,6 +34,7 @@ class TelegramWorld(BotSettings):
         self.users: dict[int, FakeUser] = {}
         self.chats: dict[int, FakeChat] = {}
         self.blocked: set[int] = set()
+        self.deactivated: set[int] = set()  # accounts deleted: sends answer 403 for good
         self.messages: dict[int, dict[int, SentMessage]] = {}
         self.user_messages: dict[int, dict[int, JSON]] = {}
         self.pending: list[JSON] = []
@@ -198,6 +200,8 @@ class TelegramWorld(BotSettings):
             raise bad_request("chat not found")
         if chat_id in self.blocked:
             raise ApiError(403, BLOCKED)
+        if chat_id in self.deactivated:
+            raise ApiError(403, DEACTIVATED)
         return chat_id
 
     def _check_markup(self, markup: Any) -> JSON | None:

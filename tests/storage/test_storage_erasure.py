@@ -15,12 +15,22 @@ from sqlalchemy import JSON, String, Table, select
 
 from bot.interviews.chat_ref import ChatRefKey, seal
 from bot.vocabulary import Group, InterviewStatus
-from storage import AnswerRecord, Repository, create_repository, pseudonymise, upgrade
+from storage import (
+    AnswerRecord,
+    Audience,
+    Repository,
+    Segment,
+    create_repository,
+    pseudonymise,
+    upgrade,
+)
 from storage.engine import build_engine
 from storage.models import metadata
 from storage.sql import SqlRepository
 
 KEY = "erasure-key"
+
+MESSAGE: dict[str, Any] = {"texts": {"en": "We built lanes."}, "fallback": "en"}
 
 
 async def interview_with_everything(repo: Repository, user_id: int, now: datetime) -> str:
@@ -46,6 +56,12 @@ async def interview_with_everything(repo: Repository, user_id: int, now: datetim
             AnswerRecord("why", pseudonym, f"probe {pseudonym}", probe=1),
         ],
     )
+    await repo.set_contact_consent(pseudonym=pseudonym, results=True, follow_up=True, now=now)
+    broadcast = await repo.open_broadcast(
+        study_id="s", name="results", sha256="x", **MESSAGE, now=now
+    )
+    await repo.enrol_recipients(broadcast_id=broadcast.id, study_id="s",
+                                audience=Audience.RESULTS, segment=Segment())
     async for answer in repo.stream_answers(study_id="s"):
         if answer.pseudonym == pseudonym:
             await repo.set_coding_override(

@@ -18,7 +18,7 @@ async def test_the_command_menu_is_set_in_every_language_on_start(
     french = {c["command"]: c["description"] for c in menus["fr"]}
     assert french["back"] == "la question précédente"
     assert list(french) == ["start", "back", "skip", "restart", "stop", "language", "privacy",
-                            "delete", "help"]
+                            "updates", "delete", "help"]
 
 
 async def test_declining_keeps_only_the_decline(fake_bot_api: FakeBotApi, database_url: str) -> None:

@@ -1,0 +1,181 @@
+"""Writing to past respondents: `perceptions broadcast` ("you said, we did")."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from bot.cli.common import plural, say, study_script, with_database
+from bot.settings import load_settings
+
+if TYPE_CHECKING:
+    from bot.outreach import BroadcastSummary, Plan
+
+PROGRESS_EVERY = 10.0  # seconds between progress lines when standard error is not a terminal
+
+
+@click.command("broadcast")
+@click.argument("study")
+@click.argument("message", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--segment", "segments", multiple=True, metavar="KEY=VALUE",
+              help="Only part of the opted-in respondents: group=doer|non_doer, language=fr, "
+              "source=radio (repeatable; adds to the file's `segment:`).")
+@click.option("--dry-run", is_flag=True,
+              help="Show who would get which text, with the figures filled in; send nothing.")
+@click.option("--rate", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Messages a second (Telegram allows about 30 a bot; paid broadcasts more).")
+def broadcast(study: str, message: Path, segments: tuple[str, ...], dry_run: bool,
+              rate: float) -> None:
+    """Send MESSAGE (a YAML file with the text per language) to everyone in STUDY who chose to
+    hear what was done with the results. Paced to Telegram's limits; running it again resumes
+    and never sends anyone the message twice."""
+    from bot.outreach import BroadcastChanged, Broadcaster, Plan
+    from bot.outreach.message import MessageError, load_message, parse_segment
+    from storage import Audience, Repository
+
+    settings = load_settings()
+    script = study_script(settings, study)
+    try:
+        parsed = load_message(message)
+        segment = parse_segment(segments, parsed.segment)
+    except MessageError as error:
+        raise click.ClickException(str(error)) from None
+    token = settings.telegram_bot_token
+    if token is None and not dry_run:
+        raise click.ClickException(
+            "TELEGRAM_BOT_TOKEN is not set, and a broadcast goes through Telegram. "
+            "Set it in .env, or add --dry-run to see who would get what."
+        )
+    languages = list(parsed.texts)
+    fallback = next((lang for lang in script.languages if lang in parsed.texts), languages[0])
+
+    async def work(repository: Repository) -> BroadcastSummary | None:
+        plan = Plan(script.study_id, parsed.name, parsed.texts, fallback, Audience.RESULTS,
+                    segment, source=parsed.texts)
+        begun = await repository.find_broadcast(study_id=plan.study_id, name=plan.name)
+        if begun is not None and begun.sha256 == plan.sha256:
+            # Resuming: the words first sent, without working the figures out again.
+            plan = replace(plan, texts=begun.texts, fallback=begun.fallback)
+        elif begun is None:
+            # Imported only here: the analysis takes a moment to load, which a resumed run
+            # (after a crash, say) should not wait for.
+            from bot.outreach.figures import fill, study_figures
+
+            figures = (await study_figures(repository, script, languages) if parsed.figures
+                       else {lang: {} for lang in languages})
+            try:
+                texts = {lang: fill(text, figures[lang], where=f"{message}: text.{lang}")
+                         for lang, text in parsed.texts.items()}
+            except MessageError as error:
+                raise click.ClickException(str(error)) from None
+            plan = replace(plan, texts=texts)
+        if dry_run:
+            counts = await repository.count_candidates(study_id=plan.study_id,
+                                                       audience=plan.audience, segment=segment)
+            _show_plan(plan, counts)
+            return None
+        assert token is not None
+        from bot.telegram.broadcast import broadcast_bot, telegram_send
+
+        bot = broadcast_bot(token.get_secret_value(), settings.telegram_api_url)
+        # SIGTERM stops it as Ctrl-C does: sends under way finish, unsent claims go back.
+        current = asyncio.current_task()
+        if current is not None:
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, current.cancel)
+        async with bot:
+            broadcaster = Broadcaster(repository, settings.pseudonym_key.get_secret_value(),
+                                      telegram_send(bot), rate=rate)
+            try:
+                return await broadcaster.run(plan, _progress())
+            except BroadcastChanged as error:
+                raise click.ClickException(str(error)) from None
+            except asyncio.CancelledError:
+                say("\nStopped. Run the same command again to go on: nobody gets it twice.")
+                return None
+
+    summary = with_database(settings, work)
+    if summary is not None:
+        _show_summary(summary)
+
+
+def _show_plan(plan: Plan, counts: dict[str | None, int]) -> None:
+    total = sum(counts.values())
+    say(f"Broadcast {plan.name!r} of {plan.study_id} would go to {plural(total, 'person', 'people')}"
+        " who chose to hear about the results (nothing is sent in a dry run).")
+    for lang, count in sorted(counts.items(), key=lambda item: -item[1]):
+        used = lang if lang in plan.texts else plan.fallback
+        note = "" if used == lang else f" (no {lang or 'unknown'} text: they get {used})"
+        say(f"  {lang or '?'}: {plural(count, 'person', 'people')}{note}")
+    for lang, text in plan.texts.items():
+        say(f"\n--- {lang} ---\n{text}")
+
+
+def _progress() -> Callable[[int, int], None]:
+    """A line now and then on standard error (a bar would garble logs that are not a terminal)."""
+    last = [0.0]
+    tty = sys.stderr.isatty()
+
+    def show(done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - last[0] < (0.2 if tty else PROGRESS_EVERY):
+            return
+        last[0] = now
+        share = f" ({100 * done / total:.0f}%)" if total else ""
+        line = f"{done:,} of {plural(total, 'recipient')} done{share}"
+        click.echo(f"\r{line}" if tty else line, err=True, nl=not tty or done >= total)
+
+    return show
+
+
+def _show_summary(summary: BroadcastSummary) -> None:
+    from storage import RecipientStatus
+
+    parts = [f"{summary.count(RecipientStatus.SENT):,} sent",
+             f"{summary.count(RecipientStatus.BLOCKED):,} blocked the bot or left Telegram",
+             f"{summary.count(RecipientStatus.FAILED):,} failed",
+             f"{summary.in_doubt:,} in doubt (not resent)",
+             f"{summary.count(RecipientStatus.SKIPPED):,} withdrew before their turn"]
+    pending = summary.count(RecipientStatus.PENDING)
+    if pending:
+        parts.append(f"{pending:,} still to send (run the command again)")
+    say(f"Broadcast {summary.name!r}: {plural(summary.total, 'recipient')}: " + ", ".join(parts)
+        + ".")
+    rate = summary.sent_now / summary.seconds if summary.seconds else 0.0
+    say(f"This run: {summary.sent_now:,} sent in {summary.seconds:.1f} s ({rate:.1f} a second)"
+        f"{f', {summary.enrolled:,} recipients added' if summary.enrolled else ''}.")
+
+
+@click.command("waves")
+@click.argument("study")
+@click.option("--lang", help="Language of labels (default: the script's first).")
+def waves(study: str, lang: str | None) -> None:
+    """Compare STUDY with its follow-up waves (the `waves:` of its script): doers per wave,
+    who moved between doer and non-doer, and what wave-1 non-doers who became doers had said
+    against those who did not. Markdown on standard output."""
+    from bot.report.waves import compare_waves, render_waves_md
+    from storage import Repository
+
+    settings = load_settings()
+    script = study_script(settings, study)
+    if not script.file.waves:
+        raise click.ClickException(
+            f"{study} declares no follow-up waves: add `waves:` to its script (see "
+            "dialogs/README.md)."
+        )
+    later = [study_script(settings, wave.study) for wave in script.file.waves]
+
+    async def work(repository: Repository) -> str:
+        return render_waves_md(await compare_waves(repository, script, later, lang=lang))
+
+    click.echo(with_database(settings, work), nl=False)
+
+
+COMMANDS = [broadcast, waves]
