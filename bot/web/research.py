@@ -233,18 +233,11 @@ def _int(value: str | None, default: int) -> int:
 
 async def _save(request: web.Request) -> web.Response:
     """Store a researcher's themes for one answer (an override that keeps who and when)."""
-    if request.headers.get(SAVE_HEADER) != "1" or request.content_type != "application/json":
-        return _error("Save from the coding page.", 403)
     script = _script(request)
-    try:
-        body = await request.json()
-    except ValueError:
-        return _error("The request body must be JSON.")
-    if not isinstance(body, dict):
-        return _error("The request body must be a JSON object.")
-    coder = str(body.get("coder") or "").strip()
-    if not coder or len(coder) > MAX_CODER:
-        return _error(f"Type your name in the Coder box first (up to {MAX_CODER} characters).")
+    signed = await _signed_body(request, "Save from the coding page.")
+    if isinstance(signed, web.Response):
+        return signed
+    body, coder = signed
     themes = body.get("themes")
     ids = body.get("answer_ids", [body.get("answer_id")])
     if (not isinstance(ids, list) or not ids or len(ids) > MAX_GROUP
@@ -277,18 +270,11 @@ async def _save(request: web.Request) -> web.Response:
 
 async def _keyword(request: web.Request) -> web.Response:
     """Add a suggested (or typed) keyword to a theme of a question's codebook."""
-    if request.headers.get(SAVE_HEADER) != "1" or request.content_type != "application/json":
-        return _error("Add keywords from the coding page.", 403)
     script = _script(request)
-    try:
-        body = await request.json()
-    except ValueError:
-        return _error("The request body must be JSON.")
-    if not isinstance(body, dict):
-        return _error("The request body must be a JSON object.")
-    coder = str(body.get("coder") or "").strip()
-    if not coder or len(coder) > MAX_CODER:
-        return _error(f"Type your name in the Coder box first (up to {MAX_CODER} characters).")
+    signed = await _signed_body(request, "Add keywords from the coding page.")
+    if isinstance(signed, web.Response):
+        return signed
+    body, coder = signed
     question = script.by_id.get(str(body.get("question")))
     if question is None or question not in open_questions(script):
         return _error("Send the id of an open question of this study.")
@@ -342,6 +328,23 @@ async def _second_coder(request: web.Request) -> web.Response:
         "stored": stored, "coder": coder, "both": found.overall.answers if found else 0,
         "kappa": None if kappa is None else round(kappa, 2),
     })
+
+
+async def _signed_body(request: web.Request, refusal: str
+                       ) -> tuple[dict[str, Any], str] | web.Response:
+    """A change sent by the coding page: its JSON object and the coder's name, or the refusal."""
+    if request.headers.get(SAVE_HEADER) != "1" or request.content_type != "application/json":
+        return _error(refusal, 403)
+    try:
+        body = await request.json()
+    except ValueError:
+        return _error("The request body must be JSON.")
+    if not isinstance(body, dict):
+        return _error("The request body must be a JSON object.")
+    coder = str(body.get("coder") or "").strip()
+    if not coder or len(coder) > MAX_CODER:
+        return _error(f"Type your name in the Coder box first (up to {MAX_CODER} characters).")
+    return body, coder
 
 
 def _error(text: str, status: int = 400) -> web.Response:
