@@ -51,6 +51,15 @@ class BroadcastChanged(ValueError):
     """A broadcast was resumed with other texts or another segment than it began with."""
 
 
+def changed(plan: Plan) -> BroadcastChanged:
+    """The refusal to send `plan` under a name begun with other texts (says what to do)."""
+    return BroadcastChanged(
+        f"The broadcast {plan.name!r} of {plan.study_id} was begun with other texts, figures "
+        "or segment. To send this version too, give it a new name; to finish the first one, "
+        "send it with the texts and segment it was begun with."
+    )
+
+
 @dataclass(frozen=True)
 class Plan:
     """What to send to whom: texts by language (figures already filled in) and the audience."""
@@ -137,11 +146,7 @@ class Broadcaster:
             fallback=plan.fallback, now=self._clock(),
         )
         if record.sha256 != plan.sha256:
-            raise BroadcastChanged(
-                f"The broadcast {plan.name!r} of {plan.study_id} was begun with other texts, "
-                "figures or segment. To send this version too, give it a new `name:` in the "
-                "message file; to finish the first one, run it with the file as it was."
-            )
+            raise changed(plan)
         # The words first sent, even if the figures in them moved since.
         return record, replace(plan, texts=record.texts, fallback=record.fallback)
 

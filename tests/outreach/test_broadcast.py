@@ -99,7 +99,7 @@ async def test_a_second_run_sends_nothing_and_other_texts_are_refused(world: Wor
     assert again.sent_now == 0
     assert again.count(RecipientStatus.SENT) == 30
     changed = Plan(PLAN.study_id, PLAN.name, {"en": "Something else"}, "en")
-    with pytest.raises(BroadcastChanged, match="new `name:`"):
+    with pytest.raises(BroadcastChanged, match="give it a new name"):
         await world.broadcast(changed)
 
 
