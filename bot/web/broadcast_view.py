@@ -17,6 +17,9 @@ from bot.web.research_pages import render
 from storage import BroadcastRecord, RecipientStatus
 
 WAVE_PREFIX = "wave:"  # the bot's follow-up invitations (see bot.outreach.waves)
+# The outcomes as the list of broadcasts heads its columns (the summary says them in full).
+COLUMNS = (("sent", "sent"), ("blocked", "blocked or left"), ("failed", "failed"),
+           ("in_doubt", "in doubt"), ("skipped", "withdrew"), ("pending", "still to send"))
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ def figures_now(values: Mapping[str, str]) -> list[Figure]:
 def broadcast_page(view: BroadcastView) -> str:
     """The counts, the message form, the preview and progress panels, and past broadcasts."""
     return render("broadcast.html", title=f"Write to respondents · {view.title}",
-                  script="broadcast.js", view=view, outcome_words=OUTCOMES,
+                  script="broadcast.js", view=view, columns=COLUMNS,
                   language_name=language_name)
 
 
