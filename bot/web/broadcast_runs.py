@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
-from bot.outreach import Broadcaster, BroadcastSummary, Plan
+from bot.outreach import BroadcastChanged, Broadcaster, BroadcastSummary, Plan
 from bot.settings import Settings
 from storage import Audience, BroadcastRecord, Repository
 
@@ -126,6 +126,8 @@ class BroadcastRuns:
                 run.summary = await work(broadcaster, run.progress)
             log.info("Broadcast %r of study %s: %d sent by this run", run.name, run.study_id,
                      run.summary.sent_now)
+        except BroadcastChanged as error:  # another process began the name with other texts
+            run.error = str(error)
         except asyncio.CancelledError:
             run.stopped = True
             log.info("Broadcast %r of study %s stopped from the research pages", run.name,

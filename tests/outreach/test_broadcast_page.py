@@ -313,3 +313,13 @@ async def test_wave_invitations_are_listed_but_left_to_the_bot(
     status, unknown = await post(client, "resume", {"name": "nothing-like-it"})
     assert status == 404
     assert "has no broadcast called “nothing-like-it”" in unknown["error"]
+
+
+async def test_an_unknown_study_is_a_page_that_says_so(connect: Connect) -> None:
+    client = await connect()
+    response = await client.get("/study/nothing/broadcast")
+    assert response.status == 404
+    assert "There is no valid script for study &#39;nothing&#39;" in await response.text()
+    refused = await client.post("/api/study/nothing/broadcast/preview", json=THANKS,
+                                headers=SAVE)
+    assert refused.status == 404

@@ -242,8 +242,42 @@ function showProgress(state) {
   } else {
     say(status, `Done.${state.sent_now !== null ? ` This run sent ${plural(state.sent_now, "message", "messages")}.` : ""}`, "ok");
   }
+  if (!state.running) {
+    listed(state);
+  }
   document.getElementById("stop").hidden = !state.running;
   document.getElementById("resume-current").hidden = !state.resumable;
+}
+
+function listed(state) {
+  // The list of broadcasts shows how this one stands now (a new one joins it at the top).
+  let row = [...document.querySelectorAll("#past tr[data-name]")]
+    .find((tr) => tr.dataset.name === state.name);
+  if (row === undefined) {
+    const empty = document.querySelector("#past tbody tr:not([data-name])");
+    if (empty !== null) {
+      empty.remove();
+    }
+    row = el("tr");
+    row.dataset.name = state.name;
+    row.append(el("td", state.name), el("td", "just now"), el("td"));
+    for (let i = 0; i <= state.outcomes.length; i += 1) {
+      row.append(el("td"));
+    }
+    document.querySelector("#past tbody").prepend(row);
+  }
+  delete row.dataset.running;
+  const cells = row.querySelectorAll("td");
+  cells[2].textContent = state.total.toLocaleString();
+  state.outcomes.forEach((outcome, i) => {
+    cells[3 + i].textContent = outcome.count.toLocaleString();
+  });
+  const actions = cells[cells.length - 1];
+  actions.replaceChildren();
+  if (state.resumable) {
+    actions.append(el("button", "Resume", "resume"));
+    actions.lastChild.type = "button";
+  }
 }
 
 async function control(path, name) {
