@@ -103,7 +103,10 @@ def _write_sqlite(
     dialect = conn.dialect
 
     def processor(column: Any) -> Callable[[Any], Any]:
-        found = column.type.bind_processor(dialect)
+        # The dialect's own form of the type, as SQLAlchemy's statements use: the bare type's
+        # processor skips the impl's, and times were stored as Python's sqlite3 adapter writes
+        # them ("… 00:09:00+00:00"), not as the bot stores them ("… 00:09:00.000000").
+        found = column.type.dialect_impl(dialect).bind_processor(dialect)
         return found if found is not None else (lambda value: value)
 
     as_json, when = processor(ANSWER.c.value), processor(ANSWER.c.answered_at)

@@ -45,6 +45,30 @@ def stored_utc(stored: str) -> str:
 Query = tuple[str, Sequence[Any]]
 """SQL text with its positional parameters."""
 
+_DATE_TIME = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]"
+_FRACTION = ".[0-9][0-9][0-9][0-9][0-9][0-9]"
+
+
+def utc_text(column: str) -> str:
+    """SQL for a stored timestamp as UTC text in SQLAlchemy's form, whatever form it was written in.
+
+    SQLAlchemy's own form passes through; so does the form Python's sqlite3 adapter writes for a
+    UTC datetime ("2025-01-01 00:09:00+00:00", with or without a fraction), cut in SQL: a Python
+    call per row (`stored_utc`) costs more than the rest of the read. Anything else goes there.
+    """
+    return (
+        f"CASE WHEN length({column}) = 26 AND substr({column}, 11, 1) = ' ' THEN {column} "
+        f"WHEN {column} GLOB '{_DATE_TIME}+00:00' THEN substr({column}, 1, 19) || '.000000' "
+        f"WHEN {column} GLOB '{_DATE_TIME}{_FRACTION}+00:00' THEN substr({column}, 1, 26) "
+        f"ELSE stored_utc({column}) END"
+    )
+
+
+def _aware_text(column: str) -> str:
+    """SQL for a stored timestamp as UTC text with "+00:00", whatever form it was written in."""
+    return f"CASE WHEN {column} IS NULL THEN NULL ELSE {utc_text(column)} END || '+00:00'"
+
+
 # The long export's answers, shaped in SQL so that Python touches each value once (see
 # `LongAnswerRow`). A value that is its raw text as JSON (most open answers) comes back as NULL:
 # the export then writes the raw text's cell twice instead of decoding the JSON. json_quote
@@ -61,13 +85,6 @@ FROM answer AS a JOIN interview AS i ON i.id = a.interview_id
 WHERE i.study_id = ?
 ORDER BY i.id, a.id
 """
-def _aware_text(column: str) -> str:
-    """SQL for a stored timestamp as UTC text with "+00:00", whatever form it was written in."""
-    return (
-        f"CASE WHEN {column} IS NULL THEN NULL "
-        f"WHEN length({column}) = 26 AND substr({column}, 11, 1) = ' ' THEN {column} "
-        f"ELSE stored_utc({column}) END || '+00:00'"
-    )
 
 
 # The report's answers for a range of interviews, one text per column built by SQLite in a single
@@ -78,15 +95,14 @@ def _aware_text(column: str) -> str:
 # Integers and fixed-format times cannot hold a comma; texts travel as JSON arrays; the stored
 # JSON values, joined by commas, are a JSON array already, which Python decodes in one call.
 # A REAL is written with 17 digits (so it reads back as the same number); SQL NULL as null.
-COLUMN_ANSWERS = """
+COLUMN_ANSWERS = f"""
 SELECT count(*), group_concat(interview_id), group_concat(probe), json_group_array(question_id),
     json_group_array(raw_text), group_concat(value), group_concat(answered_at)
 FROM (
     SELECT a.interview_id, a.probe, a.question_id, a.raw_text,
         CASE typeof(a.value) WHEN 'real' THEN printf('%!.17g', a.value)
             WHEN 'null' THEN 'null' ELSE a.value END AS value,
-        CASE WHEN length(a.answered_at) = 26 AND substr(a.answered_at, 11, 1) = ' '
-            THEN a.answered_at ELSE stored_utc(a.answered_at) END AS answered_at
+        {utc_text("a.answered_at")} AS answered_at
     FROM interview AS i JOIN answer AS a ON a.interview_id = i.id
     WHERE i.study_id = ? AND i.id BETWEEN ? AND ?
     ORDER BY i.id, a.id
