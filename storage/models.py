@@ -147,7 +147,12 @@ class Answer(StorageModel, table=True):
     """One answer; probe 0 is the main answer, 1.. are probe follow-ups."""
 
     # One row per (interview, question, probe): answering again after "back" replaces it.
-    __table_args__ = (UniqueConstraint("interview_id", "question_id", "probe"),)
+    # Reports and exports read answers by interview in recording order: the second index gives
+    # them in that order, with no sort per interview (a third of the report's read on SQLite).
+    __table_args__ = (
+        UniqueConstraint("interview_id", "question_id", "probe"),
+        Index("ix_answer_interview_order", "interview_id", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     interview_id: int = Field(
