@@ -1,7 +1,7 @@
 """answer order index (a study's answers by interview in recording order, with no sort)
 
-Revision ID: 0009_reportspeed
-Revises: 0008_loopcontact
+Revision ID: 0010_reportspeed
+Revises: 0009_probeexport
 Create Date: 2026-11-30 06:40:00.000000
 """
 from __future__ import annotations
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = '0009_reportspeed'
-down_revision: str | None = '0008_loopcontact'
+revision: str = '0010_reportspeed'
+down_revision: str | None = '0009_probeexport'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
