@@ -121,6 +121,10 @@ class WaveInviter:
                 done.append(summary)
         return done
 
+    async def progress(self) -> list[WaveProgress]:
+        """Where every declared wave stands now (see `wave_progress`)."""
+        return await wave_progress(self._repository, self._catalog, self._clock())
+
     def _broadcasts(self, declared: DeclaredWave, url: str,
                     now: datetime) -> Iterator[tuple[Plan, Enrol]]:
         """The wave's invitation, then (unless switched off) its reminder, with their enrolment."""

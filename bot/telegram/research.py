@@ -10,8 +10,7 @@ from telegram import Update
 from telegram.constants import ChatAction
 
 from bot.interviews import StudyStats
-from bot.outreach.broadcast import utc_now
-from bot.outreach.waves import WaveProgress, wave_progress
+from bot.outreach.waves import WaveProgress
 from bot.telegram.context import InterviewContext
 
 log = logging.getLogger(__name__)
@@ -61,9 +60,9 @@ def _over_quota(study: StudyStats) -> str:
 async def stats(update: Update, context: InterviewContext) -> None:
     """/stats: how each study is going."""
     assert update.message is not None
-    service = context.service
-    waves = await wave_progress(service.repository, service.catalog, utc_now())
-    await update.message.reply_text(stats_text(await service.stats(), waves))
+    inviter = context.bot_data.invitations
+    waves = [] if inviter is None else await inviter.progress()
+    await update.message.reply_text(stats_text(await context.service.stats(), waves))
 
 
 async def export(update: Update, context: InterviewContext) -> None:
