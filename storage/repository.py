@@ -385,18 +385,14 @@ class Repository(ABC):
 
     @abstractmethod
     async def enrol_wave_reminders(
-        self, *, broadcast_id: int, invitation_id: int, sent_before: datetime, wave_study: str
+        self, *, broadcast_id: int, invitation_id: int, sent_after: datetime,
+        sent_before: datetime, wave_study: str,
     ) -> int:
-        """Add to a wave's reminder those invited before `sent_before` who have not begun it.
-
-        Idempotent; consent and reachability as for any broadcast. Returns how many were added.
-        """
+        """Add to a wave's reminder those invited between the times who have not begun it."""
 
     @abstractmethod
-    async def wave_tally(
-        self, *, study_id: str, wave_study: str, completed_before: datetime,
-        invitation_id: int | None, reminder_id: int | None,
-    ) -> WaveTally:
+    async def wave_tally(self, *, study_id: str, wave_study: str, completed_before: datetime,
+                         invitation_id: int | None, reminder_id: int | None) -> WaveTally:
         """How many are due to a wave now, and how many were invited, reminded, took part."""
 
     @abstractmethod

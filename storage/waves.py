@@ -49,9 +49,10 @@ class WaveQueries:
     _add_pending: Callable[..., int]
 
     async def enrol_wave_reminders(
-        self, *, broadcast_id: int, invitation_id: int, sent_before: datetime, wave_study: str
+        self, *, broadcast_id: int, invitation_id: int, sent_after: datetime,
+        sent_before: datetime, wave_study: str,
     ) -> int:
-        """Add those invited before `sent_before` who have not begun `wave_study` (idempotent).
+        """Add those invited between the two times who have not begun `wave_study` (idempotent).
 
         Only invitations known to have arrived count (sent, not in doubt); consent to be asked
         again and reachability are checked as for any broadcast. Returns how many were added.
@@ -64,7 +65,7 @@ class WaveQueries:
             .join(CONTACT_CONSENT, CONTACT_CONSENT.c.pseudonym == RESPONDENT.c.pseudonym)
             .where(invited.c.broadcast_id == invitation_id,
                    invited.c.status == RecipientStatus.SENT.value,
-                   invited.c.done_at <= sent_before,
+                   invited.c.done_at > sent_after, invited.c.done_at <= sent_before,
                    consents(Audience.FOLLOW_UP), *reachable(), not_started(wave_study),
                    ~select(reminder.c.pseudonym).where(
                        reminder.c.broadcast_id == broadcast_id,

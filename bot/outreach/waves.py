@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 
 INVITATION_RATE = 10.0  # a second: the bot's own replies to respondents keep the rest
 MAX_PER_TICK = 300  # invitations and reminders a run of the job; the next run goes on
+# A reminder this much later than due is dropped rather than sent (the bot was stopped for long,
+# or the invitation went out before reminders existed): it would come out of the blue.
+LATE_REMINDER = timedelta(days=7)
 
 
 def wave_name(wave: Wave) -> str:
@@ -151,9 +154,10 @@ class WaveInviter:
             invited = await repo.find_broadcast(study_id=study_id, name=wave_name(wave))
             if invited is None:
                 return 0
+            due = now - timedelta(days=wave.remind_after_days)
             return await repo.enrol_wave_reminders(
                 broadcast_id=broadcast_id, invitation_id=invited.id,
-                sent_before=now - timedelta(days=wave.remind_after_days), wave_study=wave.study)
+                sent_after=due - LATE_REMINDER, sent_before=due, wave_study=wave.study)
 
         yield (plan(reminder_name(wave),
                     {lang: reminder(script, wave, lang, url) for lang in script.languages},

@@ -256,3 +256,26 @@ async def test_a_wave_may_word_its_own_reminder_or_send_none(tmp_path: Path) -> 
         assert none[130][0].startswith(INVITED_EN)
     finally:
         await repository.close()
+
+
+async def test_a_reminder_more_than_a_week_overdue_is_dropped(tmp_path: Path) -> None:
+    """After a long stop (or invitations sent before reminders existed), no late reminder."""
+    dialogs = two_wave_dialogs(tmp_path / "dialogs")
+    url = f"sqlite+aiosqlite:///{tmp_path / 'waves.db'}"
+    await upgrade(url)
+    await plant(url, study_id="cycling_to_work", script_text="cycling", key=harness.KEY, now=T0,
+                people=[PastRespondent(41, "en", follow_up=True)])
+    repository = create_repository(url)
+    try:
+        catalog = await ScriptCatalog.load(repository, dialogs, default_study=None, now=T0)
+        clock = Clock(T0)
+        inviter = WaveInviter(repository, catalog, harness.KEY, policy=PARIS, clock=clock)
+        sent: list[int] = []
+        for day in (90, 105, 140):  # the reminder was due on day 97; day 105 is past its week
+            outbox = Outbox()
+            clock.now = T0 + timedelta(days=day)
+            await inviter.tick(outbox.send, lambda p: f"t.me/b?start={p}")
+            sent += [day for _ in outbox.sent]
+        assert sent == [90]
+    finally:
+        await repository.close()

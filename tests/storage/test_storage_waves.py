@@ -7,7 +7,7 @@ the wave, still agree to be asked again and can be reached; each is claimed by o
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.vocabulary import InterviewStatus
 from storage import Audience, RecipientStatus, Repository, Segment, WaveTally
@@ -15,6 +15,7 @@ from tests.storage.test_storage_outreach import respondent
 
 MESSAGE = {"texts": {"en": "Wave 2 is open."}, "fallback": "en"}
 WAVE = "s_wave2"
+LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 async def invite(repo: Repository, now: datetime, *, settle: RecipientStatus) -> int:
@@ -68,19 +69,37 @@ async def test_the_reminder_takes_only_invitations_that_arrived_long_enough_ago(
     reminder = await reminder_of(repo, now)
 
     week = now + timedelta(days=7)
-    assert await repo.enrol_wave_reminders(broadcast_id=reminder, invitation_id=first,
+    assert await repo.enrol_wave_reminders(broadcast_id=reminder, invitation_id=first, sent_after=LONG_AGO,
                                            sent_before=week - timedelta(days=7),
                                            wave_study=WAVE) == 1
-    assert await repo.enrol_wave_reminders(broadcast_id=reminder, invitation_id=first,
+    assert await repo.enrol_wave_reminders(broadcast_id=reminder, invitation_id=first, sent_after=LONG_AGO,
                                            sent_before=week - timedelta(days=7),
                                            wave_study=WAVE) == 0  # idempotent
     later = now + timedelta(days=12)
-    assert await repo.enrol_wave_reminders(broadcast_id=reminder, invitation_id=first,
+    assert await repo.enrol_wave_reminders(broadcast_id=reminder, invitation_id=first, sent_after=LONG_AGO,
                                            sent_before=later - timedelta(days=7),
                                            wave_study=WAVE) == 1  # "late", five days on
     claimed = await repo.claim_recipients(broadcast_id=reminder, audience=Audience.FOLLOW_UP,
                                           limit=10, now=later, not_in_study=WAVE)
     assert sorted(c.pseudonym for c in claimed) == ["early", "late"]
+
+
+async def test_an_invitation_sent_before_the_window_gets_no_reminder(
+    repo: Repository, now: datetime
+) -> None:
+    await respondent(repo, "long-ago", now, follow_up=True)
+    first = await invite(repo, now, settle=RecipientStatus.SENT)
+    await respondent(repo, "recent", now, follow_up=True)
+    await invite(repo, now + timedelta(days=20), settle=RecipientStatus.SENT)
+    reminder = await reminder_of(repo, now)
+    today = now + timedelta(days=27)  # a week after the recent invitation; four after the first
+    due = today - timedelta(days=7)  # reminders are due for invitations sent until then
+    assert await repo.enrol_wave_reminders(broadcast_id=reminder, invitation_id=first,
+                                           sent_after=due - timedelta(days=7), sent_before=due,
+                                           wave_study=WAVE) == 1
+    claimed = await repo.claim_recipients(broadcast_id=reminder, audience=Audience.FOLLOW_UP,
+                                          limit=10, now=today, not_in_study=WAVE)
+    assert [c.pseudonym for c in claimed] == ["recent"]
 
 
 async def test_someone_who_begins_the_wave_after_enrolment_is_skipped_at_claim_time(
@@ -92,7 +111,7 @@ async def test_someone_who_begins_the_wave_after_enrolment_is_skipped_at_claim_t
     reminder = await reminder_of(repo, now)
     week = now + timedelta(days=7)
     assert await repo.enrol_wave_reminders(broadcast_id=reminder, invitation_id=invitation,
-                                           sent_before=now, wave_study=WAVE) == 2
+                                           sent_after=LONG_AGO, sent_before=now, wave_study=WAVE) == 2
     await begins_wave(repo, "begins", week)
 
     claimed = await repo.claim_recipients(broadcast_id=reminder, audience=Audience.FOLLOW_UP,
@@ -112,7 +131,7 @@ async def test_runs_at_the_same_time_remind_each_person_once(
 
     async def run() -> list[str]:
         await repo.enrol_wave_reminders(broadcast_id=reminder, invitation_id=invitation,
-                                        sent_before=now, wave_study=WAVE)
+                                        sent_after=LONG_AGO, sent_before=now, wave_study=WAVE)
         taken: list[str] = []
         while batch := await repo.claim_recipients(broadcast_id=reminder,
                                                    audience=Audience.FOLLOW_UP, limit=2,
@@ -138,7 +157,7 @@ async def test_the_tally_says_who_is_due_invited_reminded_and_took_part(
     invitation = await invite(repo, now, settle=RecipientStatus.SENT)
     reminder = await reminder_of(repo, now)
     await repo.enrol_wave_reminders(broadcast_id=reminder, invitation_id=invitation,
-                                    sent_before=now, wave_study=WAVE)
+                                    sent_after=LONG_AGO, sent_before=now, wave_study=WAVE)
     await begins_wave(repo, "done", now + timedelta(days=1), InterviewStatus.completed)
     await begins_wave(repo, "halfway", now + timedelta(days=1))
     await begins_wave(repo, "declines", now + timedelta(days=1), InterviewStatus.declined)
