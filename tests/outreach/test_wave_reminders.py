@@ -279,3 +279,16 @@ async def test_a_reminder_more_than_a_week_overdue_is_dropped(tmp_path: Path) ->
         assert sent == [90]
     finally:
         await repository.close()
+
+
+def test_stats_say_when_a_wave_sends_no_reminder() -> None:
+    from bot.outreach.waves import WaveProgress
+    from bot.script.model import Wave
+    from bot.telegram.research import wave_line
+    from storage import WaveTally
+
+    wave = Wave(study="cycling_wave2", after_days=90, invitation="Again? {link}", reminder=False)
+    tally = WaveTally(due=4, invited=3, reminded=0, started=2, completed=1)
+    assert wave_line(WaveProgress("cycling_to_work", 2, wave, tally)) == (
+        "wave 2 (cycling_wave2, 90 days on): due 4 · invited 3 · no reminder · started 2 · "
+        "completed 1")
