@@ -18,11 +18,13 @@ from bench.audience import PastRespondent, plant
 from bot.interviews import ScriptCatalog
 from bot.interviews.reminders import ReminderPolicy
 from bot.outreach import SendResult
-from bot.outreach.waves import WaveInviter
+from bot.outreach.waves import WaveInviter, WaveProgress
+from bot.script.model import Wave
 from bot.telegram.app import send_invitations
 from bot.telegram.context import InterviewContext
+from bot.telegram.research import wave_line
 from bot.testing.fake_bot_api import FakeBotApi
-from storage import RecipientStatus, create_repository, pseudonymise, upgrade
+from storage import RecipientStatus, WaveTally, create_repository, pseudonymise, upgrade
 from tests.outreach.test_waves import two_wave_dialogs
 from tests.storage.conftest import ScratchDatabase, postgres_or_skip
 from tests.telegram import harness
@@ -282,11 +284,6 @@ async def test_a_reminder_more_than_a_week_overdue_is_dropped(tmp_path: Path) ->
 
 
 def test_stats_say_when_a_wave_sends_no_reminder() -> None:
-    from bot.outreach.waves import WaveProgress
-    from bot.script.model import Wave
-    from bot.telegram.research import wave_line
-    from storage import WaveTally
-
     wave = Wave(study="cycling_wave2", after_days=90, invitation="Again? {link}", reminder=False)
     tally = WaveTally(due=4, invited=3, reminded=0, started=2, completed=1)
     assert wave_line(WaveProgress("cycling_to_work", 2, wave, tally)) == (
