@@ -27,6 +27,8 @@ from bot.report.build import load_summary
 from bot.report.codebook import coding_script
 from bot.report.exports import ExportFormat, export_csv
 from bot.report.templating import asset
+from bot.report.view_waves import reach_sentence
+from bot.report.waves import load_waves, wave_reach
 from bot.review.coding_csv import MAX_CODER, CodingCsvError, apply_coding_csv, write_coding_csv
 from bot.review.open_answers import (
     OpenAnswer,
@@ -135,11 +137,15 @@ def _html(text: str, status: int = 200) -> web.Response:
     return web.Response(text=text, status=status, content_type="text/html", charset="utf-8")
 
 
+def _scripts(request: web.Request) -> list[Script]:
+    return [e.script for e in load_scripts(request.app[SETTINGS].dialogs_dir) if e.script]
+
+
 def _script(request: web.Request) -> Script:
     study = request.match_info["study"]
-    for entry in load_scripts(request.app[SETTINGS].dialogs_dir):
-        if entry.script is not None and entry.script.study_id == study:
-            return entry.script
+    for script in _scripts(request):
+        if script.study_id == study:
+            return script
     raise web.HTTPNotFound(text=message_page(
         "No such study", f"There is no valid script for study '{study}' in the dialogs folder."
     ), content_type="text/html")
@@ -162,8 +168,18 @@ async def _studies(request: web.Request) -> web.Response:
             (study.quota.doers, study.quota.non_doers),
             fieldwork=window_text(study, datetime.now(UTC).date()),
             over_quota=_over_quota(counts),
+            waves=await _wave_state(repository, script),
         ))
     return _html(studies_page(rows))
+
+
+async def _wave_state(repository: Repository, script: Script) -> tuple[str, ...]:
+    """One line per later wave: how many were invited and how many answered."""
+    lines = []
+    for number, wave in enumerate(script.file.waves, start=2):
+        reach = await wave_reach(repository, script.study_id, wave.study)
+        lines.append(reach_sentence(number, reach))
+    return tuple(lines)
 
 
 def _over_quota(counts: StudyCounts) -> str:
@@ -379,8 +395,10 @@ async def _report(request: web.Request) -> web.Response:
     script = _script(request)
     from bot.report.render_html import render_html
 
-    summary = await load_summary(request.app[REPOSITORY], script)
-    return _html(render_html(summary))
+    repository = request.app[REPOSITORY]
+    summary = await load_summary(repository, script)
+    waves = await load_waves(repository, script, _scripts(request))
+    return _html(render_html(summary, waves))
 
 
 async def _dbc(request: web.Request) -> web.Response:
