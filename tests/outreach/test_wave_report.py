@@ -12,9 +12,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from scipy.stats import binomtest
 
 from bot.analysis.waves import mcnemar_exact_p, wilson_interval
+from bot.cli import cli
 from bot.outreach.waves import wave_name
 from bot.report.build import load_summary
 from bot.report.render_html import render_html
@@ -143,9 +145,9 @@ async def test_planted_shares_transitions_and_the_barriers_of_those_who_changed(
             ) == (10, 12, 4, 24)  # fmt: skip
     assert (danger.doers_n, danger.nondoers_n) == (2, 20)
     assert weather.significant
-    assert weather.is_enabler
+    assert weather.is_enabler  # the rain did not stop those who changed
     assert danger.significant
-    assert danger.is_barrier
+    assert danger.is_barrier  # the traffic held the others back
     # ERR is the plain relative risk of becoming a doer (prevalence = the 12 of 36 who did).
     assert weather.err == pytest.approx((10 / 14) / (2 / 22))
 
@@ -230,3 +232,26 @@ async def test_few_people_in_both_waves_is_said_and_no_change_is_called_signific
     assert "significant rise" not in text
     assert "Only 10 people answered both waves" in text
     assert "Only 3 became doers and 3 stayed non-doers" in text
+
+
+def test_the_cli_report_and_perceptions_waves_compare_the_waves(
+    planted: Planted, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no stray .env is read
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'waves.db'}")
+    monkeypatch.setenv("DIALOGS_DIR", str(planted.dialogs))
+    runner = CliRunner()
+    report = runner.invoke(cli, ["report", "cycling", "--format", "md", "-o", "-"])
+    assert report.exit_code == 0, report.output
+    assert "## Waves compared" in report.stdout
+    assert "| Non-doers | 12 (33%) | 24 (67%) | 36 | 4 |" in report.stdout
+    waves = runner.invoke(cli, ["waves", "cycling"])
+    assert waves.exit_code == 0, waves.output
+    assert waves.stdout.startswith("# Cycling to work: waves compared\n")
+
+    (planted.dialogs / WAVE2.name).unlink()  # wave 2's script taken away
+    report = runner.invoke(cli, ["report", "cycling", "--format", "md", "-o", "-"])
+    assert report.exit_code == 0, report.output
+    assert ("No script in the dialogs folder has the study id of cycling\\_wave2: that wave "
+            "is left out.") in report.stdout
+    assert "### Wave 1 → wave 2" not in report.stdout
