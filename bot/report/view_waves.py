@@ -146,7 +146,7 @@ def _caveats(wave: LaterWave, first: WaveShare) -> tuple[str, ...]:
                    "person or two moves these shares a lot, and a real change may not show as "
                    "significant.")  # fmt: skip
     gone = sum(wave.not_in_later.values())
-    if first.classified and gone:
+    if change.both and gone:
         out.append(f"{gone} of the {first.classified} doers and non-doers of wave 1 "
                    f"({_pct(gone, first.classified)}) did not complete wave {k}: if those who "
                    "answered again differ from those who did not, the change seen among them "

@@ -255,3 +255,17 @@ def test_the_cli_report_and_perceptions_waves_compare_the_waves(
     assert ("No script in the dialogs folder has the study id of cycling\\_wave2: that wave "
             "is left out.") in report.stdout
     assert "### Wave 1 → wave 2" not in report.stdout
+
+
+async def test_before_anyone_answers_wave_2_the_section_says_so(tmp_path: Path) -> None:
+    repository = await fresh_repository(tmp_path / "early.db")
+    try:
+        await write_study(repository, cycling(), WAVE_1)
+        comparison = await compare_waves(repository, cycling(), [load_script(WAVE2)])
+    finally:
+        await repository.close()
+    text = render_waves_markdown(comparison)
+    assert "| Wave 2 | cycling\\_wave2 | 0 | 0 | — | — |" in text
+    assert "Nobody who was a doer or non-doer in wave 1 has completed wave 2 yet." in text
+    assert "McNemar" not in text
+    assert "| Non-doers | 0 | 0 | 0 | 40 |" in text
