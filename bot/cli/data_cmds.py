@@ -114,22 +114,22 @@ def report(study: str, fmt: str, output: Path | None) -> None:
     from bot.report.render_html import render_html
     from bot.report.render_json import render_json
     from bot.report.render_md import render_markdown
-    from bot.report.waves import WaveComparison, load_waves
-    from bot.script import find_script
+    from bot.report.waves import Waves, load_waves
+    from bot.script import check_file
+    from bot.script.loader import script_paths
     from storage import Repository
 
     settings = load_settings()
     script = study_script(settings, study)
-    later = []
-    for wave in script.file.waves:
-        with contextlib.suppress(LookupError):  # the report says which wave has no script
-            later.append(find_script(settings.dialogs_dir, wave.study))
+    # Every script of the folder: its later waves, or the study it is a later wave of.
+    scripts = [found for path in script_paths([settings.dialogs_dir])
+               if (found := check_file(path)[0]) is not None]  # fmt: skip
 
-    async def work(repository: Repository) -> tuple[Summary, WaveComparison | None]:
+    async def work(repository: Repository) -> tuple[Summary, Waves | None]:
         await empty_hint(repository, settings, script.study_id)
         with progress("Reading answers and computing the report", None):
             return (await load_summary(repository, script),
-                    await load_waves(repository, script, later))
+                    await load_waves(repository, script, scripts))
 
     summary, waves = with_database(settings, work)
     from bot.report.dbc import render_dbc_csv, render_dbc_markdown

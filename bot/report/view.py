@@ -29,7 +29,7 @@ from bot.report.view_more import (
 )
 from bot.report.view_rows import QuoteView, RowView, row_view
 from bot.report.view_waves import WavesView, waves_view
-from bot.report.waves import WaveComparison
+from bot.report.waves import WaveComparison, WaveOf, Waves
 
 TOP_ROWS = 5  # the top lists stay short; every row is in the full table
 CHART_ROWS = 16
@@ -117,6 +117,7 @@ class ReportView:
     agreement: tuple[AgreementView, ...] = ()
     intercoder: tuple[AgreementView, ...] = ()  # a second coder against the coding in force
     waves: WavesView | None = None  # when the script declares follow-up waves
+    wave_of: str | None = None  # when the study is a later wave of another
 
 
 def quote_views(summary: Summary, quotes: Sequence[str]) -> tuple[QuoteView, ...]:
@@ -261,7 +262,7 @@ def _sections(waves: WavesView | None) -> tuple[tuple[str, str], ...]:
     return (*w.SECTIONS[:at], ("waves", "Waves compared"), *w.SECTIONS[at:])
 
 
-def build_view(summary: Summary, waves: WaveComparison | None = None) -> ReportView:
+def build_view(summary: Summary, waves: Waves | None = None) -> ReportView:
     """The view model of a summary, with its later waves compared when it has any."""
     h, m = summary.header, summary.method
     caveats = sample_caveats(summary)
@@ -274,7 +275,7 @@ def build_view(summary: Summary, waves: WaveComparison | None = None) -> ReportV
                          r.doers_pct or 0, r.nondoers_pct or 0, r.significant)
              for r in charted]  # fmt: skip
     tests = ", ".join(f"{w.TEST_NAMES.get(t, t)}: {n} rows" for t, n in m.tests.items()) or "none"
-    waves_shown = None if waves is None else waves_view(waves)
+    waves_shown = waves_view(waves) if isinstance(waves, WaveComparison) else None
     return ReportView(
         title=h.title,
         behaviour=h.behaviour,
@@ -315,4 +316,6 @@ def build_view(summary: Summary, waves: WaveComparison | None = None) -> ReportV
         agreement=agreement_views(summary, confidence.agreement if confidence else None),
         intercoder=agreement_views(summary, confidence.intercoder if confidence else None),
         waves=waves_shown,
+        wave_of=w.wave_of(waves.number, waves.title, waves.study_id)
+        if isinstance(waves, WaveOf) else None,
     )

@@ -81,6 +81,18 @@ class WaveComparison:
         return tuple(wave.change for wave in self.later)
 
 
+@dataclass(frozen=True)
+class WaveOf:
+    """A later wave's own study: the study it follows up, and its number there."""
+
+    number: int
+    study_id: str
+    title: str
+
+
+Waves = WaveComparison | WaveOf  # what a report says about waves, if anything
+
+
 async def latest_groups(repository: Repository, study_id: str) -> dict[str, str]:
     """Each person's group ("" if unclassified) in their latest completed interview of the study."""
     groups: dict[str, str] = {}
@@ -113,13 +125,24 @@ def later_scripts(first: Script, available: Iterable[Script]) -> tuple[list[Scri
     return found, [w.study for w in first.file.waves if w.study not in by_study]
 
 
-async def load_waves(repository: Repository, first: Script, available: Iterable[Script], *,
-                     lang: str | None = None) -> WaveComparison | None:
-    """The comparison for a study that declares waves, None for one that does not."""
-    if not first.file.waves:
-        return None
-    later, missing = later_scripts(first, available)
-    return await compare_waves(repository, first, later, lang=lang, missing=missing)
+def wave_of(script: Script, available: Iterable[Script]) -> WaveOf | None:
+    """The study that declares `script`'s study as one of its later waves, if any."""
+    for first in available:
+        for number, wave in enumerate(first.file.waves, start=2):
+            if wave.study == script.study_id:
+                lang = first.languages[0]
+                return WaveOf(number, first.study_id, first.text(first.file.study.title, lang))
+    return None
+
+
+async def load_waves(repository: Repository, script: Script, available: Iterable[Script], *,
+                     lang: str | None = None) -> Waves | None:
+    """For a study that declares waves, the comparison; for a later wave, whose wave it is."""
+    available = list(available)
+    if not script.file.waves:
+        return wave_of(script, available)
+    later, missing = later_scripts(script, available)
+    return await compare_waves(repository, script, later, lang=lang, missing=missing)
 
 
 async def compare_waves(repository: Repository, first: Script, later: Sequence[Script], *,

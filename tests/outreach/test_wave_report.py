@@ -269,3 +269,15 @@ async def test_before_anyone_answers_wave_2_the_section_says_so(tmp_path: Path) 
     assert "Nobody who was a doer or non-doer in wave 1 has completed wave 2 yet." in text
     assert "McNemar" not in text
     assert "| Non-doers | 0 | 0 | 0 | 40 |" in text
+
+
+async def test_a_later_waves_own_report_points_back_to_the_first(planted: Planted) -> None:
+    available = [planted.first, planted.second]
+    found = await load_waves(planted.repository, planted.second, available)
+    summary = await load_summary(planted.repository, planted.second, with_emerging=False)
+    said = "This study is wave 2 of “Cycling to work” (cycling): that study"
+    assert said in render_html(summary, found)
+    assert said in render_markdown(summary, found)
+    assert json.loads(render_json(summary, found))["wave_of"] == {"study_id": "cycling",
+                                                                  "wave": 2}
+    assert "Waves compared" not in render_html(summary, found)
