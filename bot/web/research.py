@@ -138,7 +138,8 @@ def _html(text: str, status: int = 200) -> web.Response:
 
 
 def _scripts(request: web.Request) -> list[Script]:
-    return [e.script for e in load_scripts(request.app[SETTINGS].dialogs_dir) if e.script]
+    return [e.script for e in load_scripts(request.app[SETTINGS].dialogs_dir)
+            if e.script is not None]
 
 
 def _script(request: web.Request) -> Script:
