@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from bot.analysis import analyse
 from bot.analysis.family import QuestionLabel
+from bot.analysis.records import InterviewRecord
 from bot.analysis.tabulate import DEFAULT_MIN_MENTIONS, Row
 from bot.analysis.waves import (
     DOER,
@@ -93,10 +94,14 @@ class WaveOf:
 Waves = WaveComparison | WaveOf  # what a report says about waves, if anything
 
 
-async def latest_groups(repository: Repository, study_id: str) -> dict[str, str]:
-    """Each person's group ("" if unclassified) in their latest completed interview of the study."""
+async def latest_groups(repository: Repository, study_id: str,
+                        kept: list[tuple[str, InterviewRecord]] | None = None) -> dict[str, str]:
+    """Each person's group ("" if unclassified) in their latest completed interview of the study;
+    every interview is also added to `kept`, if given, for a second look without a second read."""
     groups: dict[str, str] = {}
     async for interview in repository.stream_interviews(study_id=study_id):
+        if kept is not None:
+            kept.append((interview.pseudonym, interview_record(interview, "")))
         if interview.status == InterviewStatus.completed:
             # start order: the latest wins
             groups[interview.pseudonym] = interview.group.value if interview.group else ""
@@ -152,7 +157,9 @@ async def compare_waves(repository: Repository, first: Script, later: Sequence[S
     declared = [w.study for w in first.file.waves]
     numbers = [declared.index(s.study_id) + 2 if s.study_id in declared else n
                for n, s in enumerate(later, start=2)]  # fmt: skip
-    groups = [await latest_groups(repository, script.study_id) for script in (first, *later)]
+    first_interviews: list[tuple[str, InterviewRecord]] = []
+    groups = [await latest_groups(repository, first.study_id, first_interviews),
+              *[await latest_groups(repository, script.study_id) for script in later]]
     shares = (wave_share(1, first.study_id, groups[0]),
               *(wave_share(n, s.study_id, g) for n, s, g in zip(numbers, later, groups[1:],
                                                                  strict=True)))  # fmt: skip
@@ -165,24 +172,27 @@ async def compare_waves(repository: Repository, first: Script, later: Sequence[S
         wave = LaterWave(change, reach, gone)
         changers, stayers = changers_and_stayers(groups[0], found)
         if changers and stayers:
-            wave = await _changers_vs_stayers(repository, first, wave, changers, stayers, lang)
+            wave = await _changers_vs_stayers(repository, first, first_interviews, wave,
+                                              changers, stayers, lang)  # fmt: skip
         waves.append(wave)
     return WaveComparison(first.text(first.file.study.title, lang), shares, tuple(waves),
                           tuple(missing))  # fmt: skip
 
 
-async def _changers_vs_stayers(repository: Repository, script: Script, wave: LaterWave,
-                               changers: set[str], stayers: set[str], lang: str) -> LaterWave:
+async def _changers_vs_stayers(repository: Repository, script: Script,
+                               first_interviews: list[tuple[str, InterviewRecord]],
+                               wave: LaterWave, changers: set[str], stayers: set[str],
+                               lang: str) -> LaterWave:  # fmt: skip
     """Wave 1's tabulation with changers as "doers" and stayers as "non-doers"."""
     default = script.languages[0]
     interviews, languages = [], {}
-    async for stored in repository.stream_interviews(study_id=script.study_id):
-        record = interview_record(stored, default)
-        relabel = Group.doer if stored.pseudonym in changers else (
-            Group.non_doer if stored.pseudonym in stayers else None)
-        if stored.status != InterviewStatus.completed or relabel is None:
+    for pseudonym, record in first_interviews:
+        relabel = Group.doer if pseudonym in changers else (
+            Group.non_doer if pseudonym in stayers else None)
+        if record.status != InterviewStatus.completed:
             relabel = None  # not counted
-        interviews.append(replace(record, group=relabel))
+        record = replace(record, group=relabel, language=record.language or default)
+        interviews.append(record)
         languages[record.interview_id] = record.language
     answers = [answer_record(a, languages.get(a.interview_id, default))
                async for a in repository.stream_answers(study_id=script.study_id)]
