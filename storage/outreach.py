@@ -154,6 +154,13 @@ class OutreachQueries:
         row = await self._read(lambda conn: conn.execute(stmt).one_or_none())
         return None if row is None else _broadcast(row)
 
+    async def study_broadcasts(self, *, study_id: str) -> list[BroadcastRecord]:
+        """Every broadcast of the study (wave invitations too), the newest first."""
+        stmt = (select(BROADCAST).where(BROADCAST.c.study_id == study_id)
+                .order_by(BROADCAST.c.created_at.desc(), BROADCAST.c.id.desc()))
+        rows = await self._read(lambda conn: conn.execute(stmt).all())
+        return [_broadcast(row) for row in rows]
+
     async def enrol_recipients(
         self, *, broadcast_id: int, study_id: str, audience: Audience, segment: Segment,
         completed_before: datetime | None = None, not_in_study: str | None = None,

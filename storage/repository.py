@@ -334,6 +334,10 @@ class Repository(ABC):
         """The broadcast of this study with this name, if a run began it."""
 
     @abstractmethod
+    async def study_broadcasts(self, *, study_id: str) -> list[BroadcastRecord]:
+        """Every broadcast of the study (wave invitations too), the newest first."""
+
+    @abstractmethod
     async def enrol_recipients(
         self, *, broadcast_id: int, study_id: str, audience: Audience, segment: Segment,
         completed_before: datetime | None = None, not_in_study: str | None = None,

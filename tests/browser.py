@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright import async_api as playwright_api
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Headless, and nothing that reaches out to the network this machine does not have.
@@ -23,3 +24,10 @@ def require_chromium() -> None:
             "set REQUIRE_BROWSER=1 to fail instead",
             allow_module_level=True,
         )
+
+
+async def overflows(page: playwright_api.Page) -> bool:
+    """Whether the page is wider than the window (a phone would scroll sideways)."""
+    return bool(await page.evaluate(
+        "document.documentElement.scrollWidth > document.documentElement.clientWidth + 1"
+    ))  # fmt: skip

@@ -18,6 +18,7 @@ from bot.settings import load_settings
 
 if TYPE_CHECKING:
     from bot.outreach import BroadcastSummary, Plan
+    from bot.outreach.prepare import TextShare
 
 PROGRESS_EVERY = 10.0  # seconds between progress lines when standard error is not a terminal
 
@@ -37,15 +38,16 @@ def broadcast(study: str, message: Path, segments: tuple[str, ...], dry_run: boo
     """Send MESSAGE (a YAML file with the text per language) to everyone in STUDY who chose to
     hear what was done with the results. Paced to Telegram's limits; running it again resumes
     and never sends anyone the message twice."""
-    from bot.outreach import BroadcastChanged, Broadcaster, Plan
+    from bot.outreach import BroadcastChanged, Broadcaster
     from bot.outreach.message import MessageError, load_message, parse_segment
-    from storage import Audience, Repository
+    from bot.outreach.prepare import audience, prepare
+    from storage import Repository
 
     settings = load_settings()
     script = study_script(settings, study)
     try:
         parsed = load_message(message)
-        segment = parse_segment(segments, parsed.segment)
+        parsed = replace(parsed, segment=parse_segment(segments, parsed.segment))
     except MessageError as error:
         raise click.ClickException(str(error)) from None
     token = settings.telegram_bot_token
@@ -54,33 +56,15 @@ def broadcast(study: str, message: Path, segments: tuple[str, ...], dry_run: boo
             "TELEGRAM_BOT_TOKEN is not set, and a broadcast goes through Telegram. "
             "Set it in .env, or add --dry-run to see who would get what."
         )
-    languages = list(parsed.texts)
-    fallback = next((lang for lang in script.languages if lang in parsed.texts), languages[0])
 
     async def work(repository: Repository) -> BroadcastSummary | None:
-        plan = Plan(script.study_id, parsed.name, parsed.texts, fallback, Audience.RESULTS,
-                    segment, source=parsed.texts)
-        begun = await repository.find_broadcast(study_id=plan.study_id, name=plan.name)
-        if begun is not None and begun.sha256 == plan.sha256:
-            # Resuming: the words first sent, without working the figures out again.
-            plan = replace(plan, texts=begun.texts, fallback=begun.fallback)
-        elif begun is None:
-            # Imported only here: the analysis takes a moment to load, which a resumed run
-            # (after a crash, say) should not wait for.
-            from bot.outreach.figures import fill, study_figures
-
-            figures = (await study_figures(repository, script, languages) if parsed.figures
-                       else {lang: {} for lang in languages})
-            try:
-                texts = {lang: fill(text, figures[lang], where=f"{message}: text.{lang}")
-                         for lang, text in parsed.texts.items()}
-            except MessageError as error:
-                raise click.ClickException(str(error)) from None
-            plan = replace(plan, texts=texts)
+        try:
+            plan = (await prepare(repository, script, parsed,
+                                  where=lambda lang: f"{message}: text.{lang}")).plan
+        except (MessageError, BroadcastChanged) as error:
+            raise click.ClickException(str(error)) from None
         if dry_run:
-            counts = await repository.count_candidates(study_id=plan.study_id,
-                                                       audience=plan.audience, segment=segment)
-            _show_plan(plan, counts)
+            _show_plan(plan, await audience(repository, plan))
             return None
         assert token is not None
         from bot.telegram.broadcast import broadcast_bot, telegram_send
@@ -106,14 +90,13 @@ def broadcast(study: str, message: Path, segments: tuple[str, ...], dry_run: boo
         _show_summary(summary)
 
 
-def _show_plan(plan: Plan, counts: dict[str | None, int]) -> None:
-    total = sum(counts.values())
+def _show_plan(plan: Plan, shares: list[TextShare]) -> None:
+    total = sum(share.count for share in shares)
     say(f"Broadcast {plan.name!r} of {plan.study_id} would go to {plural(total, 'person', 'people')}"
         " who chose to hear about the results (nothing is sent in a dry run).")
-    for lang, count in sorted(counts.items(), key=lambda item: -item[1]):
-        used = lang if lang in plan.texts else plan.fallback
-        note = "" if used == lang else f" (no {lang or 'unknown'} text: they get {used})"
-        say(f"  {lang or '?'}: {plural(count, 'person', 'people')}{note}")
+    for share in shares:
+        note = "" if share.own else f" (no {share.language or 'unknown'} text: they get {share.gets})"
+        say(f"  {share.language or '?'}: {plural(share.count, 'person', 'people')}{note}")
     for lang, text in plan.texts.items():
         say(f"\n--- {lang} ---\n{text}")
 
@@ -136,16 +119,13 @@ def _progress() -> Callable[[int, int], None]:
 
 
 def _show_summary(summary: BroadcastSummary) -> None:
-    from storage import RecipientStatus
+    from bot.outreach.prepare import OUTCOMES, outcomes
 
-    parts = [f"{summary.count(RecipientStatus.SENT):,} sent",
-             f"{summary.count(RecipientStatus.BLOCKED):,} blocked the bot or left Telegram",
-             f"{summary.count(RecipientStatus.FAILED):,} failed",
-             f"{summary.in_doubt:,} in doubt (not resent)",
-             f"{summary.count(RecipientStatus.SKIPPED):,} withdrew before their turn"]
-    pending = summary.count(RecipientStatus.PENDING)
-    if pending:
-        parts.append(f"{pending:,} still to send (run the command again)")
+    counts = outcomes(summary.tally)
+    parts = [f"{counts[key]:,} {words}" for key, words in OUTCOMES
+             if key != "pending" or counts[key]]
+    if counts["pending"]:
+        parts[-1] += " (run the command again)"
     say(f"Broadcast {summary.name!r}: {plural(summary.total, 'recipient')}: " + ", ".join(parts)
         + ".")
     rate = summary.sent_now / summary.seconds if summary.seconds else 0.0

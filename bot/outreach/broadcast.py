@@ -51,6 +51,15 @@ class BroadcastChanged(ValueError):
     """A broadcast was resumed with other texts or another segment than it began with."""
 
 
+def changed(plan: Plan) -> BroadcastChanged:
+    """The refusal to send `plan` under a name begun with other texts (says what to do)."""
+    return BroadcastChanged(
+        f"The broadcast {plan.name!r} of {plan.study_id} was begun with other texts, figures "
+        "or segment. To send this version too, give it a new name; to finish the first one, "
+        "send it with the texts and segment it was begun with."
+    )
+
+
 @dataclass(frozen=True)
 class Plan:
     """What to send to whom: texts by language (figures already filled in) and the audience."""
@@ -137,11 +146,7 @@ class Broadcaster:
             fallback=plan.fallback, now=self._clock(),
         )
         if record.sha256 != plan.sha256:
-            raise BroadcastChanged(
-                f"The broadcast {plan.name!r} of {plan.study_id} was begun with other texts, "
-                "figures or segment. To send this version too, give it a new `name:` in the "
-                "message file; to finish the first one, run it with the file as it was."
-            )
+            raise changed(plan)
         # The words first sent, even if the figures in them moved since.
         return record, replace(plan, texts=record.texts, fallback=record.fallback)
 
@@ -157,14 +162,36 @@ class Broadcaster:
         began = time.perf_counter()
         record, first = await self.start(plan)
         plan = plan if current_texts else first
+
+        async def enrol() -> int:
+            return await self._repository.enrol_recipients(
+                broadcast_id=record.id, study_id=plan.study_id, audience=plan.audience,
+                segment=plan.segment, completed_before=completed_before,
+                not_in_study=not_in_study,
+            )
+
+        return await self._go(record, plan, progress, enrol, max_sends, began)
+
+    async def resume(self, record: BroadcastRecord, audience: Audience,
+                     progress: Progress | None = None) -> BroadcastSummary:
+        """Go on sending a broadcast begun earlier to the recipients it has, in its first words.
+
+        Nobody is enrolled (the segment it was begun with is not stored): this finishes what a
+        stopped or crashed run left pending. Sending its plan again also adds people who opted
+        in since.
+        """
+        plan = Plan(record.study_id, record.name, record.texts, record.fallback, audience)
+        return await self._go(record, plan, progress, None, None, time.perf_counter())
+
+    async def _go(self, record: BroadcastRecord, plan: Plan, progress: Progress | None,
+                  enrol: Callable[[], Awaitable[int]] | None, max_sends: int | None,
+                  began: float) -> BroadcastSummary:
+        """Release the claims of a run that died, enrol, then send to everyone pending."""
         repo = self._repository
         now = self._clock()
         await repo.release_stale_claims(broadcast_id=record.id,
                                         claimed_before=now - STALE_CLAIM, now=now)
-        enrolled = await repo.enrol_recipients(
-            broadcast_id=record.id, study_id=plan.study_id, audience=plan.audience,
-            segment=plan.segment, completed_before=completed_before, not_in_study=not_in_study,
-        )
+        enrolled = 0 if enrol is None else await enrol()
         tally = await repo.broadcast_tally(broadcast_id=record.id)
         total = sum(tally.values())
         counter = _Counter(total - tally.get(RecipientStatus.PENDING, 0), total, progress)

@@ -13,7 +13,7 @@ Texts may pipe study figures in {braces}; `FIGURES` lists them.
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from bot.vocabulary import Group
 from storage import Segment
 
 MAX_TEXT = 4096  # one Telegram message
+MAX_NAME = 100  # characters the database keeps of a broadcast's name
 FIGURES: Mapping[str, str] = {
     "respondents": "how many people completed the interview",
     "doers_share": "the share of them who do the behaviour (e.g. 38%)",
@@ -75,33 +76,39 @@ def load_message(path: Path) -> BroadcastMessage:
     if raw.get("version", 1) != 1:
         raise MessageError(f"{path}: `version` must be 1.")
     name = str(raw.get("name") or path.stem)
-    if len(name) > 100:
-        raise MessageError(f"{path}: `name` is longer than 100 characters.")
+    if len(name) > MAX_NAME:
+        raise MessageError(f"{path}: `name` is longer than {MAX_NAME} characters.")
     texts = raw.get("text")
     if not isinstance(texts, dict) or not texts:
         raise MessageError(f"{path}: `text` must map each language to its text, e.g.\n"
                            "text:\n  en: \"Thank you for taking part…\"")
-    checked: dict[str, str] = {}
-    for lang, text in texts.items():
-        where = f"{path}: text.{lang}"
-        if not isinstance(text, str) or not text.strip():
-            raise MessageError(f"{where} is empty.")
-        try:
-            names = placeholders(text)
-        except ValueError as error:
-            raise MessageError(f"{where}: {error}; write {{{{ and }}}} for literal braces.") from None
-        wrong = [n for n in names if n not in FIGURES]
-        if wrong:
-            raise MessageError(f"{where}: unknown figure {{{wrong[0]}}}; the figures are "
-                               f"{', '.join('{' + f + '}' for f in FIGURES)}.")
-        if len(text) > MAX_TEXT:
-            raise MessageError(f"{where} is {len(text)} characters; Telegram allows {MAX_TEXT}.")
-        checked[str(lang)] = text.strip()
+    checked = check_texts(texts, lambda lang: f"{path}: text.{lang}")
     segment = raw.get("segment") or {}
     if not isinstance(segment, dict):
         raise MessageError(f"{path}: `segment` must map group, language or source to a value.")
     return BroadcastMessage(name, checked, parse_segment(
         [f"{k}={v}" for k, v in segment.items()], Segment(), where=f"{path}: segment"))
+
+
+def check_texts(texts: Mapping[object, object], where: Callable[[str], str]) -> dict[str, str]:
+    """Each language's text, stripped; `MessageError` (naming `where(lang)`) for a bad one."""
+    checked: dict[str, str] = {}
+    for lang, text in texts.items():
+        here = where(str(lang))
+        if not isinstance(text, str) or not text.strip():
+            raise MessageError(f"{here} is empty.")
+        try:
+            names = placeholders(text)
+        except ValueError as error:
+            raise MessageError(f"{here}: {error}; write {{{{ and }}}} for literal braces.") from None
+        wrong = [n for n in names if n not in FIGURES]
+        if wrong:
+            raise MessageError(f"{here}: unknown figure {{{wrong[0]}}}; the figures are "
+                               f"{', '.join('{' + f + '}' for f in FIGURES)}.")
+        if len(text) > MAX_TEXT:
+            raise MessageError(f"{here} is {len(text)} characters; Telegram allows {MAX_TEXT}.")
+        checked[str(lang)] = text.strip()
+    return checked
 
 
 def parse_segment(items: Sequence[str], base: Segment, *, where: str = "--segment") -> Segment:

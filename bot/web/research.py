@@ -1,8 +1,7 @@
 """The researchers' web pages: studies and fieldwork, coding open answers, downloads.
 
-Saving is a same-origin JSON POST carrying a custom header: a form on another site can send
-neither, and a script on another site cannot add the header without a CORS preflight we never
-allow, so no CSRF token is needed.
+Saving is a same-origin JSON POST carrying a custom header (see `bot.web.research_base`).
+Writing to respondents has pages of its own (`bot.web.broadcast_pages`).
 """
 
 from __future__ import annotations
@@ -43,13 +42,17 @@ from bot.script import Script
 from bot.script.fieldwork import window_text
 from bot.settings import Settings
 from bot.web import guard
+from bot.web.broadcast_pages import add_broadcast_routes
+from bot.web.research_base import REPOSITORY, SAVE_HEADER, SETTINGS, page_json
+from bot.web.research_base import html_response as _html
+from bot.web.research_base import json_error as _error
+from bot.web.research_base import study_script as _script
 from bot.web.research_pages import (
     PAGE_SIZE,
     CodingView,
     QuestionCount,
     StudyRow,
     coding_page,
-    message_page,
     studies_page,
 )
 from bot.web.sandbox_chat import load_scripts
@@ -58,15 +61,13 @@ from storage import Repository, StudyCounts
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "static" / "research"
-SAVE_HEADER = "X-Perceptions-Save"  # the custom header that makes a POST same-origin only
 MAX_GROUP = 5000  # answers one save may code (a group of the same answer)
 MAX_KEYWORD = 200  # the database keeps a keyword in at most this many characters
 MAX_SHEET = 20 * 1024 * 1024  # bytes of a coding sheet uploaded on the page
 CODER_HEADER = "X-Perceptions-Coder"  # the second coder's name, percent-encoded
 SHOWN_PROBLEMS = 10
-
-SETTINGS: web.AppKey[Settings] = web.AppKey("research_settings", Settings)
-REPOSITORY: web.AppKey[Repository] = web.AppKey("research_repository", Repository)
+__all__ = ["REPOSITORY", "SAVE_HEADER", "SETTINGS", "ResearchError", "create_research_app",
+           "run_research"]
 
 
 class ResearchError(ValueError):
@@ -116,6 +117,7 @@ def create_research_app(settings: Settings, *, repository: Repository | None = N
     app.router.add_get("/study/{study}/report", _report)
     app.router.add_get("/study/{study}/dbc.csv", _dbc)
     app.router.add_get("/study/{study}/file/{fmt}", _analyst_file)
+    add_broadcast_routes(app, settings)
     return app
 
 
@@ -131,25 +133,6 @@ def _lifecycle(settings: Settings, given: Repository | None
                 await repository.close()
 
     return lifecycle
-
-
-def _html(text: str, status: int = 200) -> web.Response:
-    return web.Response(text=text, status=status, content_type="text/html", charset="utf-8")
-
-
-def _scripts(request: web.Request) -> list[Script]:
-    return [e.script for e in load_scripts(request.app[SETTINGS].dialogs_dir)
-            if e.script is not None]
-
-
-def _script(request: web.Request) -> Script:
-    study = request.match_info["study"]
-    for script in _scripts(request):
-        if script.study_id == study:
-            return script
-    raise web.HTTPNotFound(text=message_page(
-        "No such study", f"There is no valid script for study '{study}' in the dialogs folder."
-    ), content_type="text/html")
 
 
 async def _studies(request: web.Request) -> web.Response:
@@ -350,22 +333,13 @@ async def _second_coder(request: web.Request) -> web.Response:
 async def _signed_body(request: web.Request, refusal: str
                        ) -> tuple[dict[str, Any], str] | web.Response:
     """A change sent by the coding page: its JSON object and the coder's name, or the refusal."""
-    if request.headers.get(SAVE_HEADER) != "1" or request.content_type != "application/json":
-        return _error(refusal, 403)
-    try:
-        body = await request.json()
-    except ValueError:
-        return _error("The request body must be JSON.")
-    if not isinstance(body, dict):
-        return _error("The request body must be a JSON object.")
+    body = await page_json(request, refusal)
+    if isinstance(body, web.Response):
+        return body
     coder = str(body.get("coder") or "").strip()
     if not coder or len(coder) > MAX_CODER:
         return _error(f"Type your name in the Coder box first (up to {MAX_CODER} characters).")
     return body, coder
-
-
-def _error(text: str, status: int = 400) -> web.Response:
-    return web.json_response({"error": text}, status=status)
 
 
 async def _csv(request: web.Request, name: str, write: Callable[[io.StringIO], Any]) -> web.Response:
@@ -390,6 +364,11 @@ async def _export(request: web.Request) -> web.Response:
         raise web.HTTPNotFound(text=f"There is no {fmt} export.")
     return await _csv(request, f"{script.study_id}-{fmt}.csv",
                       lambda out: export_csv(request.app[REPOSITORY], script, fmt, out))
+
+
+def _scripts(request: web.Request) -> list[Script]:
+    return [e.script for e in load_scripts(request.app[SETTINGS].dialogs_dir)
+            if e.script is not None]
 
 
 async def _report(request: web.Request) -> web.Response:

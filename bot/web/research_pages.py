@@ -74,13 +74,14 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def _render(name: str, **values: Any) -> str:
+def render(name: str, **values: Any) -> str:
+    """A template of bot/web/templates with these values (autoescaped)."""
     return _environment().get_template(name).render(**values)
 
 
 def studies_page(rows: Iterable[StudyRow]) -> str:
     """Every script of the dialogs folder with its fieldwork against the quota."""
-    return _render("studies.html", title="Studies", script=False, rows=list(rows))
+    return render("studies.html", title="Studies", script=False, rows=list(rows))
 
 
 def question_label(script: Script, question: CompiledQuestion) -> str:
@@ -106,7 +107,7 @@ def coding_page(view: CodingView) -> str:
     flip = {**query, **({} if view.uncoded_only else {"uncoded": "1"})}
     pages = max(1, -(-view.matching // PAGE_SIZE))
     paging = {**query, **({"uncoded": "1"} if view.uncoded_only else {})}
-    return _render(
+    return render(
         "coding.html", script=True, title=f"Coding · {script.text(script.file.study.title, lang)}",
         view=view, study=study, base=base, downloads=downloads, themes=themes,
         labels={c.question.id: question_label(script, c.question) for c in view.counts},
@@ -150,4 +151,4 @@ def group_status(group: AnswerGroup, coded_at: Any) -> str:
 
 def message_page(title: str, text: str) -> str:
     """A page that says one thing (a study that does not exist, a broken script)."""
-    return _render("message.html", title=title, text=text, script=False)
+    return render("message.html", title=title, text=text, script=False)

@@ -18,7 +18,7 @@ from playwright import async_api as playwright_api
 from bot.review.coding_csv import write_coding_csv
 from bot.settings import Settings
 from bot.web.research import REPOSITORY, create_research_app
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, overflows, require_chromium
 from tests.coding.review_study import dialogs_with_study, review_script, store_review_study
 from tests.exports.recording import fresh_repository
 
@@ -51,13 +51,6 @@ async def second_coders_sheet(server: TestServer) -> bytes:
     out = io.StringIO(newline="")
     await write_coding_csv(server.app[REPOSITORY], review_script(), out)
     return out.getvalue().encode("utf-8")
-
-
-async def overflows(page: playwright_api.Page) -> bool:
-    """Whether the page is wider than the window (a phone would scroll sideways)."""
-    return bool(await page.evaluate(
-        "document.documentElement.scrollWidth > document.documentElement.clientWidth + 1"
-    ))  # fmt: skip
 
 
 @pytest.mark.parametrize("width", [1280, 390])

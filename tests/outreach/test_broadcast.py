@@ -99,7 +99,7 @@ async def test_a_second_run_sends_nothing_and_other_texts_are_refused(world: Wor
     assert again.sent_now == 0
     assert again.count(RecipientStatus.SENT) == 30
     changed = Plan(PLAN.study_id, PLAN.name, {"en": "Something else"}, "en")
-    with pytest.raises(BroadcastChanged, match="new `name:`"):
+    with pytest.raises(BroadcastChanged, match="give it a new name"):
         await world.broadcast(changed)
 
 
@@ -161,3 +161,29 @@ async def test_a_run_stopped_midway_gives_back_its_unsent_claims(world: World) -
     assert summary.in_doubt == 0
     for user_id in range(1, 31):
         assert len(world.delivered(user_id)) == 1
+
+
+async def test_resuming_a_stored_broadcast_finishes_its_recipients_in_the_first_words(
+    world: World,
+) -> None:
+    # The first run stops after 8 sends (as if the research server was restarted).
+    async with Bot("123:ABC", base_url=world.fake.base_url) as bot:
+        broadcaster = Broadcaster(world.repository, KEY, telegram_send(bot), rate=100.0)
+        await broadcaster.run(PLAN, max_sends=8)
+        # Meanwhile someone opts in: a resume finishes the recipients it has, no one else.
+        await world.repository.set_contact_consent(pseudonym=pseudonymise(41, KEY),
+                                                   results=True, follow_up=True, now=NOW)
+        record = await world.repository.find_broadcast(study_id="cycling", name=PLAN.name)
+        assert record is not None
+        seen: list[tuple[int, int]] = []
+
+        summary = await broadcaster.resume(record, PLAN.audience,
+                                           lambda done, total: seen.append((done, total)))
+
+    assert summary.count(RecipientStatus.SENT) == 30
+    assert summary.sent_now == 22
+    assert summary.enrolled == 0
+    assert seen[-1] == (32, 32)  # 30 sent and the two who blocked the bot
+    for user_id in range(1, 21):
+        assert world.delivered(user_id) == ["We built bike lanes."]
+    assert world.delivered(41) == []

@@ -186,3 +186,21 @@ async def test_claims_given_back_by_a_stopping_run_are_sent_by_the_next(
     again = await repo.claim_recipients(broadcast_id=broadcast.id, audience=Audience.RESULTS,
                                         limit=2, now=now)
     assert [c.pseudonym for c in again] == ["b"]
+
+
+async def test_a_study_lists_its_broadcasts_newest_first_and_no_other_studys(
+    repo: Repository, now: datetime
+) -> None:
+    await respondent(repo, "a", now)
+    await respondent(repo, "b", now, study="t")
+    first = await repo.open_broadcast(study_id="s", name="december", sha256="x", **MESSAGE,
+                                      now=now)
+    later = await repo.open_broadcast(study_id="s", name="wave:s2", sha256="y", **MESSAGE,
+                                      now=now + timedelta(days=1))
+    await repo.open_broadcast(study_id="t", name="december", sha256="z", **MESSAGE, now=now)
+
+    listed = await repo.study_broadcasts(study_id="s")
+
+    assert [(b.id, b.name) for b in listed] == [(later.id, "wave:s2"), (first.id, "december")]
+    assert listed[1].texts == MESSAGE["texts"]
+    assert await repo.study_broadcasts(study_id="nobody") == []
