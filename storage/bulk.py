@@ -66,7 +66,8 @@ def write_interviews(
         batch_ids = list(conn.execute(stmt, values).scalars())
         answers = [
             {"interview_id": interview_id, "question_id": a.question_id, "probe": a.probe,
-             "raw_text": a.raw_text, "value": a.value, "answered_at": finished, "update_id": None}
+             "raw_text": a.raw_text, "value": a.value, "answered_at": finished, "update_id": None,
+             "probe_asked": a.asked}
             for item, interview_id in zip(batch, batch_ids, strict=True)
             for finished in (item.completed_at or item.started_at,)
             for a in item.answers
@@ -86,8 +87,8 @@ _SQLITE_INTERVIEW = (
     " VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, NULL, ?)"
 )
 _SQLITE_ANSWER = (
-    "INSERT INTO answer (interview_id, question_id, probe, raw_text, value, answered_at, update_id)"
-    " VALUES (?, ?, ?, ?, ?, ?, NULL)"
+    "INSERT INTO answer (interview_id, question_id, probe, raw_text, value, answered_at, update_id,"
+    " probe_asked) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)"
 )
 
 
@@ -124,8 +125,8 @@ def _write_sqlite(
                          state_json(item.state), InterviewStatus(item.status).value,
                          None if item.group is None else Group(item.group).value, item.source,
                          item.language, started, finished, completed, item.own_id))
-            answers += [(next_id, a.question_id, a.probe, a.raw_text, as_json(a.value), finished)
-                        for a in item.answers]
+            answers += [(next_id, a.question_id, a.probe, a.raw_text, as_json(a.value), finished,
+                         a.asked) for a in item.answers]
             ids.append(next_id)
             next_id += 1
         cursor.executemany(_SQLITE_INTERVIEW, rows)

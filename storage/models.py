@@ -159,6 +159,9 @@ class Answer(StorageModel, table=True):
     value: Any = _json()
     answered_at: datetime = _when(nullable=False)
     update_id: int | None = Field(default=None, sa_column=Column(BigInteger(), nullable=True))
+    # The key of the probe wording a follow-up (probe 1..) answers; None for the main answer and
+    # for probes recorded before it was kept.
+    probe_asked: str | None = None
 
 
 class AppliedUpdate(StorageModel, table=True):

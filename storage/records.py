@@ -35,12 +35,14 @@ KEEP = Keep.KEEP
 
 @dataclass(frozen=True, slots=True)
 class AnswerRecord:
-    """An answer to record: probe 0 is the main answer, 1.. are probe follow-ups."""
+    """An answer to record: probe 0 is the main answer, 1.. are probe follow-ups; `asked` is the
+    key of the probe wording a follow-up replies to (None when not known)."""
 
     question_id: str
     value: AnswerValue
     raw_text: str | None = None
     probe: int = 0
+    asked: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,21 +110,23 @@ class StoredAnswer:
     raw_text: str | None
     value: AnswerValue
     answered_at: datetime
+    asked: str | None = None  # a follow-up's probe wording key; None if not known (older rows)
 
 
 # `StoredAnswer`'s fields in order as a plain tuple, for bulk readers such as the CSV export:
-# (id, interview_id, pseudonym, group, status, question_id, probe, raw_text, value, answered_at).
+# (id, interview_id, pseudonym, group, status, question_id, probe, raw_text, value, answered_at,
+# asked).
 # Group and status are their stored text; answered_at is ISO 8601 text in UTC with microseconds,
 # e.g. "2024-05-01T09:30:00.000000+00:00". Building a dataclass (or even a NamedTuple), two
 # enums and a datetime per answer cost more than the export's whole formatting.
-AnswerRow = tuple[int, int, str, str | None, str, str, int, str | None, AnswerValue, str]
+AnswerRow = tuple[int, int, str, str | None, str, str, int, str | None, AnswerValue, str, str | None]
 
 # An answer as the long CSV export needs it, shaped by the database so that the export touches
-# each value once: (interview_id, question_id, probe, raw_text, value, answered_at). `value` is
+# each value once: (interview_id, question_id, probe, raw_text, value, answered_at, asked). `value` is
 # the stored JSON text ("null" for no value; a JSON number may come as the number), or None
 # when it is raw_text itself as a JSON string (most open answers). answered_at is UTC text in
-# the form "2024-05-01 09:30:00.000000".
-LongAnswerRow = tuple[int, str, int, str | None, str | int | float | None, str]
+# the form "2024-05-01 09:30:00.000000"; asked is the probe wording key of a follow-up, or None.
+LongAnswerRow = tuple[int, str, int, str | None, str | int | float | None, str, str | None]
 
 # Answers for the long export with the interviews they belong to: interview id → (pseudonym,
 # group, status) as stored text, for at least every interview the answers mention.

@@ -85,7 +85,7 @@ def interview(row: Any) -> InterviewRecord:
 STORED_ANSWER_COLUMNS = (
     ANSWER.c.id, ANSWER.c.interview_id, INTERVIEW.c.pseudonym, INTERVIEW.c.group,
     INTERVIEW.c.status, ANSWER.c.question_id, ANSWER.c.probe, ANSWER.c.raw_text,
-    ANSWER.c.value, ANSWER.c.answered_at,
+    ANSWER.c.value, ANSWER.c.answered_at, ANSWER.c.probe_asked,
 )
 
 
@@ -95,7 +95,7 @@ def stored_answer(row: Any) -> StoredAnswer:
         id=row.id, interview_id=row.interview_id, pseudonym=row.pseudonym,
         group=group_or_none(row.group), status=InterviewStatus(row.status),
         question_id=row.question_id, probe=row.probe, raw_text=row.raw_text, value=row.value,
-        answered_at=row.answered_at,
+        answered_at=row.answered_at, asked=row.probe_asked,
     )
 
 
@@ -104,7 +104,7 @@ def plain_answer(row: Any) -> AnswerRow:
     return (
         row.id, row.interview_id, row.pseudonym, row.group, row.status, row.question_id,
         row.probe, row.raw_text, row.value,
-        row.answered_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        row.answered_at.astimezone(UTC).isoformat(timespec="microseconds"), row.probe_asked,
     )
 
 
@@ -120,4 +120,5 @@ def answer_row(
         "value": answer.value,
         "answered_at": now,
         "update_id": update_id,
+        "probe_asked": answer.asked,
     }

@@ -66,6 +66,7 @@ class AdvanceStatements:
                 "value": upsert.excluded.value,
                 "answered_at": upsert.excluded.answered_at,
                 "update_id": upsert.excluded.update_id,
+                "probe_asked": upsert.excluded.probe_asked,
             },
         )
         # Their coding overrides go by the foreign key's ON DELETE CASCADE, one statement less

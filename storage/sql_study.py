@@ -251,8 +251,8 @@ def _long_batch(plain: list[AnswerRow]) -> LongAnswerBatch:
     """Plain rows (values decoded) as the long export's rows, for backends without a fast path."""
     interviews = {r[1]: (r[2], r[3], r[4]) for r in plain}
     return interviews, [
-        (iid, qid, probe, raw, _json_or_same(value, raw), f"{at[:10]} {at[11:26]}")
-        for _, iid, _, _, _, qid, probe, raw, value, at in plain
+        (iid, qid, probe, raw, _json_or_same(value, raw), f"{at[:10]} {at[11:26]}", asked)
+        for _, iid, _, _, _, qid, probe, raw, value, at, asked in plain
     ]
 
 
@@ -269,7 +269,7 @@ def _answers(study_id: str, *, with_interview: bool = True) -> Select[Any]:
     """The study's answers (with their interview's fields), by interview then recording order."""
     columns = STORED_ANSWER_COLUMNS if with_interview else (
         ANSWER.c.id, ANSWER.c.interview_id, ANSWER.c.question_id, ANSWER.c.probe,
-        ANSWER.c.raw_text, ANSWER.c.value, ANSWER.c.answered_at,
+        ANSWER.c.raw_text, ANSWER.c.value, ANSWER.c.answered_at, ANSWER.c.probe_asked,
     )
     return (
         select(*columns)

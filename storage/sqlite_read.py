@@ -56,7 +56,8 @@ SELECT a.interview_id, a.question_id, a.probe, a.raw_text,
         WHEN a.raw_text IS NOT NULL AND a.value = json_quote(a.raw_text) THEN NULL
         ELSE a.value END,
     CASE WHEN a.answered_at GLOB '????-??-?? ??:??:??.[0-9][0-9][0-9][0-9][0-9][0-9]'
-        THEN a.answered_at ELSE stored_utc(a.answered_at) END
+        THEN a.answered_at ELSE stored_utc(a.answered_at) END,
+    a.probe_asked
 FROM answer AS a JOIN interview AS i ON i.id = a.interview_id
 WHERE i.study_id = ?
 ORDER BY i.id, a.id
@@ -108,7 +109,8 @@ SELECT id, pseudonym, "group", status FROM interview WHERE study_id = ? ORDER BY
 def answer_rows(
     batch: Sequence[tuple[Any, ...]], interviews: dict[int, tuple[Any, ...]]
 ) -> list[AnswerRow]:
-    """Raw answers (id, interview_id, question_id, probe, raw_text, value as JSON, answered_at)
+    """Raw answers (id, interview_id, question_id, probe, raw_text, value as JSON, answered_at,
+    probe_asked)
     joined with their interview's (id, pseudonym, group, status) as `AnswerRow`s."""
     # One json.loads for the batch instead of one per row. The column's NUMERIC affinity turns
     # JSON numbers into SQLite numbers, which need no decoding; SQL NULL reads as None.
@@ -117,7 +119,7 @@ def answer_rows(
     return [
         (
             r[0], r[1], i[1], i[2], i[3], r[2], r[3], r[4],
-            value if r[5].__class__ is str else r[5], iso_utc(r[6]),
+            value if r[5].__class__ is str else r[5], iso_utc(r[6]), r[7],
         )
         for r, value in zip(batch, values, strict=True)
         for i in [interviews[r[1]]]

@@ -218,7 +218,8 @@ def test_a_short_answer_is_probed_once_and_both_are_recorded(mini: Script) -> No
     assert interview.state.current == "stage"
     assert interview.recorded[-2:] == [
         AnswerEvent("easier", 0, "lanes", "lanes"),
-        AnswerEvent("easier", 1, "short", "short"),
+        # The probe's answer names the wording it replies to, for the exports.
+        AnswerEvent("easier", 1, "short", "short", asked="dig.perceived_self_efficacy"),
     ]
 
 

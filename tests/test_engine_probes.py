@@ -95,7 +95,8 @@ def test_each_determinant_has_its_own_probe_in_each_language(topic: str, languag
     assert interview.state.current == "q2"
     assert interview.recorded == [
         AnswerEvent("q", 0, "ok", "ok"),
-        AnswerEvent("q", 1, "the answer to the probe", "the answer to the probe"),
+        AnswerEvent("q", 1, "the answer to the probe", "the answer to the probe",
+                    asked=f"dig.{topic}"),
     ]
 
 

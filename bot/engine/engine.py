@@ -248,7 +248,8 @@ def _probe_answer(
     text = raw.strip()
     if not text:
         return Turn(state=state, messages=(_probe_message(script, question, state),))
-    event = AnswerEvent(question.id, state.probes, text, text)
+    asked = state.probed[-1] if state.probed else None
+    event = AnswerEvent(question.id, state.probes, text, text, asked)
     # After "What else?" the question is done; after a follow-up, maybe one more.
     asked_else = _is_what_else(question, state.probed[-1:])
     follow_up = None if asked_else else _follow_up(script, state, question, text, state.probes)

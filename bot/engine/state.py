@@ -134,12 +134,17 @@ class Message:
 
 @dataclass(frozen=True)
 class AnswerEvent:
-    """An answer to record: probe 0 is the answer itself, 1.. are probe follow-ups."""
+    """An answer to record: probe 0 is the answer itself, 1.. are probe follow-ups.
+
+    `asked` is the key of the probe wording a follow-up answers (None for the answer itself, and
+    for a probe of an interview stored before probes were named).
+    """
 
     question_id: str
     probe: int
     raw: str
     value: Value
+    asked: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """What each header cell of an imported CSV means: our wide layout, KoboToolbox's or ODK's.
 
-Recognised, in this order: our own metadata and answer columns (`q`, `q__option`, `q__probe1`);
+Recognised, in this order: our own metadata and answer columns (`q`, `q__option`, `q__probe1`,
+and `q__probe1_asked`, which the replay works out again);
 the metadata other tools add (`start`, `end`, `_uuid`, `_submission_time`… used; `today`,
 `deviceid`, `_id`, `_index`, `__version__`, `_tags`… ignored); questions by XML name or by label in
 any of the script's languages, behind group paths (`group_ab12/q1`, ODK Central's `grp-q1`); and
@@ -136,6 +137,8 @@ def read_header(
             layout.ignored.append(name or f"(column {index + 1} without a name)")
         elif name in METADATA:
             layout.add_meta(name, index)
+        elif name in ours and ours[name].asked:
+            continue  # what the bot asked, ours like the metadata: the replay asks it again
         elif name in ours:
             wide = ours[name]
             layout.answers.append(Column(index, name, wide.question, wide.option, wide.probe))

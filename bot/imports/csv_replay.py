@@ -80,7 +80,8 @@ def replay(row: CsvRow, script: Script, now: datetime
     if state.status.open:
         state = replace(state, status=InterviewStatus.abandoned)
     status = state.status
-    answers = [AnswerRecord(e.question_id, e.value, e.raw, e.probe) for e in events.values()]
+    answers = [AnswerRecord(e.question_id, e.value, e.raw, e.probe, e.asked)
+               for e in events.values()]
     for (question_id, probe), text in sorted(row.probes.items()):
         if (question_id, 0) in events and (question_id, probe) not in events:
             # Collected on paper though the bot would not have probed: still the respondent's words.

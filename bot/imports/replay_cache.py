@@ -20,11 +20,13 @@ from collections.abc import Callable, Hashable
 from datetime import datetime
 from typing import Any
 
-from bot.engine.engine import _needs_probe
+from bot.engine import State
+from bot.engine.engine import _fresh, _needs_probe
 from bot.imports.csv_import import CsvRow
-from bot.script import CompiledQuestion, QuestionType, Script
+from bot.script import CompiledQuestion, ProbeWording, QuestionType, Script
 from bot.script.expr import Condition
 from bot.script.normalize import words
+from bot.vocabulary import InterviewStatus
 from storage import AnswerRecord, ImportedInterview
 
 log = logging.getLogger(__name__)
@@ -38,6 +40,8 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 Replay = Callable[[CsvRow], tuple[ImportedInterview, list[tuple[str, int]]]]
+# (question id, probe) → the key of the probe wording the engine asks there.
+Asked = dict[tuple[str, int], str]
 
 
 def _conditions(script: Script) -> list[Condition]:
@@ -99,6 +103,8 @@ class RouteCache:
         self.kinds = {q.id: q.type for q in script.questions}
         self.route_questions = [(q.id, self.signatures.get(q.id)) for q in self.asked]
         self._enough: dict[tuple[str, str], int] = {}
+        # (question, dig or what_else, language, probes heard) → the wording the engine picks.
+        self._wordings: dict[tuple[str, bool, str, tuple[str, ...]], str | None] = {}
 
     def __call__(self, row: CsvRow) -> tuple[ImportedInterview, list[tuple[str, int]]]:
         """The interview for this row, and the (question, probe) pairs the replay recorded."""
@@ -133,11 +139,13 @@ class RouteCache:
         return tuple(parts)
 
     def _probes(self, row: CsvRow, interview: ImportedInterview
-                ) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
-        """The probes the engine asks this row (each one a step), and the probe answers it records,
-        following the main answers the route recorded."""
-        asked: list[tuple[str, int]] = []
+                ) -> tuple[Asked, list[tuple[str, int]]]:
+        """The probes the engine asks this row (each one a step, with its wording), and the probe
+        answers it records, following the main answers the route recorded."""
+        asked: Asked = {}
         recorded: list[tuple[str, int]] = []
+        probed: tuple[str, ...] = ()  # as the engine's state keeps them: never the same twice
+        lang = self.script.language(row.language)
         for record in interview.answers:
             if record.probe or record.value is None:
                 continue
@@ -152,13 +160,30 @@ class RouteCache:
                     asked_else = True  # "What else?" after a full answer, then the next question
                 else:
                     break
+                key = self._wording(question.id, asked_else, lang, probed,
+                                    rule.what_else if asked_else else rule.dig)
+                if key is None:
+                    break  # every wording heard already: the engine moves on
+                probed = (*probed, key)
                 probe += 1
-                asked.append((question.id, probe))
+                asked[(question.id, probe)] = key
                 said = row.probes.get((question.id, probe), "")
                 if not said:
                     break  # skipped: the answer already given stays
                 recorded.append((question.id, probe))
         return asked, recorded
+
+    def _wording(self, question_id: str, what_else: bool, lang: str, probed: tuple[str, ...],
+                 wordings: tuple[ProbeWording, ...]) -> str | None:
+        """The engine's choice of wording, remembered: rows of a route hear the same probes."""
+        key = (question_id, what_else, lang, probed)
+        if key in self._wordings:
+            return self._wordings[key]
+        state = State(InterviewStatus.active, lang, probed=probed)
+        found = self._wordings[key] = _fresh(self.script, wordings, state)
+        if len(self._wordings) > ROUTES_KEPT:
+            self._wordings.clear()
+        return found
 
     def _needs_probe(self, question: CompiledQuestion, said: str, lang: str) -> bool:
         """The engine's decision, skipped for answers clearly too long to be short or vague.
@@ -200,7 +225,7 @@ class RouteCache:
             events.append((record.question_id, 0))
             for qid, probe in by_question.get(record.question_id, []):
                 text = row.probes[(qid, probe)]  # cells come stripped, as the engine keeps them
-                ordered.append(AnswerRecord(qid, text, text, probe))
+                ordered.append(AnswerRecord(qid, text, text, probe, asked[(qid, probe)]))
                 events.append((qid, probe))
         for (qid, probe), text in sorted(row.probes.items()):
             if (qid, 0) in events and (qid, probe) not in events:

@@ -522,7 +522,7 @@ class InterviewService:
         applied = await self.repository.advance(
             interview_id=record.id, expected_step=record.step, new_state=new_state,
             status=stored, group=group, now=now,
-            answers=[AnswerRecord(a.question_id, a.value, a.raw or None, a.probe)
+            answers=[AnswerRecord(a.question_id, a.value, a.raw or None, a.probe, a.asked)
                      for a in turn.answers],
             update_id=update_id, clear_answers=turn.cleared, withdrawn=turn.withdrawn,
             quota=quota,

@@ -17,6 +17,7 @@ from typing import Any
 from bot.report.csv_cells import METADATA, WideColumn, unsafe_text, wide_columns
 from bot.report.exports import Progress, interview_versions, interviews_with_answers, wide_cells
 from bot.report.missing import MISSING_CODES, MISSING_LABELS
+from bot.report.probes_asked import ProbesAsked
 from bot.script import QuestionType, Script
 from storage import InterviewRecord, Repository
 
@@ -78,7 +79,10 @@ def variables(script: Script) -> list[Variable]:
         text = script.pipe(script.text(question.spec.text, lang), lang, {})
         short = script.text(question.spec.short, lang) if question.spec.short else ""
         label = short or text
-        if column.probe:
+        if column.asked:
+            out.append(Variable(column.name, f"{label} (follow-up {column.probe}: what the bot "
+                                "asked)", "text"))  # fmt: skip
+        elif column.probe:
             out.append(Variable(column.name, f"{label} (follow-up {column.probe})", "text"))
         elif column.option is not None:
             option = next(o for o in question.options if o.value == column.option)
@@ -111,9 +115,11 @@ async def analyst_rows(
     found = variables(script)
     columns = wide_columns(script)
     versions = await interview_versions(repository, script.study_id)
+    probes = ProbesAsked(script)
     rows: list[list[Cell]] = []
     async for interview, answers in interviews_with_answers(repository, script.study_id):
-        cells = wide_cells(script, columns, interview.status.value, answers, labels)
+        cells = wide_cells(script, columns, interview.status.value, answers, labels,
+                           language=interview.language, probes=probes)
         row = _meta(interview, versions.get(interview.id, ""))
         for variable, value in zip(found[len(METADATA):], cells, strict=True):
             # The CSV cells guard against formulas with a ' that a typed file does not need.

@@ -20,6 +20,7 @@ from bot.script import CompiledQuestion, QuestionType, Script
 
 RISKY_FIRST = frozenset("=+-@\t\r\0")
 SEPARATOR = "__"  # between a question id and an option value or `probe<n>` in wide columns
+ASKED = "_asked"  # after `q__probe<n>`: the column of what the bot asked for that probe
 LIST_JOIN = "; "  # several picks in one cell (long format)
 
 METADATA = (
@@ -126,17 +127,19 @@ def csv_field(text: str) -> str:
 
 @dataclass(frozen=True)
 class WideColumn:
-    """One answer column of the wide layout: a question, one of its options, or one of its probes."""
+    """One answer column of the wide layout: a question, one of its options, one of its probes,
+    or (`asked`) what the bot asked for that probe."""
 
     name: str
     question: CompiledQuestion
     option: str | None = None
     probe: int = 0
+    asked: bool = False
 
 
 def wide_columns(script: Script) -> list[WideColumn]:
     """Answer columns in script order: `q`, or `q__<value>` per option of a multiple choice, then
-    `q__probe1`… for questions that probe."""
+    `q__probe1`, `q__probe1_asked`… for questions that probe."""
     columns: list[WideColumn] = []
     for question in script.questions:
         if question.type == QuestionType.info:
@@ -149,10 +152,10 @@ def wide_columns(script: Script) -> list[WideColumn]:
         else:
             columns.append(WideColumn(question.id, question))
         if question.probe is not None:
-            columns += [
-                WideColumn(f"{question.id}{SEPARATOR}probe{n}", question, probe=n)
-                for n in range(1, question.probe.columns + 1)
-            ]
+            for n in range(1, question.probe.columns + 1):
+                name = f"{question.id}{SEPARATOR}probe{n}"
+                columns += [WideColumn(name, question, probe=n),
+                            WideColumn(f"{name}{ASKED}", question, probe=n, asked=True)]
     return columns
 
 

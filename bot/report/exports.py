@@ -27,6 +27,7 @@ from bot.report.csv_cells import (
     wide_columns,
 )
 from bot.report.missing import MISSING_CODES, AnswerStatus, missing_code, question_statuses
+from bot.report.probes_asked import ProbesAsked
 from bot.script import QuestionType, Script
 from storage import InterviewRecord, Repository, StoredAnswer
 
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 
 LONG_HEADER = (
     "respondent", "interview", "status", "group", "question", "probe", "raw", "value",
-    "answered_at", "script_version", "own_id",
+    "answered_at", "script_version", "own_id", "probe_kind", "probe_key", "probe_asked",
 )
 CODED_METADATA = (
     "respondent", "interview", "status", "group", "language", "script_version", "own_id",
@@ -93,20 +94,24 @@ async def _long(
     # and what repeats (an interview's cells, a question's cell, a choice's cell) is worked out
     # once. `tests/exports` holds it to `csv.writer`'s exact output.
     out.write(_csv_line(LONG_HEADER))
-    versions = await interview_versions(repository, script.study_id)
+    versions, languages = await interview_versions_languages(repository, script.study_id)
     own_ids = await interview_own_ids(repository, script.study_id)
     # Question id → (its cell, how to write its values).
     questions = {q.id: (csv_field(q.id), answer_cell(script, q, labels)) for q in script.questions}
     choices: dict[tuple[object, ...], str] = {}
-    rows, interview, start, end = 0, -1, "", ""
+    # (question, probe key, language) → the probe's three cells, each worked out once.
+    asked_cells: dict[tuple[str, str | None, str | None], str] = {}
+    probes = ProbesAsked(script)
+    rows, interview, start, end, lang = 0, -1, "", "", None
     async for interviews, batch in repository.stream_long_batches(study_id=script.study_id):
         lines = []
-        for iid, qid, probe, raw, value, at in batch:
+        for iid, qid, probe, raw, value, at, asked in batch:
             if iid != interview:
                 interview = iid
                 pseudonym, group, status = interviews[iid]
                 start = f"{csv_field(pseudonym)},{iid},{csv_field(status)},{csv_field(group or '')},"
-                end = f",{versions.get(iid, '')},{safe_field(own_ids.get(iid, ''))}\r\n"
+                end = f",{versions.get(iid, '')},{safe_field(own_ids.get(iid, ''))}"
+                lang = languages.get(iid)
                 tick(1)
             known = questions.get(qid)
             if known is None:  # answered on an older version of the script
@@ -119,8 +124,17 @@ async def _long(
                 value_cell = SKIPPED_CELL  # stored without a value: the respondent skipped it
             else:
                 value_cell = _value_cell(choices, qid, form, raw, value)
+            if probe:
+                probe_cells = asked_cells.get((qid, asked, lang))
+                if probe_cells is None:
+                    found = probes.asked(qid, asked, lang)
+                    probe_cells = asked_cells[(qid, asked, lang)] = (
+                        f",{found.kind},{safe_field(found.key)},{safe_field(found.text)}\r\n"
+                    )
+            else:
+                probe_cells = ",,,\r\n"
             # answered_at is "YYYY-MM-DD HH:MM:SS.ffffff" in UTC; the export shows the second.
-            lines.append(f"{start}{question},{probe},{raw_cell},{value_cell},{at[:10]}T{at[11:19]}+00:00{end}")
+            lines.append(f"{start}{question},{probe},{raw_cell},{value_cell},{at[:10]}T{at[11:19]}+00:00{end}{probe_cells}")
         out.write("".join(lines))
         rows += len(lines)
     return rows
@@ -131,9 +145,10 @@ async def _long_with(
 ) -> int:
     """The long export through `csv.writer`, for a delimiter other than a comma."""
     writer.writerow(LONG_HEADER)
-    versions = await interview_versions(repository, script.study_id)
+    versions, languages = await interview_versions_languages(repository, script.study_id)
     own_ids = await interview_own_ids(repository, script.study_id)
     forms = {q.id: answer_cell(script, q, labels) for q in script.questions}
+    probes = ProbesAsked(script)
     rows, interview = 0, -1
     async for answer in repository.stream_answers(study_id=script.study_id):
         if answer.interview_id != interview:
@@ -141,11 +156,13 @@ async def _long_with(
             tick(1)
         form = forms.get(answer.question_id, plain_answer)
         value = SKIPPED_CELL if answer.value is None and answer.probe == 0 else form(answer.value)
+        asked = probes.asked(answer.question_id, answer.asked, languages.get(answer.interview_id))
         writer.writerow([
             cell(answer.pseudonym), answer.interview_id, answer.status.value,
             answer.group.value if answer.group else "", cell(answer.question_id), answer.probe,
             cell(answer.raw_text), value, timestamp(answer.answered_at),
             versions.get(answer.interview_id, ""), cell(own_ids.get(answer.interview_id)),
+            asked.kind, cell(asked.key), cell(asked.text),
         ])  # fmt: skip
         rows += 1
     return rows
@@ -162,8 +179,16 @@ async def interview_own_ids(repository: Repository, study_id: str) -> dict[int, 
 
 async def interview_versions(repository: Repository, study_id: str) -> dict[int, str]:
     """Each interview's script version, as the short hash the report shows."""
+    return (await interview_versions_languages(repository, study_id))[0]
+
+
+async def interview_versions_languages(
+    repository: Repository, study_id: str
+) -> tuple[dict[int, str], dict[int, str | None]]:
+    """Each interview's script version (as the short hash the report shows) and language."""
     hashes: dict[int, str] = {}
     out: dict[int, str] = {}
+    languages: dict[int, str | None] = {}
     async for headers in repository.stream_interview_headers(study_id=study_id):
         for header in headers:
             known = hashes.get(header.script_version_id)
@@ -173,7 +198,8 @@ async def interview_versions(repository: Repository, study_id: str) -> dict[int,
                     record.sha256[:SHORT_HASH] if record else ""
                 )
             out[header.id] = known
-    return out
+            languages[header.id] = header.language
+    return out, languages
 
 
 # Choice cells remembered per export: enough for every option and pick a study has, a bound
@@ -250,10 +276,12 @@ async def _wide(
     columns = wide_columns(script)
     writer.writerow([*METADATA, *(c.name for c in columns)])
     versions = await interview_versions(repository, script.study_id)
+    probes = ProbesAsked(script)
     rows = 0
     async for interview, answers in interviews_with_answers(repository, script.study_id):
         row = _metadata(interview, versions.get(interview.id, ""))
-        row += wide_cells(script, columns, interview.status.value, answers, labels)
+        row += wide_cells(script, columns, interview.status.value, answers, labels,
+                          language=interview.language, probes=probes)
         writer.writerow(row)
         rows += 1
         tick(1)
@@ -262,10 +290,16 @@ async def _wide(
 
 def wide_cells(
     script: Script, columns: Sequence[WideColumn], status: str, answers: Sequence[StoredAnswer],
-    labels: bool,
+    labels: bool, *, language: str | None = None, probes: ProbesAsked | None = None,
 ) -> list[str | int | float]:  # fmt: skip
-    """One interview's answer cells in the wide layout, a missing-value code where none was given."""
+    """One interview's answer cells in the wide layout, a missing-value code where none was given.
+
+    A probe's `_asked` cell holds the wording asked, in the interview's `language`, and the same
+    missing-value code as the probe's answer when there is none.
+    """
     given = {(a.question_id, a.probe): a.value for a in answers}
+    keys = {(a.question_id, a.probe): a.asked for a in answers if a.probe}
+    probes = probes or ProbesAsked(script)
     statuses = question_statuses(
         script, status, {q: v for (q, probe), v in given.items() if probe == 0}
     )
@@ -282,6 +316,8 @@ def wide_cells(
         value = given[key]
         if value is None or (not column.probe and statuses[question_id] == AnswerStatus.skipped):
             row.append(MISSING_CODES[AnswerStatus.skipped])  # /skip, or a blank text
+        elif column.asked:
+            row.append(cell(probes.asked(question_id, keys[key], language).text))
         elif column.option is not None:
             row.append(int(column.option in value) if isinstance(value, list) else "")
         elif column.probe:

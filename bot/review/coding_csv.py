@@ -66,7 +66,7 @@ async def write_coding_csv(
             override = answer.override
             writer.writerow((
                 answer.answer_id, answer.question_id, safe_text(questions[answer.question_id]),
-                safe_text(PROBE_MARK.join(answer.texts)), len(group), _themes(answer.automatic),
+                safe_text(said(answer)), len(group), _themes(answer.automatic),
                 _themes(override.themes) if override else "",
                 safe_text(override.coder) if override else "",
                 timestamp(override.created_at) if override else "",
@@ -74,6 +74,14 @@ async def write_coding_csv(
             ))
             rows += 1
     return rows
+
+
+def said(answer: OpenAnswer) -> str:
+    """The answer cell: the main answer, then each probe follow-up on its own line after what
+    the bot asked, e.g. "sun\n↳ [Could you give me an example…?] when it is dry"."""
+    probes = [f"{PROBE_MARK}[{asked}] {text}" if asked else f"{PROBE_MARK}{text}"
+              for asked, text in answer.probe_lines]
+    return answer.text + "".join(probes)
 
 
 def _themes(themes: Sequence[str] | frozenset[str]) -> str:

@@ -15,6 +15,7 @@ from datetime import datetime
 from bot.analysis.coding import Coder, is_codable
 from bot.report.codebook import coding_script
 from bot.report.exports import interviews_with_answers
+from bot.report.probes_asked import ProbesAsked
 from bot.script import CompiledQuestion, Script
 from storage import CodingOverrideRecord, Repository, StoredAnswer
 
@@ -30,6 +31,9 @@ class OpenAnswer:
     themes: frozenset[str]  # in force: a researcher's override where there is one
     override: CodingOverrideRecord | None  # the main answer's, which says who coded it and when
     language: str = ""  # the interview's
+    # What the bot asked before each probe follow-up, in the interview's language ("" if not known):
+    # "nothing else" after "What else?" is not "nothing" after "What makes it hard?".
+    asked: tuple[str, ...] = ()
 
     @property
     def said(self) -> str:
@@ -55,6 +59,12 @@ class OpenAnswer:
     def probes(self) -> tuple[str, ...]:
         """The probe follow-ups, in order."""
         return self.texts[1:]
+
+    @property
+    def probe_lines(self) -> tuple[tuple[str, str], ...]:
+        """Each probe follow-up with what the bot asked before it ("" when not known)."""
+        asked = (*self.asked, *([""] * len(self.probes)))
+        return tuple(zip(asked, self.probes, strict=False))
 
     @property
     def uncoded(self) -> bool:
@@ -90,6 +100,7 @@ async def open_answers(
     coder = Coder(await coding_script(repository, script))
     overrides = await repository.coding_overrides(study_id=script.study_id)
     wanted = {q.id for q in open_questions(script) if question_id in (None, q.id)}
+    probes = ProbesAsked(script)
     async for interview, answers in interviews_with_answers(repository, script.study_id):
         language = interview.language or script.languages[0]
         by_question: dict[str, list[StoredAnswer]] = {}
@@ -97,7 +108,7 @@ async def open_answers(
             if answer.question_id in wanted:
                 by_question.setdefault(answer.question_id, []).append(answer)
         for question, given in by_question.items():
-            found = _open_answer(coder, overrides, question, given, language)
+            found = _open_answer(coder, overrides, question, given, language, probes)
             if found is not None:
                 yield found
 
@@ -108,6 +119,7 @@ def _open_answer(
     question: str,
     given: list[StoredAnswer],
     language: str,
+    probes: ProbesAsked,
 ) -> OpenAnswer | None:
     given = sorted(given, key=lambda a: a.probe)
     texts = tuple(stored_text(a) for a in given)
@@ -128,6 +140,7 @@ def _open_answer(
         themes=frozenset(themes),
         override=overrides.get(given[0].id),
         language=language,
+        asked=tuple(probes.asked(question, a.asked, language).text for a in given[1:]),
     )
 
 

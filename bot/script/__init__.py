@@ -1,6 +1,13 @@
 """The interview script language: models, conditions, loading and checking. Pure: no I/O but reading files."""
 
-from bot.script.compiled import CompiledQuestion, Option, ProbeRule, ProbeWording, Script
+from bot.script.compiled import (
+    CompiledQuestion,
+    Option,
+    ProbeKind,
+    ProbeRule,
+    ProbeWording,
+    Script,
+)
 from bot.script.loader import (
     Problem,
     ScriptError,
@@ -16,6 +23,7 @@ __all__ = [
     "CompiledQuestion",
     "Determinant",
     "Option",
+    "ProbeKind",
     "ProbeRule",
     "ProbeWording",
     "Problem",

@@ -7,6 +7,7 @@ import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -49,6 +50,13 @@ class Option:
     label: Text
 
 
+class ProbeKind(StrEnum):
+    """Why a probe was asked: to dig after a short or vague answer, or "What else?" after a full one."""
+
+    dig = "dig"
+    what_else = "what_else"
+
+
 @dataclass(frozen=True)
 class ProbeWording:
     """One way to word a probe; `key` names it, so that no interview hears the same one twice."""
@@ -78,6 +86,13 @@ class ProbeRule:
     def wording(self, key: str) -> ProbeWording | None:
         """The wording named `key`, if the question has it."""
         return next((w for w in (*self.dig, *self.what_else) if w.key == key), None)
+
+    def kind(self, key: str) -> ProbeKind | None:
+        """Whether the wording named `key` digs after a short or vague answer or asks "What
+        else?" after a full one; None when the question has no such wording."""
+        if any(w.key == key for w in self.what_else):
+            return ProbeKind.what_else
+        return ProbeKind.dig if any(w.key == key for w in self.dig) else None
 
 
 @dataclass(frozen=True)

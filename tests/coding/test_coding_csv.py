@@ -44,7 +44,9 @@ async def test_one_row_per_open_answer_with_probes_and_current_themes(
 ) -> None:
     rows = await sheet(repository, script)
     assert [(r["question"], r["answer"], r["automatic"], r["themes"]) for r in rows] == [
-        ("easier", "sun\n↳ when it is dry and sunny", "weather", "weather"),
+        # The probe's reply comes after what the bot asked: the coder reads it as a reply to that.
+        ("easier", "sun\n↳ [Could you give me an example of what makes it easier or harder for "
+         "you?] when it is dry and sunny", "weather", "weather"),
         ("easier", "des pistes cyclables partout en ville", "lanes", "lanes"),
         ("easier", "my colleagues ride with me every day", "", ""),
     ]

@@ -61,6 +61,9 @@ async def test_the_coding_page_lists_answers_with_probes_and_counts_uncoded(
     page = await (await client.get("/study/commute")).text()
     assert "1 uncoded of 3" in page
     assert "when it is dry and sunny" in page
+    # The probe's reply shows after what the bot asked.
+    assert ('↳ <span class="muted">Could you give me an example of what makes it easier or '
+            "harder for you?</span> when it is dry and sunny") in page
     assert 'value="weather" checked' in page
     assert "a" * 64 not in page  # no respondent identifier
     only = await (await client.get("/study/commute?q=easier&uncoded=1")).text()

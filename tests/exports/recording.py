@@ -51,7 +51,8 @@ async def record(
             interview_id=interview.id, expected_step=step, new_state=turn.state.to_dict(),
             status=turn.state.status, group=turn.state.group,
             now=now + timedelta(seconds=step + 1),
-            answers=[AnswerRecord(a.question_id, a.value, a.raw, a.probe) for a in turn.answers],
+            answers=[AnswerRecord(a.question_id, a.value, a.raw, a.probe, a.asked)
+                     for a in turn.answers],
             withdrawn=turn.withdrawn,
         )
         assert moved, f"step {step} was refused"

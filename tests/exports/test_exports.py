@@ -35,7 +35,11 @@ async def test_long_has_one_row_per_stored_answer(repository: Repository, script
     version = script.version_hash[:12]  # the script version the interview ran on
     assert probe == [["a" * 64, "1", "completed", "doer", "easier", "1",
                       "when it is dry and sunny", "when it is dry and sunny",
-                      "2024-05-01T09:00:06+00:00", version, ""]]
+                      "2024-05-01T09:00:06+00:00", version, "",
+                      # What the bot asked: a dig after the short "sun", worded for the question's
+                      # determinant (the built-in wording, as the script gives none).
+                      "dig", "dig.perceived_self_efficacy",
+                      "Could you give me an example of what makes it easier or harder for you?"]]
     # The skipped answer says so with its code, not an empty cell.
     assert [r[7] for r in rows if r[4] == "stage" and r[2] == "completed"].count("-97") == 1
 
@@ -57,7 +61,7 @@ async def test_wide_has_one_row_per_interview(repository: Repository, script: Sc
     assert list(rows[0])[7:9] == ["script_version", "own_id"]
     assert list(rows[0])[9:] == [
         "name", "age", "days", "instead__car", "instead__bus", "instead__walk", "easier",
-        "easier__probe1", "confident", "stage",
+        "easier__probe1", "easier__probe1_asked", "confident", "stage",
     ]
     by_status = {r["status"]: r for r in rows}
     assert sorted(by_status) == ["completed", "declined", "excluded", "screened_out"]

@@ -9,6 +9,7 @@ import pytest
 
 from bot.report.csv_cells import answer_text, csv_field, safe_field, safe_text, timestamp
 from bot.report.exports import LONG_HEADER, export_csv
+from bot.report.probes_asked import ProbesAsked
 from bot.script import Script
 from bot.vocabulary import Group, InterviewStatus
 from storage import AnswerRecord, AnswerValue, ImportedInterview, Repository
@@ -25,13 +26,17 @@ async def by_csv_writer(repository: Repository, script: Script, labels: bool) ->
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(LONG_HEADER)
+    languages = {i.id: i.language async for i in repository.stream_interviews(study_id=script.study_id)}
+    probes = ProbesAsked(script)
     async for a in repository.stream_answers(study_id=script.study_id):
         skipped = a.value is None and a.probe == 0
+        asked = probes.asked(a.question_id, a.asked, languages[a.interview_id])
         writer.writerow((
             a.pseudonym, a.interview_id, a.status.value, a.group.value if a.group else "",
             a.question_id, a.probe, safe_text(a.raw_text or ""),
             -97 if skipped else answer_text(script, script.by_id.get(a.question_id), a.value, labels),
             timestamp(a.answered_at), script.version_hash[:12], "",  # no own id: recorded here
+            asked.kind, safe_text(asked.key), safe_text(asked.text),
         ))
     return out.getvalue()
 
@@ -85,6 +90,13 @@ async def test_long_export_matches_csv_writer_on_awkward_values(
             ("stage", None),
             ("gone", "raw"),
         )
+    ]
+    # Follow-ups: wordings the script has, one it no longer has (an awkward key), and one
+    # recorded before the probe asked was kept.
+    answers += [
+        AnswerRecord("easier", text, text, 1, asked)
+        for text, asked in (("a, b", "dig.perceived_self_efficacy"), ("=x", "=gone, \"key\""),
+                            ("old", None), ("more", "more.1"))
     ]
     await repository.import_interviews(
         study_id=script.study_id, script_version_id=version.id, now=START,

@@ -33,7 +33,7 @@ async def test_the_what_else_answer_is_a_probe_column(repository: Repository) ->
                   Pick("confident", "2"), Pick("stage", "pre")], minute=1)
     rows = await exported(repository, script, "wide")
     assert [c for c in rows[0] if c.startswith("easier")] == [
-        "easier", "easier__probe1", "easier__probe2",
+        "easier", "easier__probe1", "easier__probe1_asked", "easier__probe2", "easier__probe2_asked",
     ]
     ana, bea = rows
     assert (ana["easier"], ana["easier__probe1"], ana["easier__probe2"]) == (

@@ -33,7 +33,7 @@ def expected(a: StoredAnswer) -> tuple[object, ...]:
     return (
         a.interview_id, a.pseudonym, a.group.value if a.group else None, a.status.value,
         a.question_id, a.probe, a.raw_text, a.value,
-        a.answered_at.strftime("%Y-%m-%d %H:%M:%S.%f"),
+        a.answered_at.strftime("%Y-%m-%d %H:%M:%S.%f"), a.asked,
     )
 
 
@@ -57,7 +57,7 @@ async def test_long_batches_hold_the_same_answers_in_the_same_order(
                 # raw text is the value itself, another text, or none.
                 answers=[] if n % 7 == 0 else [
                     AnswerRecord(
-                        f"q{q}", value, probe=q % 2,
+                        f"q{q}", value, probe=q % 2, asked=f"what_else.q{q}" if q % 2 else None,
                         raw_text=[value if isinstance(value, str) else "typed", "other", None][n % 3],
                     )
                     for q, value in enumerate(VALUES)
@@ -72,11 +72,12 @@ async def test_long_batches_hold_the_same_answers_in_the_same_order(
 
     assert [len(rows) for _, rows in got] == [100, 100, 97]  # 27 interviews × 11 answers
     assert [
-        (iid, *interviews[iid], qid, probe, raw, decoded(value, raw), at)
+        (iid, *interviews[iid], qid, probe, raw, decoded(value, raw), at, asked)
         for interviews, rows in got
-        for iid, qid, probe, raw, value, at in rows
+        for iid, qid, probe, raw, value, at, asked in rows
     ] == want
-    assert want[0][-1] == later.strftime("%Y-%m-%d %H:%M:%S.%f")
+    assert want[0][-2] == later.strftime("%Y-%m-%d %H:%M:%S.%f")
+    assert {row[-1] for row in want} == {None, *(f"what_else.q{q}" for q in (1, 3, 5, 7, 9))}
 
 
 async def test_a_value_that_is_its_raw_text_comes_as_none(repo: Repository, now: datetime) -> None:
