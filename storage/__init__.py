@@ -41,6 +41,7 @@ from storage.repository import Repository
 from storage.scratch import scratch_database
 from storage.single_process import AlreadyServed, single_process
 from storage.sql import create_repository
+from storage.waves import WaveTally
 
 __all__ = [
     "KEEP",
@@ -73,6 +74,7 @@ __all__ = [
     "StorageUnavailable",
     "StoredAnswer",
     "StudyCounts",
+    "WaveTally",
     "create_repository",
     "describe_url",
     "is_unavailable",

@@ -178,25 +178,28 @@ class OutreachQueries:
             BROADCAST_RECIPIENT.c.pseudonym == RESPONDENT.c.pseudonym).exists())
 
         def work(conn: Connection) -> int:
-            found = [
-                {"broadcast_id": broadcast_id, "pseudonym": row.pseudonym,
-                 "language": row.language, "status": RecipientStatus.PENDING.value}
-                for row in conn.execute(stmt)
-                if segment.language is None or row.language == segment.language
-            ]
-            added = 0
-            for start in range(0, len(found), _ENROL_BATCH):
-                result = conn.execute(
-                    self._insert(BROADCAST_RECIPIENT)
-                    .values(found[start : start + _ENROL_BATCH])
-                    .on_conflict_do_nothing(index_elements=[BROADCAST_RECIPIENT.c.broadcast_id,
-                                                            BROADCAST_RECIPIENT.c.pseudonym])
-                )
-                added += max(result.rowcount, 0)
-            return added
+            found = [(row.pseudonym, row.language) for row in conn.execute(stmt)
+                     if segment.language is None or row.language == segment.language]
+            return self._add_pending(conn, broadcast_id, found)
 
         result: int = await self._write(work)
         return result
+
+    def _add_pending(self, conn: Connection, broadcast_id: int,
+                     found: list[tuple[str, str | None]]) -> int:
+        """Enrol (pseudonym, language) pairs as pending recipients; returns how many were new."""
+        rows = [{"broadcast_id": broadcast_id, "pseudonym": pseudonym, "language": language,
+                 "status": RecipientStatus.PENDING.value} for pseudonym, language in found]
+        added = 0
+        for start in range(0, len(rows), _ENROL_BATCH):
+            result = conn.execute(
+                self._insert(BROADCAST_RECIPIENT)
+                .values(rows[start : start + _ENROL_BATCH])
+                .on_conflict_do_nothing(index_elements=[BROADCAST_RECIPIENT.c.broadcast_id,
+                                                        BROADCAST_RECIPIENT.c.pseudonym])
+            )
+            added += max(result.rowcount, 0)
+        return added
 
     async def count_candidates(
         self, *, study_id: str, audience: Audience, segment: Segment
@@ -239,23 +242,23 @@ class OutreachQueries:
             select(RESPONDENT.c.pseudonym,
                    func.coalesce(RESPONDENT.c.language, latest_language).label("language"))
             .join(CONTACT_CONSENT, CONTACT_CONSENT.c.pseudonym == RESPONDENT.c.pseudonym)
-            .where(_consents(audience), *_reachable(),
+            .where(consents(audience), *reachable(),
                    select(INTERVIEW.c.id).where(*took_part).exists())
             .order_by(RESPONDENT.c.pseudonym)
         )
         if not_in_study is not None:
-            stmt = stmt.where(~select(INTERVIEW.c.id).where(
-                INTERVIEW.c.pseudonym == RESPONDENT.c.pseudonym,
-                INTERVIEW.c.study_id == not_in_study).exists())
+            stmt = stmt.where(not_started(not_in_study))
         return stmt
 
     async def claim_recipients(
-        self, *, broadcast_id: int, audience: Audience, limit: int, now: datetime
+        self, *, broadcast_id: int, audience: Audience, limit: int, now: datetime,
+        not_in_study: str | None = None,
     ) -> list[ClaimedRecipient]:
         """Take up to `limit` pending recipients for this run; nobody is ever claimed twice.
 
         Consent and reachability are checked again here, at the last moment: someone who opted
-        out, blocked the bot or lost their chat reference since enrolment is skipped instead.
+        out, blocked the bot or lost their chat reference since enrolment is skipped instead,
+        and so is someone who began `not_in_study` meanwhile (a wave they were asked to).
         """
         pending = (
             select(BROADCAST_RECIPIENT.c.pseudonym, BROADCAST_RECIPIENT.c.language)
@@ -267,18 +270,20 @@ class OutreachQueries:
         if self._is_postgres:
             # Two runs at once take disjoint rows instead of queueing behind each other.
             pending = pending.with_for_update(skip_locked=True)
-        reachable = (
+        contactable = (
             select(RESPONDENT.c.pseudonym, RESPONDENT.c.chat_ref)
             .join(CONTACT_CONSENT, CONTACT_CONSENT.c.pseudonym == RESPONDENT.c.pseudonym)
-            .where(_consents(audience), *_reachable())
+            .where(consents(audience), *reachable())
         )
+        if not_in_study is not None:
+            contactable = contactable.where(not_started(not_in_study))
 
         def work(conn: Connection) -> list[ClaimedRecipient]:
             taken = conn.execute(pending).all()
             if not taken:
                 return []
             names = [row.pseudonym for row in taken]
-            refs = dict(conn.execute(reachable.where(RESPONDENT.c.pseudonym.in_(names))).all())
+            refs = dict(conn.execute(contactable.where(RESPONDENT.c.pseudonym.in_(names))).all())
             claimed = [ClaimedRecipient(row.pseudonym, row.language, refs[row.pseudonym])
                        for row in taken if row.pseudonym in refs]
             skipped = [name for name in names if name not in refs]
@@ -377,13 +382,18 @@ def _broadcast(row: Any) -> BroadcastRecord:
                            row.fallback, row.created_at)
 
 
-def _consents(audience: Audience) -> Any:
+def consents(audience: Audience) -> Any:
     column = (CONTACT_CONSENT.c.results if audience == Audience.RESULTS
               else CONTACT_CONSENT.c.follow_up)
     return column.is_(True)
 
 
-def _reachable() -> list[Any]:
+def reachable() -> list[Any]:
     return [RESPONDENT.c.chat_ref.is_not(None), RESPONDENT.c.blocked_at.is_(None),
             RESPONDENT.c.opted_out_at.is_(None)]
 
+
+def not_started(study_id: str) -> Any:
+    """The respondent has no interview in `study_id` (a wave they are asked to) yet."""
+    return ~select(INTERVIEW.c.id).where(INTERVIEW.c.pseudonym == RESPONDENT.c.pseudonym,
+                                         INTERVIEW.c.study_id == study_id).exists()

@@ -35,6 +35,7 @@ from storage.records import (
     StoredAnswer,
     StudyCounts,
 )
+from storage.waves import WaveTally
 
 
 class Repository(ABC):
@@ -357,11 +358,13 @@ class Repository(ABC):
 
     @abstractmethod
     async def claim_recipients(
-        self, *, broadcast_id: int, audience: Audience, limit: int, now: datetime
+        self, *, broadcast_id: int, audience: Audience, limit: int, now: datetime,
+        not_in_study: str | None = None,
     ) -> list[ClaimedRecipient]:
         """Take up to `limit` pending recipients for this run; nobody is ever claimed twice.
 
-        Anyone who withdrew consent, blocked the bot or became unreachable is skipped instead.
+        Anyone who withdrew consent, blocked the bot, became unreachable or (for a wave) began
+        `not_in_study` meanwhile is skipped instead.
         """
 
     @abstractmethod
@@ -383,6 +386,18 @@ class Repository(ABC):
     @abstractmethod
     async def broadcast_tally(self, *, broadcast_id: int) -> dict[RecipientStatus, int]:
         """How many recipients of the broadcast stand where."""
+
+    @abstractmethod
+    async def enrol_wave_reminders(
+        self, *, broadcast_id: int, invitation_id: int, sent_after: datetime,
+        sent_before: datetime, wave_study: str,
+    ) -> int:
+        """Add to a wave's reminder those invited between the times who have not begun it."""
+
+    @abstractmethod
+    async def wave_tally(self, *, study_id: str, wave_study: str, completed_before: datetime,
+                         invitation_id: int | None, reminder_id: int | None) -> WaveTally:
+        """How many are due to a wave now, and how many were invited, reminded, took part."""
 
     @abstractmethod
     async def close(self) -> None:

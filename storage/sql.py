@@ -48,6 +48,7 @@ from storage.sql_advance import AdvanceStatements, NoPlaceLeft, Unchanged, delet
 from storage.sql_study import StudyQueries, idle_statement
 from storage.sqlite_thread import SqliteThread
 from storage.turns import LocalTurns, PostgresTurns
+from storage.waves import WaveQueries
 
 _FINISHED = {InterviewStatus.completed, InterviewStatus.over_quota}
 HEALTH_SECONDS = 2.0
@@ -56,7 +57,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class SqlRepository(StudyQueries, OutreachQueries, Repository):
+class SqlRepository(StudyQueries, OutreachQueries, WaveQueries, Repository):
     """`Repository` over an async SQLAlchemy engine."""
 
     def __init__(self, engine: AsyncEngine,

@@ -45,6 +45,8 @@ class Retry:
 
 SendResult = RecipientStatus | Retry
 Send = Callable[[int, str], Awaitable[SendResult]]
+# Adds the recipients due now to the broadcast with this id (idempotent); returns how many.
+Enrol = Callable[[int], Awaitable[int]]
 
 
 class BroadcastChanged(ValueError):
@@ -151,26 +153,28 @@ class Broadcaster:
         return record, replace(plan, texts=record.texts, fallback=record.fallback)
 
     async def run(self, plan: Plan, progress: Progress | None = None, *,
-                  completed_before: datetime | None = None, not_in_study: str | None = None,
+                  enrol: Enrol | None = None, not_in_study: str | None = None,
                   max_sends: int | None = None, current_texts: bool = False) -> BroadcastSummary:
         """Send the plan's message to every recipient not yet claimed; returns the summary.
 
-        A wave's invitation enrols only those due (`completed_before`, `not_in_study`, see
-        `Repository.enrol_recipients`), sends at most `max_sends` a run, and uses the script's
-        current wording (`current_texts`) rather than the words first sent.
+        A wave's invitation or reminder enrols only those due its own way (`enrol`), passes
+        over anyone who has begun the wave meanwhile (`not_in_study`), sends at most
+        `max_sends` a run, and uses the script's current wording (`current_texts`) rather than
+        the words first sent.
         """
         began = time.perf_counter()
         record, first = await self.start(plan)
         plan = plan if current_texts else first
 
-        async def enrol() -> int:
+        async def enrol_due() -> int:
+            if enrol is not None:
+                return await enrol(record.id)
             return await self._repository.enrol_recipients(
                 broadcast_id=record.id, study_id=plan.study_id, audience=plan.audience,
-                segment=plan.segment, completed_before=completed_before,
-                not_in_study=not_in_study,
+                segment=plan.segment,
             )
 
-        return await self._go(record, plan, progress, enrol, max_sends, began)
+        return await self._go(record, plan, progress, enrol_due, max_sends, began, not_in_study)
 
     async def resume(self, record: BroadcastRecord, audience: Audience,
                      progress: Progress | None = None) -> BroadcastSummary:
@@ -185,7 +189,7 @@ class Broadcaster:
 
     async def _go(self, record: BroadcastRecord, plan: Plan, progress: Progress | None,
                   enrol: Callable[[], Awaitable[int]] | None, max_sends: int | None,
-                  began: float) -> BroadcastSummary:
+                  began: float, not_in_study: str | None = None) -> BroadcastSummary:
         """Release the claims of a run that died, enrol, then send to everyone pending."""
         repo = self._repository
         now = self._clock()
@@ -196,7 +200,7 @@ class Broadcaster:
         total = sum(tally.values())
         counter = _Counter(total - tally.get(RecipientStatus.PENDING, 0), total, progress)
         counter.report()
-        await self._send_all(record.id, plan, counter, max_sends)
+        await self._send_all(record.id, plan, counter, max_sends, not_in_study)
         final = await repo.broadcast_tally(broadcast_id=record.id)
         counter.done = total - final.get(RecipientStatus.PENDING, 0)
         counter.report()
@@ -204,7 +208,7 @@ class Broadcaster:
                                 time.perf_counter() - began)
 
     async def _send_all(self, broadcast_id: int, plan: Plan, counter: _Counter,
-                        max_sends: int | None) -> None:
+                        max_sends: int | None, not_in_study: str | None) -> None:
         """Claim a few recipients ahead (in the background) and send to each at the pace."""
         # Claims run ahead of the sends by at most two batches: the pace never waits for the
         # database, and a run that dies leaves few claimed rows unsent.
@@ -220,7 +224,7 @@ class Broadcaster:
                 claiming = asyncio.ensure_future(self._repository.claim_recipients(
                     broadcast_id=broadcast_id, audience=plan.audience,
                     limit=self._batch if left is None else min(self._batch, left),
-                    now=self._clock(),
+                    now=self._clock(), not_in_study=not_in_study,
                 ))
                 batch = await asyncio.shield(claiming)
                 claiming = None

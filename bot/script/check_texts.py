@@ -5,6 +5,7 @@ from __future__ import annotations
 import string
 from collections.abc import Iterator
 
+from bot.script.check_waves import uses_builtin_reminder
 from bot.script.compiled import builtin_messages, message_keys, placeholders
 from bot.script.limits import MAX_MESSAGE, MAX_TITLE
 from bot.script.model import QuestionType, ScriptFile, Text
@@ -148,7 +149,9 @@ def message_problems(file: ScriptFile) -> Iterator[Found]:
                 yield from _override_problems(("messages", lang, key), key, text)
     for lang in file.study.languages:
         if lang not in builtin:
-            missing = sorted(keys - set(file.messages.get(lang, {})))
+            # The wave reminder's own text is needed only by a script whose waves remind with it.
+            needed = keys if uses_builtin_reminder(file) else keys - {"wave_reminder"}
+            missing = sorted(needed - set(file.messages.get(lang, {})))
             if missing:
                 message = (
                     f"the bot has no built-in texts in `{lang}`; give them under `messages: {lang}:` "

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from bot.script.check_questions import COLUMN_SEPARATOR, question_problems, unknown_determinant
 from bot.script.check_texts import message_problems, text_problems
+from bot.script.check_waves import wave_problems
 from bot.script.compiled import builtin_probes, known_determinants
 from bot.script.conditions_check import classification_problems, condition_problems
 from bot.script.limits import MAX_PROBES
@@ -27,6 +28,7 @@ def find_problems(file: ScriptFile) -> list[Found]:
     found += classification_problems(file)
     found += text_problems(file)
     found += message_problems(file)
+    found += wave_problems(file)
     return found
 
 

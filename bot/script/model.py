@@ -301,6 +301,16 @@ class Wave(Strict):
         "those who said they may be asked again; {link} is where they start (added at the end "
         "when the text has none)."
     )
+    reminder: Text | Literal[False] | None = Field(
+        default=None,
+        description="One reminder to those invited who have not started the wave yet; {link} as "
+        "in the invitation. Left out: the bot's built-in reminder (`wave_reminder`); `false`: no "
+        "reminder.",
+    )
+    remind_after_days: int = Field(
+        default=7, ge=1, le=365,
+        description="Remind this many days after the invitation was sent (outside quiet hours).",
+    )
 
 
 class ScriptFile(Strict):

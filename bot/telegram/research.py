@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Sequence
 
 from telegram import Update
 from telegram.constants import ChatAction
 
 from bot.interviews import StudyStats
+from bot.outreach.waves import WaveProgress
 from bot.telegram.context import InterviewContext
 
 log = logging.getLogger(__name__)
 
 
-def stats_text(figures: list[StudyStats]) -> str:
-    """Plain lines per study: starts, endings, doers and non-doers against the quota."""
+def stats_text(figures: list[StudyStats], waves: Sequence[WaveProgress] = ()) -> str:
+    """Plain lines per study: starts, endings, doers and non-doers against the quota, waves."""
     lines = []
     for study in figures:
         c = study.counts
@@ -27,8 +29,18 @@ def stats_text(figures: list[StudyStats]) -> str:
             f"doers {_fill(c.doers, study.quota_doers)}"
             f" · non-doers {_fill(c.non_doers, study.quota_non_doers)}\n"
             f"fieldwork {study.fieldwork} · {_over_quota(study)}"
+            + "".join(f"\n{wave_line(w)}" for w in waves if w.study_id == study.study_id)
         )
     return "\n\n".join(lines)
+
+
+def wave_line(progress: WaveProgress) -> str:
+    """One follow-up wave: who is due, and how far the invitations and answers got."""
+    wave, t = progress.wave, progress.tally
+    reminded = "no reminder" if wave.reminder is False else f"reminded {t.reminded}"
+    return (f"wave {progress.number} ({wave.study}, {wave.after_days} days on): due {t.due}"
+            f" · invited {t.invited} · {reminded} · started {t.started}"
+            f" · completed {t.completed}")
 
 
 def _fill(kept: int, target: int) -> str:
@@ -48,7 +60,9 @@ def _over_quota(study: StudyStats) -> str:
 async def stats(update: Update, context: InterviewContext) -> None:
     """/stats: how each study is going."""
     assert update.message is not None
-    await update.message.reply_text(stats_text(await context.service.stats()))
+    inviter = context.bot_data.invitations
+    waves = [] if inviter is None else await inviter.progress()
+    await update.message.reply_text(stats_text(await context.service.stats(), waves))
 
 
 async def export(update: Update, context: InterviewContext) -> None:

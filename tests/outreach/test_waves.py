@@ -106,6 +106,9 @@ async def test_invitations_come_when_due_in_each_language_once(
                           "https://t.me/bot?start=cycling_wave2__wave2")
     assert invited[2].startswith("Rebonjour !")
     assert await tick(day_90 + timedelta(days=1, hours=2)) == {}  # never twice
+    reminded = await tick(day_90 + timedelta(days=8, hours=2))  # a week on: not begun yet
+    assert sorted(reminded) == [1, 2]
+    assert reminded[1].startswith("A gentle reminder:")
     assert sorted(await tick(T0 + timedelta(days=120, hours=2))) == [5]
 
 

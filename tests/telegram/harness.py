@@ -13,6 +13,7 @@ from pydantic import SecretStr
 
 from bot.engine import DONE
 from bot.interviews import InterviewService, ScriptCatalog
+from bot.interviews.reminders import ReminderPolicy
 from bot.interviews.service import utc_now
 from bot.script import QuestionType, Script
 from bot.settings import Settings
@@ -93,13 +94,20 @@ def settings_for(database_url: str, *, dialogs: Path = DIALOGS, webhook: bool = 
 
 @contextlib.asynccontextmanager
 async def running_bot(fake: FakeBotApi, database_url: str, *, webhook: bool = False,
-                      dialogs: Path = DIALOGS) -> AsyncIterator[RunningBot]:
-    """Start the production bot (polling or behind our webhook server) and stop it after."""
+                      dialogs: Path = DIALOGS, reminders: ReminderPolicy | None = None,
+                      check_seconds: float | None = None) -> AsyncIterator[RunningBot]:
+    """Start the production bot (polling or behind our webhook server) and stop it after.
+
+    `reminders` and `check_seconds` (how often the reminder and invitation jobs run) stand in
+    for the settings of those names.
+    """
     await upgrade(database_url)
     settings = settings_for(database_url, dialogs=dialogs, webhook=webhook)
+    if check_seconds is not None:
+        settings = settings.model_copy(update={"reminder_check_seconds": check_seconds})
     repository = create_repository(database_url)
     catalog = await ScriptCatalog.load(repository, dialogs, default_study=STUDY, now=utc_now())
-    service = InterviewService(repository, catalog, KEY)
+    service = InterviewService(repository, catalog, KEY, reminders=reminders)
     application = build_application(settings, service, base_url=fake.base_url, webhook=webhook)
     try:
         async with application:
