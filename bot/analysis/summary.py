@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -32,14 +32,16 @@ from bot.analysis.segments import Breakdown, Segment, breakdowns, segments
 from bot.analysis.stats import ALPHA
 from bot.analysis.tabulate import (
     DEFAULT_MIN_MENTIONS,
+    AskedOf,
     DeterminantCell,
     Row,
     determinant_grid,
     rank,
     tabulate,
 )
-from bot.script import Script
+from bot.script import CompiledQuestion, Script
 from bot.script.fieldwork import window_text
+from bot.script.satisfy import groups_asked
 
 SMALL_GROUP = 15  # the method's floor for a rare behaviour's doers
 
@@ -128,11 +130,15 @@ def analyse(
     saturation_window: int = SATURATION_WINDOW,
     second_coding: Iterable[CodingOverride] = (),
     today: date | None = None,
+    asked_of: AskedOf = groups_asked,
+    questions: Sequence[CompiledQuestion] | None = None,
 ) -> Summary:
     """Analyse a study: answers are read once, so they may come from a stream.
 
     Answers come as records, or in bulk as batches of columns (`columns`), or both. `today`
-    (a UTC date) says whether fieldwork is open, by the script's dates.
+    (a UTC date) says whether fieldwork is open, by the script's dates. `asked_of` says which
+    of the compared groups each question was put to (by default, the script's `when`);
+    `questions`, which questions give rows (by default, those `tabulated_questions` names).
     """
     lang = lang or script.languages[0]
     prevalence = script.file.study.prevalence if prevalence is None else prevalence
@@ -141,7 +147,8 @@ def analyse(
         columns=columns, saturation_window=saturation_window, second_coding=second_coding,
     )  # fmt: skip
     rows = shape_rows(script, tabulate(
-        script, found.tally, prevalence=prevalence, min_mentions=min_mentions, lang=lang
+        script, found.tally, prevalence=prevalence, min_mentions=min_mentions, lang=lang,
+        asked_of=asked_of, questions=questions,
     ))  # fmt: skip
     barriers, enablers = rank(ranked_rows(rows))
     languages: dict[str, str] = {}

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from bot.analysis.coding import is_codable
 from bot.analysis.stats import Test, err_strength, q_values, row_stats, untestable
 from bot.analysis.tally import ANSWERED, Mask, Tally
 from bot.script import CompiledQuestion, Determinant, QuestionType, Script
+from bot.script.model import Question, ScriptFile
 from bot.script.satisfy import groups_asked
 from bot.vocabulary import GROUPS, Group
 
 TOP2 = "top2"  # the derived "top-2-box" row of a scale
 DEFAULT_MIN_MENTIONS = 5
+
+# The groups whose members a question is asked of: by default the script's `when` says.
+AskedOf = Callable[[ScriptFile, Question], tuple[Group, ...]]
 
 
 @dataclass(frozen=True)
@@ -122,8 +126,13 @@ def tabulate(
     mask: Mask | None = None,
     lang: str | None = None,
     questions: Sequence[CompiledQuestion] | None = None,
+    asked_of: AskedOf = groups_asked,
 ) -> list[Row]:
-    """Every row of the tabulation, with Benjamini–Hochberg q-values over the whole family."""
+    """Every row of the tabulation, with Benjamini–Hochberg q-values over the whole family.
+
+    `asked_of` says which of the two compared groups a question was put to; only a question put
+    to both compares them.
+    """
     prevalence = script.file.study.prevalence if prevalence is None else prevalence
     lang = lang or script.languages[0]
     doers, nondoers = tally.counts(mask)
@@ -134,8 +143,8 @@ def tabulate(
         n_n = int(nondoers[total]) if total is not None else 0
         if n_d == 0 and n_n == 0:
             continue
-        asked_of = groups_asked(script.file, question.spec)
-        comparable = len(asked_of) == len(GROUPS) and n_d > 0 and n_n > 0
+        asked = asked_of(script.file, question.spec)
+        comparable = len(asked) == len(GROUPS) and n_d > 0 and n_n > 0
         for key, label, kind in row_keys(script, question, tally, lang):
             column = tally.columns.get((question.id, key))
             a = int(doers[column]) if column is not None else 0
@@ -148,7 +157,7 @@ def tabulate(
                 question.id, question.spec.determinant, key, label, kind,
                 a, n_d, _pct(s.p_doers), b, n_n, _pct(s.p_nondoers), s.difference_pp,
                 s.odds_ratio, s.ci_low, s.ci_high, s.p_value, s.test, s.chi2_n1_p, s.err,
-                s.significant, None, a + b < min_mentions, tuple(quotes), asked_of, comparable,
+                s.significant, None, a + b < min_mentions, tuple(quotes), asked, comparable,
             ))  # fmt: skip
     adjusted = q_values([r.p_value for r in rows])
     return [replace(r, q_value=q) for r, q in zip(rows, adjusted, strict=True)]

@@ -12,7 +12,12 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.analysis.coding import is_codable
 from bot.analysis.stats import Z95
+from bot.analysis.tabulate import tabulated_questions
+from bot.script import CompiledQuestion, QuestionType, Script
+from bot.script.model import Question, ScriptFile
+from bot.script.satisfy import groups_asked
 from bot.vocabulary import GROUPS, Group
 
 DOER, NON_DOER = Group.doer.value, Group.non_doer.value
@@ -121,3 +126,21 @@ def changers_and_stayers(first: Mapping[str, str],
     """First-wave non-doers who became doers in the later wave, and those who did not."""
     both = [p for p in first.keys() & later.keys() if first[p] == NON_DOER]
     return ({p for p in both if later[p] == DOER}, {p for p in both if later[p] == NON_DOER})
+
+
+def asked_of_non_doers(file: ScriptFile, question: Question) -> tuple[Group, ...]:
+    """Who was asked a wave-1 question, when the groups compared are wave-1 non-doers who became
+    doers and those who did not: both were non-doers then, so a question put to non-doers
+    (a competing behaviour's, say) was put to both, and one put to doers only to neither."""
+    return GROUPS if Group.non_doer in groups_asked(file, question) else ()
+
+
+def changers_questions(script: Script) -> list[CompiledQuestion]:
+    """The wave-1 questions that compare those who changed with those who did not: the report's
+    usual ones, and the competing behaviours' (what non-doers did instead, and what they liked
+    about it), which the main report cannot set doers against non-doers on."""
+    closed = (QuestionType.single_choice, QuestionType.multiple_choice, QuestionType.yes_no,
+              QuestionType.scale)
+    competing = [q for q in script.questions if q.spec.competing is not None
+                 and (q.type in closed or is_codable(q.spec))]
+    return [*tabulated_questions(script), *competing]

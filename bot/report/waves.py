@@ -23,7 +23,9 @@ from bot.analysis.waves import (
     NON_DOER,
     WaveChange,
     WaveShare,
+    asked_of_non_doers,
     changers_and_stayers,
+    changers_questions,
     transitions,
     wave_share,
 )
@@ -198,8 +200,9 @@ async def _changers_vs_stayers(repository: Repository, script: Script,
                async for a in repository.stream_answers(study_id=script.study_id)]
     share = len(changers) / (len(changers) + len(stayers))
     summary = await asyncio.to_thread(analyse, script, interviews, answers, lang=lang,
-                                      prevalence=share, with_segments=False, with_emerging=False)
-    # Questions asked of one group only cannot compare two kinds of wave-1 non-doers here.
+                                      prevalence=share, with_segments=False, with_emerging=False,
+                                      asked_of=asked_of_non_doers,
+                                      questions=changers_questions(script))
     named = [r for r in summary.rows if r.kind in ("theme", "option") and r.comparable
              and r.doers_n + r.nondoers_n > 0]  # fmt: skip
     named.sort(key=lambda r: (not r.significant, -abs(r.difference_pp or 0.0), r.p_value or 1.0))

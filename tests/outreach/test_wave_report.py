@@ -7,7 +7,7 @@ import json
 import math
 import shutil
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -281,3 +281,40 @@ async def test_a_later_waves_own_report_points_back_to_the_first(planted: Plante
     assert json.loads(render_json(summary, found))["wave_of"] == {"study_id": "cycling",
                                                                   "wave": 2}
     assert "Waves compared" not in render_html(summary, found)
+
+
+async def test_what_non_doers_alone_were_asked_compares_those_who_changed(tmp_path: Path) -> None:
+    # "What do you do instead?" is asked of non-doers only, so the main report cannot compare
+    # doers with non-doers on it; but those who changed and those who stayed were all wave-1
+    # non-doers, so it compares them. 12 changers (8 took the bus) against 24 stayers (20 drove).
+    def instead(person: int, choice: str) -> ImportedInterview:
+        plain = interview(person, N, T0, RAIN)
+        return replace(plain, answers=[*plain.answers, AnswerRecord("instead", [choice])])
+
+    first = [*(interview(p, D, T0, "I like it") for p in range(20)),
+             *(instead(p, "bus") for p in range(20, 28)),
+             *(instead(p, "car") for p in range(28, 32)),
+             *(instead(p, "car") for p in range(32, 52)),
+             *(instead(p, "walk") for p in range(52, 56))]
+    second = [*(interview(p, D, LATER) for p in range(32)),
+              *(interview(p, N, LATER) for p in range(32, 56))]
+    repository = await fresh_repository(tmp_path / "instead.db")
+    try:
+        await write_study(repository, cycling(), first)
+        await write_study(repository, load_script(WAVE2), second)
+        comparison = await compare_waves(repository, cycling(), [load_script(WAVE2)])
+    finally:
+        await repository.close()
+
+    [wave] = comparison.later
+    rows = {(row.question, row.label): row for row in wave.rows}
+    bus, car = rows[("instead", "Bus")], rows[("instead", "Drive")]
+    assert (bus.doers_n, bus.doers_total, bus.nondoers_n, bus.nondoers_total) == (8, 12, 0, 24)
+    assert (car.doers_n, car.nondoers_n) == (4, 20)
+    assert bus.comparable
+    assert bus.significant
+    assert bus.test == "fisher"  # a cell is empty
+    assert car.significant
+    assert car.is_barrier  # those still driving mostly stayed non-doers
+    assert ("| Bus | What do you do instead? | — | 8/12 | 67% | 0/24 | 0% | +67 pp |"
+            in render_waves_markdown(comparison))
