@@ -128,6 +128,8 @@ def reach_sentence(number: int, reach: Reach) -> str:
     """Where the invitations to a wave stand."""
     said = [f"{reach.invited} invited" if reach.invited or not reach.answered else
             "no invitation sent by the bot"]
+    if reach.reminded:
+        said.append(f"{reach.reminded} of them reminded")
     if reach.in_doubt:
         said.append(f"{reach.in_doubt} perhaps invited (the send timed out)")
     if reach.waiting:
@@ -235,7 +237,7 @@ def waves_jsonable(comparison: WaveComparison) -> dict[str, Any]:
             "not_in_later": dict(wave.not_in_later),
             "reach": {"invited": wave.reach.invited, "in_doubt": wave.reach.in_doubt,
                       "waiting": wave.reach.waiting, "undelivered": wave.reach.undelivered,
-                      "answered": wave.reach.answered},
+                      "answered": wave.reach.answered, "reminded": wave.reach.reminded},
             "changers_vs_stayers": [{
                 "question": r.question, "theme": r.theme, "label": r.label, "kind": r.kind,
                 "changers": r.doers_n, "changers_total": r.doers_total,

@@ -38,6 +38,7 @@ from storage import RecipientStatus, Repository
 # (the report may not import the outreach package, which imports the report; a test checks they
 # agree).
 WAVE_BROADCAST = "wave:{study}"
+REMINDER_BROADCAST = "wave-reminder:{study}"
 WAITING = (RecipientStatus.PENDING, RecipientStatus.CLAIMED)
 UNDELIVERED = (RecipientStatus.BLOCKED, RecipientStatus.FAILED, RecipientStatus.SKIPPED)
 
@@ -51,6 +52,7 @@ class Reach:
     waiting: int = 0  # due, not sent yet
     undelivered: int = 0  # blocked the bot, refused, or withdrew before their turn
     answered: int = 0  # people who completed the wave (invited or not)
+    reminded: int = 0  # reminders Telegram accepted (one a person at most)
 
 
 @dataclass(frozen=True)
@@ -120,9 +122,13 @@ async def wave_reach(repository: Repository, study_id: str, wave_study: str,
     if found is None:
         return Reach(answered=answered)
     tally = await repository.broadcast_tally(broadcast_id=found.id)
+    reminders = await repository.find_broadcast(study_id=study_id,
+                                                name=REMINDER_BROADCAST.format(study=wave_study))
+    reminded = 0 if reminders is None else (
+        await repository.broadcast_tally(broadcast_id=reminders.id)).get(RecipientStatus.SENT, 0)
     return Reach(tally.get(RecipientStatus.SENT, 0), tally.get(RecipientStatus.IN_DOUBT, 0),
                  sum(tally.get(s, 0) for s in WAITING), sum(tally.get(s, 0) for s in UNDELIVERED),
-                 answered)  # fmt: skip
+                 answered, reminded)  # fmt: skip
 
 
 def later_scripts(first: Script, available: Iterable[Script]) -> tuple[list[Script], list[str]]:

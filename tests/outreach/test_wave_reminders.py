@@ -19,6 +19,8 @@ from bot.interviews import ScriptCatalog
 from bot.interviews.reminders import ReminderPolicy
 from bot.outreach import SendResult
 from bot.outreach.waves import WaveInviter, WaveProgress
+from bot.report.view_waves import reach_sentence
+from bot.report.waves import wave_reach
 from bot.script.model import Wave
 from bot.telegram.app import send_invitations
 from bot.telegram.context import InterviewContext
@@ -145,6 +147,9 @@ async def test_two_waves_invitation_at_day_90_and_one_reminder_a_week_later(
         # 15's rows went with everything else of theirs; 14 was invited before opting out.
         assert ("wave 2 (cycling_wave2, 90 days on): due 5 · invited 5 · reminded 3 · "
                 "started 1 · completed 1") in researcher.texts()[-1]
+        # The report's line for the wave says the same.
+        reach = await wave_reach(bot.repository, "cycling_to_work", "cycling_wave2")
+        assert reach_sentence(2, reach) == "Wave 2: 5 invited, 3 of them reminded, 1 answered."
 
 
 async def test_a_wave_due_while_the_bot_was_down_goes_out_at_its_first_run(

@@ -17,12 +17,18 @@ from scipy.stats import binomtest
 
 from bot.analysis.waves import mcnemar_exact_p, wilson_interval
 from bot.cli import cli
-from bot.outreach.waves import wave_name
+from bot.outreach.waves import reminder_name, wave_name
 from bot.report.build import load_summary
 from bot.report.render_html import render_html
 from bot.report.render_json import render_json
 from bot.report.render_md import render_markdown, render_waves_markdown
-from bot.report.waves import WAVE_BROADCAST, WaveComparison, compare_waves, load_waves
+from bot.report.waves import (
+    REMINDER_BROADCAST,
+    WAVE_BROADCAST,
+    WaveComparison,
+    compare_waves,
+    load_waves,
+)
 from bot.script import Script, load_script
 from bot.script.model import Wave
 from bot.vocabulary import Group, InterviewStatus
@@ -121,6 +127,7 @@ def test_wilson_interval_matches_scipy_and_stays_inside_0_to_1() -> None:
 def test_the_reports_broadcast_name_is_the_inviters() -> None:
     wave = Wave(study="cycling_wave2", after_days=90, invitation={"en": "Hi {link}"})
     assert WAVE_BROADCAST.format(study=wave.study) == wave_name(wave)
+    assert REMINDER_BROADCAST.format(study=wave.study) == reminder_name(wave)
 
 
 async def test_planted_shares_transitions_and_the_barriers_of_those_who_changed(
