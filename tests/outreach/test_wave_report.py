@@ -107,6 +107,18 @@ async def comparison_of(planted: Planted) -> WaveComparison:
     return found
 
 
+async def compared(database: Path, first: list[ImportedInterview],
+                   second: list[ImportedInterview]) -> WaveComparison:
+    """The comparison of these two waves, stored in a fresh database of their own."""
+    repository = await fresh_repository(database)
+    try:
+        await write_study(repository, cycling(), first)
+        await write_study(repository, load_script(WAVE2), second)
+        return await compare_waves(repository, cycling(), [load_script(WAVE2)])
+    finally:
+        await repository.close()
+
+
 def test_mcnemar_exact_p_is_the_doubled_binomial_tail_of_those_who_moved() -> None:
     # 12 moved up and 3 down: under no change each of the 15 is a fair coin, and 3 or fewer
     # heads out of 15 has probability (C(15,0) + C(15,1) + C(15,2) + C(15,3)) / 2^15.
@@ -226,13 +238,7 @@ async def test_few_people_in_both_waves_is_said_and_no_change_is_called_signific
              *(interview(p, N, T0, RAIN) for p in range(4, 10))]
     second = [*(interview(p, D, LATER) for p in (0, 1, 2, 4, 5, 6)),
               *(interview(p, N, LATER) for p in (3, 7, 8, 9))]
-    repository = await fresh_repository(tmp_path / "few.db")
-    try:
-        await write_study(repository, cycling(), first)
-        await write_study(repository, load_script(WAVE2), second)
-        comparison = await compare_waves(repository, cycling(), [load_script(WAVE2)])
-    finally:
-        await repository.close()
+    comparison = await compared(tmp_path / "few.db", first, second)
     text = render_waves_markdown(comparison)
     assert "gives p = 0.625: not a significant change — a difference this size could be chance" \
         in text
@@ -305,13 +311,7 @@ async def test_what_non_doers_alone_were_asked_compares_those_who_changed(tmp_pa
              *(instead(p, "walk") for p in range(52, 56))]
     second = [*(interview(p, D, LATER) for p in range(32)),
               *(interview(p, N, LATER) for p in range(32, 56))]
-    repository = await fresh_repository(tmp_path / "instead.db")
-    try:
-        await write_study(repository, cycling(), first)
-        await write_study(repository, load_script(WAVE2), second)
-        comparison = await compare_waves(repository, cycling(), [load_script(WAVE2)])
-    finally:
-        await repository.close()
+    comparison = await compared(tmp_path / "instead.db", first, second)
 
     [wave] = comparison.later
     rows = {(row.question, row.label): row for row in wave.rows}
