@@ -114,22 +114,30 @@ def report(study: str, fmt: str, output: Path | None) -> None:
     from bot.report.render_html import render_html
     from bot.report.render_json import render_json
     from bot.report.render_md import render_markdown
+    from bot.report.waves import Waves, load_waves
+    from bot.script import check_file
+    from bot.script.loader import script_paths
     from storage import Repository
 
     settings = load_settings()
     script = study_script(settings, study)
+    # Every script of the folder: its later waves, or the study it is a later wave of.
+    scripts = [found for path in script_paths([settings.dialogs_dir])
+               if (found := check_file(path)[0]) is not None]  # fmt: skip
 
-    async def work(repository: Repository) -> Summary:
+    async def work(repository: Repository) -> tuple[Summary, Waves | None]:
         await empty_hint(repository, settings, script.study_id)
         with progress("Reading answers and computing the report", None):
-            return await load_summary(repository, script)
+            return (await load_summary(repository, script),
+                    await load_waves(repository, script, scripts))
 
-    summary = with_database(settings, work)
+    summary, waves = with_database(settings, work)
     from bot.report.dbc import render_dbc_csv, render_dbc_markdown
 
-    render = {"html": render_html, "md": render_markdown, "json": render_json,
-              "dbc": render_dbc_csv, "dbc-md": render_dbc_markdown}[fmt]  # fmt: skip
-    text = render(summary)
+    if fmt in ("dbc", "dbc-md"):
+        text = (render_dbc_csv if fmt == "dbc" else render_dbc_markdown)(summary)
+    else:
+        text = {"html": render_html, "md": render_markdown, "json": render_json}[fmt](summary, waves)
     if output is None and fmt == "html":
         output = Path(f"report-{script.study_id}.html")
     if output is None or str(output) == "-":

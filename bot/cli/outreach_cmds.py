@@ -139,8 +139,9 @@ def _show_summary(summary: BroadcastSummary) -> None:
 def waves(study: str, lang: str | None) -> None:
     """Compare STUDY with its follow-up waves (the `waves:` of its script): doers per wave,
     who moved between doer and non-doer, and what wave-1 non-doers who became doers had said
-    against those who did not. Markdown on standard output."""
-    from bot.report.waves import compare_waves, render_waves_md
+    against those who did not. Markdown on standard output (the report's "Waves compared")."""
+    from bot.report.render_md import render_waves_markdown
+    from bot.report.waves import compare_waves
     from storage import Repository
 
     settings = load_settings()
@@ -153,7 +154,7 @@ def waves(study: str, lang: str | None) -> None:
     later = [study_script(settings, wave.study) for wave in script.file.waves]
 
     async def work(repository: Repository) -> str:
-        return render_waves_md(await compare_waves(repository, script, later, lang=lang))
+        return render_waves_markdown(await compare_waves(repository, script, later, lang=lang))
 
     click.echo(with_database(settings, work), nl=False)
 

@@ -174,3 +174,37 @@ def curve(points: Sequence[tuple[int, int]], title: str, x_label: str, y_label: 
         _text((left + WIDTH) / 2, bottom + 14, x_label, anchor="middle", cls="axis"),
     ]
     return _svg(bottom + 20, title, parts)
+
+
+@dataclass(frozen=True)
+class Share:
+    """One bar with its 95 % confidence interval as a whisker (all in %)."""
+
+    label: str
+    pct: float
+    low: float
+    high: float
+    value: str
+
+
+def shares(items: Sequence[Share], title: str, colour: str = DOER_COLOUR) -> Markup:
+    """Per item, its label and then a 0–100 % bar, its interval as a whisker, and its value."""
+    room = max((text_width(i.value, SMALL) for i in items), default=0) + 8
+    span = WIDTH - room
+    parts: list[str] = []
+    y = LINE - 3.0
+    for item in items:
+        y = _label_lines(item.label, y, parts)
+        width, low, high = (span * max(min(x, 100), 0) / 100 for x in (item.pct, item.low, item.high))
+        bar_top = y - LINE + 4
+        mid = bar_top + BAR / 2
+        parts += [
+            f'<rect x="0" y="{bar_top:.1f}" width="{span:.1f}" height="{BAR}" fill="{TRACK_COLOUR}" rx="2"/>',
+            f'<rect x="0" y="{bar_top:.1f}" width="{width:.1f}" height="{BAR}" fill="{colour}" rx="2"/>',
+            f'<path d="M{low:.1f} {mid:.1f}H{high:.1f}M{low:.1f} {bar_top + 2:.1f}V{bar_top + BAR - 2:.1f}'
+            f'M{high:.1f} {bar_top + 2:.1f}V{bar_top + BAR - 2:.1f}" stroke="#1a202c" '
+            'stroke-width="1.5" fill="none"/>',
+            _text(max(width, high) + 4, bar_top + 10, item.value, cls="value"),
+        ]  # fmt: skip
+        y += BAR + 12
+    return _svg(y - 12, title, parts)

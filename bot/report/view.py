@@ -28,6 +28,8 @@ from bot.report.view_more import (
     segments_view,
 )
 from bot.report.view_rows import QuoteView, RowView, row_view
+from bot.report.view_waves import WavesView, waves_view
+from bot.report.waves import WaveComparison, WaveOf, Waves
 
 TOP_ROWS = 5  # the top lists stay short; every row is in the full table
 CHART_ROWS = 16
@@ -114,6 +116,8 @@ class ReportView:
     warnings: tuple[str, ...] = ()
     agreement: tuple[AgreementView, ...] = ()
     intercoder: tuple[AgreementView, ...] = ()  # a second coder against the coding in force
+    waves: WavesView | None = None  # when the script declares follow-up waves
+    wave_of: str | None = None  # when the study is a later wave of another
 
 
 def quote_views(summary: Summary, quotes: Sequence[str]) -> tuple[QuoteView, ...]:
@@ -251,8 +255,15 @@ def coding_warnings(summary: Summary) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-def build_view(summary: Summary) -> ReportView:
-    """The view model of a summary."""
+def _sections(waves: WavesView | None) -> tuple[tuple[str, str], ...]:
+    if waves is None:
+        return w.SECTIONS
+    at = [key for key, _ in w.SECTIONS].index("segments")
+    return (*w.SECTIONS[:at], ("waves", "Waves compared"), *w.SECTIONS[at:])
+
+
+def build_view(summary: Summary, waves: Waves | None = None) -> ReportView:
+    """The view model of a summary, with its later waves compared when it has any."""
     h, m = summary.header, summary.method
     caveats = sample_caveats(summary)
     warnings = coding_warnings(summary)
@@ -264,6 +275,7 @@ def build_view(summary: Summary) -> ReportView:
                          r.doers_pct or 0, r.nondoers_pct or 0, r.significant)
              for r in charted]  # fmt: skip
     tests = ", ".join(f"{w.TEST_NAMES.get(t, t)}: {n} rows" for t, n in m.tests.items()) or "none"
+    waves_shown = waves_view(waves) if isinstance(waves, WaveComparison) else None
     return ReportView(
         title=h.title,
         behaviour=h.behaviour,
@@ -273,7 +285,7 @@ def build_view(summary: Summary) -> ReportView:
         notice=w.group_notice(summary),
         caveats=caveats,
         facts=_facts(summary),
-        sections=w.SECTIONS,
+        sections=_sections(waves_shown),
         barriers=_ranked("barriers", "Top barriers",
                          "Answers non-doers gave significantly more often than doers: what stands "
                          "in the way. Strongest first.", summary.barriers, summary,
@@ -303,4 +315,7 @@ def build_view(summary: Summary) -> ReportView:
         warnings=warnings.get("", ()),
         agreement=agreement_views(summary, confidence.agreement if confidence else None),
         intercoder=agreement_views(summary, confidence.intercoder if confidence else None),
+        waves=waves_shown,
+        wave_of=w.wave_of(waves.number, waves.title, waves.study_id)
+        if isinstance(waves, WaveOf) else None,
     )

@@ -212,3 +212,9 @@ def asked_only(row: Row) -> str:
     if len(row.asked_of) != 1:
         return ""
     return " (doers only)" if row.asked_of[0] == Group.doer else " (non-doers only)"
+
+
+def wave_of(number: int, title: str, study_id: str) -> str:
+    """The notice on a later wave's own report."""
+    return (f"This study is wave {number} of “{title}” ({study_id}): that study's report compares "
+            "the waves (who became a doer, and what they had said before).")

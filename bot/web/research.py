@@ -26,6 +26,8 @@ from bot.report.build import load_summary
 from bot.report.codebook import coding_script
 from bot.report.exports import ExportFormat, export_csv
 from bot.report.templating import asset
+from bot.report.view_waves import reach_sentence
+from bot.report.waves import load_waves, wave_reach
 from bot.review.coding_csv import MAX_CODER, CodingCsvError, apply_coding_csv, write_coding_csv
 from bot.review.open_answers import (
     OpenAnswer,
@@ -36,6 +38,7 @@ from bot.review.open_answers import (
     theme_ids,
 )
 from bot.review.queue import keyword_suggestions, review_queue, with_theme_suggestions
+from bot.script import Script
 from bot.script.fieldwork import window_text
 from bot.settings import Settings
 from bot.web import guard
@@ -149,8 +152,18 @@ async def _studies(request: web.Request) -> web.Response:
             (study.quota.doers, study.quota.non_doers),
             fieldwork=window_text(study, datetime.now(UTC).date()),
             over_quota=_over_quota(counts),
+            waves=await _wave_state(repository, script),
         ))
     return _html(studies_page(rows))
+
+
+async def _wave_state(repository: Repository, script: Script) -> tuple[str, ...]:
+    """One line per later wave: how many were invited and how many answered."""
+    lines = []
+    for number, wave in enumerate(script.file.waves, start=2):
+        reach = await wave_reach(repository, script.study_id, wave.study)
+        lines.append(reach_sentence(number, reach))
+    return tuple(lines)
 
 
 def _over_quota(counts: StudyCounts) -> str:
@@ -353,12 +366,19 @@ async def _export(request: web.Request) -> web.Response:
                       lambda out: export_csv(request.app[REPOSITORY], script, fmt, out))
 
 
+def _scripts(request: web.Request) -> list[Script]:
+    return [e.script for e in load_scripts(request.app[SETTINGS].dialogs_dir)
+            if e.script is not None]
+
+
 async def _report(request: web.Request) -> web.Response:
     script = _script(request)
     from bot.report.render_html import render_html
 
-    summary = await load_summary(request.app[REPOSITORY], script)
-    return _html(render_html(summary))
+    repository = request.app[REPOSITORY]
+    summary = await load_summary(repository, script)
+    waves = await load_waves(repository, script, _scripts(request))
+    return _html(render_html(summary, waves))
 
 
 async def _dbc(request: web.Request) -> web.Response:

@@ -35,6 +35,7 @@ class StudyRow:
     problem: str | None = None
     fieldwork: str = "open"  # the fieldwork dates' verdict, e.g. "closed (closed after 2026-03-31)"
     over_quota: str = ""  # who a full group turned away or kept apart so far, if anyone
+    waves: tuple[str, ...] = ()  # per later wave: invited and answered so far
 
 
 @dataclass(frozen=True)

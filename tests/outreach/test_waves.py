@@ -9,15 +9,18 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from aiohttp.test_utils import TestClient, TestServer
 
 from bench.audience import PastRespondent, plant
 from bot.interviews import ScriptCatalog
 from bot.interviews.reminders import ReminderPolicy
 from bot.outreach import SendResult
 from bot.outreach.waves import WaveInviter
-from bot.report.waves import compare_waves
+from bot.report.waves import Reach, compare_waves
+from bot.settings import Settings
 from bot.telegram.broadcast import telegram_send
 from bot.testing.fake_bot_api import FakeBotApi
+from bot.web.research import create_research_app
 from storage import RecipientStatus, Repository, create_repository, pseudonymise, upgrade
 from tests.telegram import harness
 
@@ -146,8 +149,18 @@ async def test_an_invited_respondent_answers_wave_2_and_the_waves_join_by_pseudo
         first, _ = bot.service.catalog.current("cycling_to_work")
         second, _ = bot.service.catalog.current("cycling_wave2")
         comparison = await compare_waves(bot.repository, first, [second])
+        # The research pages: a line per wave on the studies list, the section in the report.
+        settings = Settings(_env_file=None, dialogs_dir=dialogs)
+        app = create_research_app(settings, repository=bot.repository)
+        async with TestClient(TestServer(app)) as client:
+            studies = await (await client.get("/")).text()
+            report = await (await client.get("/study/cycling_to_work/report")).text()
     [change] = comparison.changes
     assert change.counts[("non_doer", "doer")] == 1  # planted a non-doer, now cycles 5 days
+    assert comparison.later[0].reach == Reach(invited=2, answered=1)
+    assert "Wave 2: 2 invited, 1 answered." in studies
+    assert ("Of 1 non-doer in wave 1 who answered wave 2, 1 had become a doer (100%).") in report
+    assert "Only 1 person answered both waves" in report
 
 
 def test_check_warns_about_a_wave_without_its_script(tmp_path: Path) -> None:

@@ -51,7 +51,7 @@ def test_every_row_carries_its_numbers(summary: Summary) -> None:
 
 def test_header_and_fieldwork_come_from_the_database(summary: Summary) -> None:
     data = report(summary)
-    assert data["format_version"] == 2
+    assert data["format_version"] == 3
     header = data["header"]
     assert (header["study_id"], header["doers"], header["nondoers"]) == ("cycling", 45, 45)
     assert header["first_started"] == "2025-03-01T09:00:00+00:00"
