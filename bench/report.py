@@ -8,10 +8,10 @@ Target: at most 10 s for 100k interviews. Usage:
 --stages also times each stage in this process (whole lists in memory, so more memory than the
 streamed command): where the time goes, for whoever optimises next.
 
-Measured on a shared 2-core machine under load (load average 2.4-3.0; wall time inflated), database
-built by this file: 9.6-11.3 s wall, 10.6-13.8 s CPU (user + sys), 527-556 MiB peak. Before the
+Measured on a shared 2-core machine under load (load average 1.7-2.6; wall time inflated), database
+built by this file: 9.4-11.3 s wall, 11.0-12.2 s CPU (user + sys), 516-524 MiB peak. Before the
 read cut stored times in SQL (a database whose times the bulk import had written in Python's sqlite3
-adapter form, each converted by a Python call): 21-25 s wall, 20-23 s CPU, 521-546 MiB.
+adapter form, each converted by a Python call), back to back: 20-25 s wall, 20-23 s CPU, 519-532 MiB.
 """
 
 from __future__ import annotations
