@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from bot.engine import Pick
 from bot.script import Script, load_script
@@ -36,3 +38,15 @@ async def repository(tmp_path: Path, script: Script) -> AsyncIterator[Repository
     await record_coding_study(repository, script)
     yield repository
     await repository.close()
+
+
+@pytest.fixture
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, repository: Repository) -> CliRunner:
+    """A runner whose settings point at the recorded study's database (the `repository` fixture)."""
+    dialogs = tmp_path / "dialogs"
+    dialogs.mkdir()
+    shutil.copy(HERE / "study.yaml", dialogs / "study.yaml")
+    monkeypatch.chdir(tmp_path)  # no stray .env is read
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'coding.db'}")
+    monkeypatch.setenv("DIALOGS_DIR", str(dialogs))
+    return CliRunner()

@@ -4,27 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
-from storage import Repository
-from tests.exports.recording import HERE
-
-
-@pytest.fixture
-def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, repository: Repository) -> CliRunner:
-    """A runner whose settings point at the recorded study's database (the `repository` fixture)."""
-    dialogs = tmp_path / "dialogs"
-    dialogs.mkdir()
-    shutil.copy(HERE / "study.yaml", dialogs / "study.yaml")
-    monkeypatch.chdir(tmp_path)  # no stray .env is read
-    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'coding.db'}")
-    monkeypatch.setenv("DIALOGS_DIR", str(dialogs))
-    return CliRunner()
 
 
 def test_a_second_coders_sheet_prints_kappa_per_theme_and_changes_nothing_in_force(
