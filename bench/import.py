@@ -1,6 +1,6 @@
 """Speed and memory of `perceptions import` on a large wide CSV of the Barrier Analysis example.
 
-Writes N rows as our wide export lays them out (46 columns of the cycling-to-work script: doers,
+Writes N rows as our wide export lays them out (54 columns of the cycling-to-work script: doers,
 non-doers, screened-out and excluded people, probes, split multiple choices), then runs the real
 command in a child process on a fresh SQLite database: read → check → replay → store, all or
 nothing. Targets for 100k rows: at most 20 s and at most 200 MiB of peak memory. Usage:
